@@ -1,0 +1,108 @@
+"""Rapport's composition root: read the arguments, find the data folder, open the database, start the UI."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from models import APP_VERSION as VERSION
+from models import paths
+
+POSTGRES_PREFIXES = ("postgresql://", "postgres://")
+
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="rapport", description="Rapport: client timelines and promises kept.")
+    parser.add_argument("--db", metavar="PATH_OR_URL",
+                        help="the office database: a file (created if missing) or postgresql://user@host/name")
+    parser.add_argument("--demo", action="store_true",
+                        help="open a fresh throw-away database filled with a believable small office")
+    parser.add_argument("--allow-cloud-folder", action="store_true",
+                        help="use a database inside a cloud-sync folder anyway (not recommended)")
+    parser.add_argument("--staff", metavar="NAME",
+                        help="start with this team member at the desk (a desk shortcut for one person)")
+    parser.add_argument("--version", action="version", version=f"Rapport {VERSION}")
+    # For the start-up benchmark (tests/perf): quit as soon as the window is usable.
+    parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def database_location(args: argparse.Namespace) -> str:
+    """Where the database is: --demo makes a throw-away file, --db names one, else the data folder's."""
+    if args.demo:
+        return str(Path(tempfile.mkdtemp(prefix="rapport-demo-")) / "demo.db")
+    if args.db:
+        return args.db if args.db.startswith(POSTGRES_PREFIXES) else str(Path(args.db).expanduser().resolve())
+    remembered = remembered_location()
+    if remembered:
+        return remembered
+    folder = paths.data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(paths.default_database())
+
+
+def remembered_location() -> str:
+    """The database chosen last time in File > Office database (QSettings), if any."""
+    from PySide6.QtCore import QSettings
+
+    value = QSettings("Rapport", "Rapport").value("database/location", "")
+    return str(value) if value else ""
+
+
+def remembered_cloud_override() -> bool:
+    """Whether the person chose, in File > Office database, to use the remembered file in a cloud folder."""
+    from PySide6.QtCore import QSettings
+
+    return str(QSettings("Rapport", "Rapport").value("database/allow_cloud", "false")).lower() == "true"
+
+
+def setup_logging() -> None:
+    """Technical details go to a log file in the data folder, never in front of the receptionist."""
+    try:
+        folder = paths.logs_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = RotatingFileHandler(folder / "rapport.log", maxBytes=1_000_000, backupCount=3,
+                                                       encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    setup_logging()
+    location = database_location(args)
+    if not location.startswith(POSTGRES_PREFIXES):
+        from models.drivers import defer_postgres_driver
+        defer_postgres_driver()  # a SQLite desk starts a quarter second sooner (models/drivers.py)
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import apply_style
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Rapport")
+    app.setOrganizationName("Rapport")
+    app.setApplicationVersion(VERSION)
+    apply_style(app)
+    window = MainWindow()
+    window.show()
+    if args.exit_when_ready:
+        def ready() -> None:
+            print("READY", flush=True)
+            app.quit()
+        window.client_list.loaded.connect(ready)
+    allow_cloud = args.allow_cloud_folder or (location == remembered_location() and remembered_cloud_override())
+    window.start(location, demo=args.demo, allow_cloud=allow_cloud, staff=args.staff)
+    code = app.exec()
+    window.close()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

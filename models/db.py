@@ -1,0 +1,494 @@
+"""Open the office database (a SQLite file or a PostgreSQL URL), check it, and translate its errors."""
+from __future__ import annotations
+
+import logging
+import os
+import random
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import unquote, urlparse
+
+import peewee as pw
+
+from models import migrations
+from models import tables as t
+from models.drivers import load_postgres_driver
+from models.errors import BusyError, CloudFolderError, DatabaseError, StoreError
+from models.rules.location import cloud_service, is_unc_path
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# SHARING.md: a short busy timeout per attempt inside a jittered retry loop of ~30 s in all.
+BUSY_TIMEOUT_S = 2.0
+RETRY_BUDGET_S = 30.0
+# Every PostgreSQL write transaction takes this advisory lock before it writes its change row, so
+# change ids become visible in order and no desk's poll skips a slow transaction (SHARING.md).
+PG_WRITE_LOCK_KEY = migrations.APPLICATION_ID
+
+SQLITE_PRAGMAS = (
+    ("synchronous", 2),  # FULL: a commit is on the disk before Rapport says "saved"
+    ("foreign_keys", 1),
+    ("mmap_size", 0),  # memory-mapped I/O is unsafe over network filesystems
+    ("cache_size", -16000),  # 16 MB page cache
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseInfo:
+    """What is open: the engine, where it is, and what the person should know about it."""
+
+    engine: str  # "sqlite" or "postgresql"
+    location: str  # the path or URL as given (with any password removed)
+    display: str  # short and readable, for the status bar
+    schema_version: int
+    created: bool  # True when this open created a new, empty office
+    warnings: tuple[str, ...] = ()
+
+
+_current: DatabaseInfo | None = None
+_busy_listener: Callable[[float], None] | None = None
+
+
+def current() -> DatabaseInfo | None:
+    """The database open in this process, if any."""
+    return _current
+
+
+def set_busy_listener(listener: Callable[[float], None] | None) -> None:
+    """Called (on the database thread) with the seconds waited so far while a locked database is retried."""
+    global _busy_listener
+    _busy_listener = listener
+
+
+def is_postgres_url(location: str | os.PathLike[str]) -> bool:
+    return str(location).startswith(("postgresql://", "postgres://"))
+
+
+def open_database(location: str | os.PathLike[str], *, allow_cloud: bool = False,
+                  quick_check: bool = False) -> DatabaseInfo:
+    """Open (creating when missing) the office database at `location`: a file path or a postgresql:// URL.
+
+    Raises DatabaseError with a sentence that names the file or server when it cannot be used.
+    """
+    global _current
+    close_database()
+    _seen_data_versions.clear()
+    if is_postgres_url(location):
+        db, info = _open_postgres(str(location))
+    else:
+        db, info = _open_sqlite(Path(location), allow_cloud=allow_cloud)
+    t.database.initialize(db)
+    try:
+        version, created = _ensure_schema(db, info)
+        if quick_check and info.engine == "sqlite":
+            problem = check_integrity(full=False)
+            if problem:
+                raise DatabaseError(problem)
+    except StoreError:
+        _close_quietly(db)
+        t.database.initialize(None)
+        raise
+    except (pw.PeeweeException, sqlite3.Error) as exc:
+        _close_quietly(db)
+        t.database.initialize(None)
+        raise translate(exc, info.display) from exc
+    if allow_cloud and info.engine == "sqlite" and cloud_service(str(Path(location).resolve())):
+        _record_cloud_override(db)
+    _current = DatabaseInfo(info.engine, info.location, info.display, version, created, info.warnings)
+    return _current
+
+
+def _record_cloud_override(db: pw.Database) -> None:
+    """Keep a record, in the office file itself, of every desk that chose to use it in a cloud folder."""
+    import json
+    import socket
+    from datetime import datetime
+
+    def work() -> None:
+        with db.atomic():
+            row = t.Meta.get_or_none(t.Meta.key == "cloud_override")
+            entries = json.loads(row.value) if row else []
+            entries.append({"host": socket.gethostname(), "at": datetime.now(UTC).isoformat()})
+            t.Meta.insert(key="cloud_override", value=json.dumps(entries[-50:])).on_conflict(
+                conflict_target=[t.Meta.key], update={t.Meta.value: json.dumps(entries[-50:])}).execute()
+    with_retry(work)
+
+
+def probe(location: str | os.PathLike[str], *, allow_cloud: bool = False) -> str:
+    """Check a database location without switching to it; a sentence saying what Rapport would find there.
+
+    Raises DatabaseError (with its sentence) when it could not be used.
+    """
+    if is_postgres_url(location):
+        db, info = _open_postgres(str(location))
+    else:
+        db, info = _open_sqlite(Path(location), allow_cloud=allow_cloud)
+    try:
+        if info.created:
+            if info.engine == "sqlite":
+                _close_quietly(db)
+                empty = Path(location)
+                if empty.exists() and empty.stat().st_size == 0:
+                    empty.unlink()  # a probe leaves nothing behind
+            return f"{info.display}: a new, empty office will be created there."
+        row = db.execute_sql("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        version = int(row[0]) if row else 0
+        if version > migrations.SCHEMA_VERSION:
+            raise DatabaseError(f"{info.display} was made by a newer version of Rapport. "
+                                "Please update Rapport on this computer.")
+        clients = db.execute_sql("SELECT COUNT(*) FROM client WHERE deleted_at IS NULL").fetchone()[0]
+        return f"{info.display}: a Rapport office with {clients:,} client{'s' if clients != 1 else ''}."
+    except pw.PeeweeException as exc:
+        raise translate(exc, info.display) from exc
+    finally:
+        _close_quietly(db)
+
+
+def close_database() -> None:
+    """Close this thread's connection and forget the open database."""
+    global _current
+    db = t.database.obj
+    if db is not None:
+        _close_quietly(db)
+    t.database.initialize(None)
+    _current = None
+
+
+def _close_quietly(db: pw.Database) -> None:
+    try:
+        if not db.is_closed():
+            db.close()
+    except Exception:  # closing is best effort: the process may be exiting after an I/O error
+        log.debug("closing the database failed", exc_info=True)
+
+
+# --- SQLite -------------------------------------------------------------------------------------
+
+def _open_sqlite(path: Path, *, allow_cloud: bool) -> tuple[pw.SqliteDatabase, DatabaseInfo]:
+    path = path.expanduser()
+    shown = str(path)
+    if path.is_dir():
+        raise DatabaseError(f"{shown} is a folder. Choose a database file inside it, such as {path / 'rapport.db'}.")
+    folder = path.parent
+    if not folder.is_dir():
+        raise DatabaseError(f"The folder {folder} does not exist. Create it first or choose another place.")
+    service = cloud_service(str(path.resolve()))
+    warnings: list[str] = []
+    if service and not allow_cloud:
+        raise CloudFolderError(
+            f"{shown} is in a {service} folder. {service} copies files while they are in use and can damage "
+            "a shared database. Put the database in an ordinary shared folder, or use PostgreSQL.", service
+        )
+    if service:
+        warnings.append(f"The database is in a {service} folder; you chose to use it anyway.")
+    if is_unc_path(str(path)):
+        warnings.append("The database is on a network share: keep it to a few desks on a wired network.")
+    exists = path.exists() and path.stat().st_size > 0
+    if exists:
+        with open(path, "rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+        if header != SQLITE_HEADER:
+            raise DatabaseError(f"{shown} is not a Rapport database: it is not a database file at all.")
+        if not os.access(path, os.W_OK):
+            raise DatabaseError(f"{shown} is read-only for you. Rapport needs to save to it; ask for write access.")
+    if not os.access(folder, os.W_OK):
+        verb = "create a database in" if not exists else "work in"
+        raise DatabaseError(
+            f"Rapport cannot {verb} {folder}: the folder is read-only for you. "
+            "Every desk needs the right to create and delete files there."
+        )
+    db = pw.SqliteDatabase(
+        str(path), pragmas=list(SQLITE_PRAGMAS), timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE",
+        check_same_thread=False,
+    )
+    try:
+        db.connect()
+        app_id = db.execute_sql("PRAGMA application_id").fetchone()[0]
+        has_tables = bool(db.get_tables())
+        if has_tables and app_id != migrations.APPLICATION_ID:
+            raise DatabaseError(f"{shown} is a database, but not a Rapport database.")
+        _ensure_rollback_journal(db, shown)
+    except sqlite3.DatabaseError as exc:  # e.g. "file is not a database", "malformed"
+        _close_quietly(db)
+        raise DatabaseError(f"{shown} could not be opened as a Rapport database: {exc}.") from exc
+    except pw.PeeweeException as exc:
+        _close_quietly(db)
+        raise translate(exc, shown) from exc
+    except StoreError:
+        _close_quietly(db)
+        raise
+    return db, DatabaseInfo("sqlite", shown, path.name, 0, not exists, tuple(warnings))
+
+
+def _ensure_rollback_journal(db: pw.SqliteDatabase, shown: str) -> None:
+    """WAL does not work on a network filesystem and is sticky in the file: switch it back, or refuse."""
+    mode = db.execute_sql("PRAGMA journal_mode").fetchone()[0].lower()
+    if mode == "wal":
+        try:
+            mode = db.execute_sql("PRAGMA journal_mode=DELETE").fetchone()[0].lower()
+        except (sqlite3.OperationalError, pw.OperationalError):
+            mode = "wal"
+        if mode == "wal":
+            raise DatabaseError(
+                f"{shown} is in a mode (WAL) that is unsafe in a shared folder, and another desk has it open. "
+                "Close Rapport on the other desks, then open it here once to repair the file."
+            )
+    elif mode != "delete":
+        db.execute_sql("PRAGMA journal_mode=DELETE")
+
+
+def check_integrity(*, full: bool = False) -> str | None:
+    """Run SQLite's quick (or full) integrity check; a sentence when the file is damaged, else None."""
+    db = t.database.obj
+    if not isinstance(db, pw.SqliteDatabase):
+        return None
+    pragma = "integrity_check" if full else "quick_check"
+    damaged = ("The database file is damaged. Stop using it and restore the latest backup "
+               "(Office > Backups), or ask for help.")
+    try:
+        rows = [r[0] for r in db.execute_sql(f"PRAGMA {pragma}").fetchall()]
+    except (pw.DatabaseError, sqlite3.DatabaseError) as exc:
+        if is_locked_error(exc):
+            raise  # busy, not damaged: with_retry() tries again
+        log.error("integrity check could not run: %s", exc)
+        return damaged
+    if rows == ["ok"]:
+        return None
+    log.error("integrity check failed: %s", rows[:10])
+    return damaged
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+
+def _open_postgres(url: str) -> tuple[pw.PostgresqlDatabase, DatabaseInfo]:
+    load_postgres_driver()
+    parts = urlparse(url)
+    name = unquote(parts.path.lstrip("/"))
+    host = parts.hostname or "localhost"
+    port = parts.port or 5432
+    if not name:
+        raise DatabaseError("The PostgreSQL address needs a database name at the end, like postgresql://user@host/rapport.")
+    kwargs: dict[str, object] = {"host": host, "port": port}
+    if parts.username:
+        kwargs["user"] = unquote(parts.username)
+    if parts.password:
+        kwargs["password"] = unquote(parts.password)
+    kwargs["connect_timeout"] = 5
+    db = pw.PostgresqlDatabase(name, prefer_psycopg3=True, **kwargs)
+    shown = f"postgresql://{parts.username + '@' if parts.username else ''}{host}:{port}/{name}"
+    try:
+        db.connect()
+        tables = db.get_tables()
+        if tables and "meta" not in tables:
+            raise DatabaseError(
+                f"The PostgreSQL database {name} on {host} already holds other tables. "
+                "Give Rapport an empty database of its own."
+            )
+    except pw.PeeweeException as exc:
+        _close_quietly(db)
+        raise DatabaseError(
+            f"Rapport could not reach the PostgreSQL server at {host}:{port} (database {name}). "
+            f"Check that the server is running and the address is right. ({_first_line(exc)})"
+        ) from exc
+    return db, DatabaseInfo("postgresql", shown, f"{name} on {host}", 0, not tables)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+# --- schema -------------------------------------------------------------------------------------
+
+def _ensure_schema(db: pw.Database, info: DatabaseInfo) -> tuple[int, bool]:
+    """Create the schema in a new database or upgrade an old one; exactly one desk does it at a time."""
+    def work() -> tuple[int, bool]:
+        with _foreign_keys_off(db), db.atomic():  # BEGIN IMMEDIATE on SQLite: a second desk waits here
+            if isinstance(db, pw.PostgresqlDatabase):
+                db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PG_WRITE_LOCK_KEY + 1,))
+            version = migrations.read_version(db)
+            if version is None:
+                migrations.create_schema(db)
+                return migrations.SCHEMA_VERSION, True
+            if version > migrations.SCHEMA_VERSION:
+                raise DatabaseError(
+                    f"{info.display} was made by a newer version of Rapport (schema {version}). "
+                    "Please update Rapport on this computer."
+                )
+            if version < migrations.SCHEMA_VERSION:
+                # Inside the transaction: the version was re-read under the lock, and nobody can write
+                # between the backup and the steps. A desk that waited here finds the new version above.
+                _before_upgrade(db)
+                migrations.upgrade(db, version)
+                _check_foreign_keys(db, info)
+            return migrations.SCHEMA_VERSION, False
+    return with_retry(work, info.display)
+
+
+@contextmanager
+def _foreign_keys_off(db: pw.Database) -> Iterator[None]:
+    """SQLite: enforce no foreign keys while the schema is created or upgraded (set outside the transaction).
+
+    A step that rebuilds a table (create, copy, drop, rename: what playhouse.migrate does to add a
+    NOT NULL column or change one) would otherwise make the DROP cascade-delete every child row
+    (ON DELETE CASCADE): a client table rebuilt would empty the timeline. sqlite.org/lang_altertable.html
+    prescribes this, with a foreign_key_check before COMMIT (_check_foreign_keys).
+    """
+    if not isinstance(db, pw.SqliteDatabase):
+        yield
+        return
+    db.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        db.execute_sql("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(db: pw.Database, info: DatabaseInfo) -> None:
+    """After the steps, inside their transaction: every reference must still hold, or nothing is kept."""
+    if isinstance(db, pw.SqliteDatabase) and db.execute_sql("PRAGMA foreign_key_check").fetchall():
+        raise DatabaseError(f"Updating {info.display} would have broken links between its records, so Rapport "
+                            "left it as it was. Keep using the earlier version of Rapport and ask for help.")
+
+
+def _before_upgrade(db: pw.Database) -> None:
+    """SHARING.md: no other live desk, and on SQLite a verified backup, before any upgrade step runs."""
+    from models.store import backup  # not at the top: models.store imports this module
+
+    backup.prepare_upgrade(db)
+
+
+# --- errors and retries -------------------------------------------------------------------------
+
+def is_locked_error(exc: BaseException) -> bool:
+    """True when the database said it is locked or busy (worth retrying).
+
+    SQLite: locked or busy. PostgreSQL: a lock wait that hit `lock_timeout`, a deadlock the server broke
+    up, a serialization failure; each rolled the transaction back, so the write can simply run again.
+    An error that SQLite answered by rolling back on its own hides behind peewee's failed ROLLBACK
+    ("cannot rollback - no transaction is active"): look at the error underneath.
+    """
+    seen = exc
+    for _ in range(20):
+        underneath = seen.__cause__ or seen.__context__
+        if "no transaction is active" not in str(seen).lower() or underneath is None:
+            break
+        seen = underneath
+    text = str(seen).lower()
+    return any(s in text for s in ("database is locked", "database is busy", "database table is locked",
+                                   "lock timeout", "could not obtain lock", "deadlock detected",
+                                   "could not serialize access"))
+
+
+def is_disconnect_error(exc: BaseException) -> bool:
+    """True when a PostgreSQL connection was lost (worth one reconnect)."""
+    text = str(exc).lower()
+    return any(s in text for s in ("connection is closed", "server closed the connection", "terminating connection",
+                                   "connection already closed", "consuming input failed", "the connection is lost"))
+
+
+def translate(exc: BaseException, where: str | None = None) -> StoreError:
+    """Turn a driver or peewee error into a StoreError with a sentence a receptionist understands."""
+    if isinstance(exc, StoreError):
+        return exc
+    # SQLite rolls a transaction back by itself on a full disk or an I/O error; peewee's ROLLBACK then
+    # fails with "cannot rollback - no transaction is active", raised while handling the real error.
+    for _ in range(20):
+        underneath = exc.__cause__ or exc.__context__
+        if "no transaction is active" not in str(exc).lower() or underneath is None:
+            break
+        exc = underneath
+    text = str(exc).lower()
+    where = where or (_current.display if _current else "the database")
+    if is_locked_error(exc):
+        return BusyError()
+    if "disk i/o error" in text:
+        return DatabaseError(f"Rapport could not read or write {where} (a disk or network problem). "
+                             "Nothing was half-saved; check the connection to the shared folder and try again.")
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return DatabaseError(f"{where} is damaged. Stop using it and restore the latest backup (Office > Backups).")
+    if "readonly" in text or "read-only" in text:
+        return DatabaseError(f"{where} is read-only for you, so nothing can be saved. Ask for write access.")
+    if "disk is full" in text or "database or disk is full" in text or "no space" in text:
+        return DatabaseError(f"The disk holding {where} is full. Free some space; what you typed is kept.")
+    if "unable to open" in text:
+        return DatabaseError(f"Rapport could not open {where} or the journal file it needs beside it. Check that "
+                             "the file or shared folder is reachable and that you may create files in that folder.")
+    if is_disconnect_error(exc) or "could not connect" in text or "connection refused" in text:
+        return DatabaseError(f"The connection to {where} was lost. Rapport will try again; what you typed is kept.")
+    if isinstance(exc, pw.IntegrityError):
+        return DatabaseError("That change does not fit with what is already saved (a record it refers to is gone).")
+    log.error("unexpected database error", exc_info=exc)
+    return DatabaseError(f"Something went wrong with {where}: {_first_line(exc)}")
+
+
+def with_retry(work: Callable[[], T], where: str | None = None, *, budget_s: float | None = None) -> T:
+    """Run `work` (one short transaction), retrying a locked database with jitter until the budget is spent.
+
+    A failed attempt has already been rolled back by peewee's atomic(); `work` must be safe to rerun.
+    """
+    budget = RETRY_BUDGET_S if budget_s is None else budget_s
+    start = time.monotonic()
+    delay = 0.02
+    reconnected = False
+    while True:
+        try:
+            return work()
+        except StoreError:
+            raise
+        except (pw.PeeweeException, sqlite3.Error) as exc:
+            elapsed = time.monotonic() - start
+            if is_locked_error(exc) and elapsed < budget:
+                if _busy_listener is not None:
+                    _busy_listener(elapsed)
+                time.sleep(min(delay, max(0.0, budget - elapsed)) * random.uniform(0.5, 1.5))
+                delay = min(delay * 2, 1.0)
+                continue
+            if is_disconnect_error(exc) and not reconnected:
+                reconnected = True
+                db = t.database.obj
+                if db is not None:
+                    _close_quietly(db)
+                continue
+            raise translate(exc, where) from exc
+
+
+@contextmanager
+def write_transaction() -> Iterator[pw.Database]:
+    """One write transaction: BEGIN IMMEDIATE on SQLite; the change-log lock on PostgreSQL."""
+    db = t.database.obj
+    if db is None:
+        raise DatabaseError("No office database is open.")
+    with db.atomic():
+        if isinstance(db, pw.PostgresqlDatabase):
+            # A desk stuck inside a write (a laptop asleep mid-save) must not hold the others forever:
+            # waiting longer than a retry attempt is a lock timeout, which with_retry() retries and
+            # finally turns into BusyError, as SQLite's busy timeout does.
+            db.execute_sql(f"SET LOCAL lock_timeout = '{int(BUSY_TIMEOUT_S * 1000)}ms'")
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PG_WRITE_LOCK_KEY,))
+        yield db
+
+
+# PRAGMA data_version last seen by the change-feed poll, per database thread. Cleared whenever a
+# database is opened, so a reopened connection never inherits a value from the one before.
+_seen_data_versions: dict[int, int] = {}
+
+
+def data_version_changed(current: int) -> bool:
+    """True when `current` differs from what this thread's poll saw last (then the feed must be read)."""
+    return _seen_data_versions.get(threading.get_ident()) != current
+
+
+def note_data_version(current: int) -> None:
+    """The feed was read up to this data_version (call only after the read succeeded)."""
+    _seen_data_versions[threading.get_ident()] = current

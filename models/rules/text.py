@@ -1,0 +1,81 @@
+"""Checks for what a person types: lengths, empty names, invisible control characters."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# DESIGN.md, "Interfaces: Limits".
+SHORT_LIMIT = 500  # names, summaries, one-line fields
+LONG_LIMIT = 100_000  # notes, details, addresses
+
+# C0 controls except tab/newline/carriage return, DEL, and the C1 block: never typed on purpose.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"\s+")
+
+
+def check_text(value: object, label: str, *, required: bool = False, multiline: bool = False,
+               limit: int | None = None) -> tuple[str, str | None]:
+    """Clean one typed value; returns (cleaned text, a sentence saying what is wrong, or None).
+
+    One-line fields have their runs of spaces, tabs and line breaks folded into single spaces (a
+    pasted name often carries them); multi-line fields keep their lines. Other control characters
+    are refused rather than silently dropped, so nothing the person meant is lost without a word.
+    """
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        return "", f"{label} must be text."
+    limit = limit or (LONG_LIMIT if multiline else SHORT_LIMIT)
+    if len(value) > limit * 4:  # decide quickly on a pasted 10 MB blob, before any cleaning
+        return value, f"{label} is too long: at most {limit:,} characters, and this is {len(value):,}."
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(text):
+        return value, (f"{label} contains invisible control characters (often from copying a document). "
+                       "Please retype or remove them.")
+    text = unicodedata.normalize("NFC", text)
+    text = text.strip() if multiline else _SPACES.sub(" ", text).strip()
+    if required and not text:
+        return text, f"{label} cannot be empty."
+    if len(text) > limit:
+        return value, f"{label} is too long: at most {limit:,} characters, and this is {len(text):,}."
+    return text, None
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+_PHONE_CHARS = re.compile(r"^[0-9+()\-./ ]+(\s*(x|ext\.?)\s*\d+)?$", re.IGNORECASE)
+
+
+def check_email(value: str) -> str | None:
+    """A sentence when a non-empty email address cannot be right."""
+    if value and not _EMAIL.match(value):
+        return "The email address does not look right; it should be like name@example.com."
+    return None
+
+
+def check_phone(value: str) -> str | None:
+    """A sentence when a non-empty phone number holds something other than digits and separators."""
+    if not value:
+        return None
+    if not _PHONE_CHARS.match(value):
+        return "The phone number may hold only digits, spaces, + - ( ) . / and an extension (x123)."
+    digits = sum(ch.isdigit() for ch in value)
+    if digits < 3 or digits > 20:
+        return "The phone number should have between 3 and 20 digits."
+    return None
+
+
+def initials_of(name: str) -> str:
+    """Initials for a staff badge: 'Anna Smith' -> 'AS', 'Li' -> 'LI'."""
+    words = [w for w in re.split(r"[\s\-]+", name) if w and w[0].isalnum()]
+    if not words:
+        return "?"
+    if len(words) == 1:
+        return words[0][:2].upper()
+    return (words[0][0] + words[-1][0]).upper()
+
+
+def search_key(*parts: str) -> str:
+    """What the client filter matches against: lower-case words, and a phone's digits run together."""
+    text = " ".join(p for p in parts if p).casefold()
+    digits = "".join(ch for p in parts for ch in p if ch.isdigit())
+    return f"{text} {digits}" if digits else text

@@ -1,0 +1,240 @@
+"""The database tables, as peewee models: data only, no behaviour (the store owns the rules)."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import peewee as pw
+
+# One proxy for the process: open_database() points it at SQLite or PostgreSQL.
+database = pw.DatabaseProxy()
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def to_micros(value: datetime) -> int:
+    """An aware datetime as whole microseconds since the Unix epoch (UTC)."""
+    delta = value - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_micros(value: int) -> datetime:
+    """The inverse of to_micros: an aware UTC datetime (epoch + timedelta: the fastest exact way)."""
+    return _EPOCH + timedelta(microseconds=value)
+
+
+class UtcField(pw.BigIntegerField):
+    """A point in time, stored as integer microseconds since the epoch (UTC).
+
+    Integers sort and compare the same way on SQLite and PostgreSQL, need no time-zone handling in
+    SQL, and let queries compute "due + 48 hours" portably.
+    """
+
+    def db_value(self, value: Any) -> Any:
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise ValueError("times given to the database must be timezone-aware")
+            return to_micros(value)
+        return value
+
+    def python_value(self, value: Any) -> Any:
+        return None if value is None else from_micros(int(value))
+
+
+class BaseTable(pw.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Meta(BaseTable):
+    """Schema version and office-wide settings, one row per key."""
+
+    key = pw.CharField(primary_key=True, max_length=100)
+    value = pw.TextField()
+
+
+class Staff(BaseTable):
+    name = pw.CharField(max_length=500)
+    initials = pw.CharField(max_length=10)
+    role = pw.CharField(max_length=20, default="staff")  # "staff" or "admin"
+    pin_hash = pw.CharField(max_length=200, null=True)
+    away_from = UtcField(null=True)
+    away_until = UtcField(null=True)
+    away_reason = pw.CharField(max_length=500, default="")
+    active = pw.BooleanField(default=True)
+    created_at = UtcField()
+    version = pw.IntegerField(default=1)
+
+
+class Client(BaseTable):
+    name = pw.CharField(max_length=500)
+    organisation = pw.CharField(max_length=500, default="")
+    phone = pw.CharField(max_length=500, default="")
+    email = pw.CharField(max_length=500, default="")
+    address = pw.TextField(default="")
+    preferred_channel = pw.CharField(max_length=20, default="")
+    caution = pw.TextField(default="")
+    usual_handler = pw.ForeignKeyField(Staff, null=True, backref="handled_clients", on_delete="SET NULL")
+    created_at = UtcField()
+    created_by = pw.ForeignKeyField(Staff, null=True, backref="+")
+    updated_at = UtcField()
+    version = pw.IntegerField(default=1)
+    deleted_at = UtcField(null=True)
+    # Kept up to date by the store in the same transaction as the writes that change them, so the
+    # client list is one plain SELECT (DESIGN.md, "Performance").
+    last_contact_at = UtcField(null=True)
+    next_due_at = UtcField(null=True)
+    search_text = pw.TextField(default="")
+
+    class Meta:
+        # the client list reads live clients by name: one ordered index scan, no sort
+        indexes = ((("deleted_at", "name", "id"), False),)
+
+
+class Interaction(BaseTable):
+    """A client-facing touch: a call, a visit, an email, an invoice, with how it went."""
+
+    client = pw.ForeignKeyField(Client, backref="interactions", on_delete="CASCADE", index=False)
+    at = UtcField()
+    channel = pw.CharField(max_length=20)
+    staff = pw.ForeignKeyField(Staff, backref="+", index=False)
+    summary = pw.CharField(max_length=500)
+    details = pw.TextField(default="")
+    rating = pw.SmallIntegerField()
+    # The encounter this touch belongs to (SPEC.md rule 2). NULL means "its own encounter".
+    encounter = pw.CharField(max_length=100, null=True)
+    # Indexed by a partial index below: almost every row is NULL, and a full index's statistics would
+    # then make the planner scan the table to find the few fixes.
+    recovers = pw.ForeignKeyField("self", null=True, backref="recoveries", on_delete="SET NULL", index=False)
+    apology = pw.BooleanField(default=False)
+    created_at = UtcField()
+    edited_at = UtcField(null=True)
+    deleted_at = UtcField(null=True)
+    deleted_by = pw.ForeignKeyField(Staff, null=True, backref="+", index=False)
+
+    class Meta:
+        indexes = ((("client", "at", "id"), False),)
+
+
+Interaction.add_index(Interaction.index(Interaction.recovers, name="interaction_fixes",
+                                        where=Interaction.recovers.is_null(False)))
+
+
+class Note(BaseTable):
+    """An internal note: never seen by the client, never part of the score."""
+
+    client = pw.ForeignKeyField(Client, backref="notes", on_delete="CASCADE", index=False)
+    at = UtcField()
+    staff = pw.ForeignKeyField(Staff, backref="+", index=False)
+    text = pw.TextField()
+    pinned = pw.BooleanField(default=False)
+    created_at = UtcField()
+    edited_at = UtcField(null=True)
+    deleted_at = UtcField(null=True)
+    deleted_by = pw.ForeignKeyField(Staff, null=True, backref="+", index=False)
+
+    class Meta:
+        indexes = ((("client", "at", "id"), False),)
+
+
+class Promise(BaseTable):
+    """Something the office promised a client, with a due time and an owner."""
+
+    client = pw.ForeignKeyField(Client, backref="promises", on_delete="CASCADE", index=False)
+    made_at = UtcField()
+    made_by = pw.ForeignKeyField(Staff, backref="+")
+    owner = pw.ForeignKeyField(Staff, backref="owned_promises")
+    text = pw.CharField(max_length=500)
+    due = UtcField(index=True)
+    status = pw.CharField(max_length=20, default="open")  # open / kept / cancelled
+    kept_at = UtcField(null=True)
+    kept_by = pw.ForeignKeyField(Staff, null=True, backref="+")
+    apology = pw.BooleanField(default=False)
+    cancelled_at = UtcField(null=True)
+    cancelled_by = pw.ForeignKeyField(Staff, null=True, backref="+")
+    cancel_reason = pw.CharField(max_length=500, default="")
+    origin = pw.ForeignKeyField(Interaction, null=True, backref="+", on_delete="SET NULL")
+    version = pw.IntegerField(default=1)
+    deleted_at = UtcField(null=True)
+
+    class Meta:
+        indexes = (
+            (("client", "made_at", "id"), False),
+            (("status", "due"), False),
+        )
+
+
+class PromiseEvent(BaseTable):
+    """One step in a promise's life (made, kept, renegotiated, reassigned, cancelled): a timeline entry."""
+
+    promise = pw.ForeignKeyField(Promise, backref="events", on_delete="CASCADE")
+    client = pw.ForeignKeyField(Client, backref="+", on_delete="CASCADE", index=False)
+    at = UtcField()
+    staff = pw.ForeignKeyField(Staff, backref="+", index=False)
+    action = pw.CharField(max_length=20)
+    old_due = UtcField(null=True)
+    new_due = UtcField(null=True)
+    old_owner = pw.ForeignKeyField(Staff, null=True, backref="+")
+    new_owner = pw.ForeignKeyField(Staff, null=True, backref="+")
+    apology = pw.BooleanField(default=False)
+    reason = pw.CharField(max_length=500, default="")
+    deleted_at = UtcField(null=True)
+
+    class Meta:
+        indexes = ((("client", "at", "id"), False),)
+
+
+class Change(BaseTable):
+    """The change log: the audit trail and the feed other desks read (SHARING.md)."""
+
+    id = pw.BigAutoField()
+    at = UtcField()
+    staff = pw.IntegerField(null=True)  # not a foreign key: the log outlives whatever it mentions
+    entity = pw.CharField(max_length=20)
+    entity_id = pw.BigIntegerField(null=True)
+    client = pw.IntegerField(null=True, index=True)
+    action = pw.CharField(max_length=20)
+    kinds = pw.CharField(max_length=200, default="")  # the Changes kinds, comma-separated
+    origin = pw.CharField(max_length=64, default="")  # the desk session that wrote it (a desk skips its own)
+    before = pw.TextField(null=True)
+    after = pw.TextField(null=True)
+
+
+class Session(BaseTable):
+    """One row per running desk: who, where, which client is open (presence)."""
+
+    id = pw.CharField(primary_key=True, max_length=64)
+    staff = pw.IntegerField(null=True)
+    host = pw.CharField(max_length=200)
+    pid = pw.IntegerField()
+    app_version = pw.CharField(max_length=50)
+    started_at = UtcField()
+    last_seen = UtcField(index=True)
+    client = pw.IntegerField(null=True)
+
+
+class ScoreCache(BaseTable):
+    """A per-client cache of the impression badge (SPEC.md allows it; it must equal a full recompute).
+
+    The badge columns hold until `stable_until`; the Summary (models.rules.impression) recomputes the
+    badge without reading events while `valid_from <= now < valid_until`. Any write that touches the
+    client's score deletes the row in the same transaction.
+    """
+
+    client = pw.ForeignKeyField(Client, primary_key=True, backref="+", on_delete="CASCADE")
+    score = pw.SmallIntegerField()
+    band = pw.CharField(max_length=10)
+    trend = pw.CharField(max_length=10)
+    trend30 = pw.SmallIntegerField()
+    flags = pw.CharField(max_length=40, default="")
+    stable_until = pw.BigIntegerField()  # microseconds since the epoch
+    valid_from = pw.BigIntegerField()
+    valid_until = pw.BigIntegerField()
+    summary = pw.TextField()
+    computed_at = pw.BigIntegerField()
+
+
+ALL_TABLES: tuple[type[BaseTable], ...] = (
+    Meta, Staff, Client, Interaction, Note, Promise, PromiseEvent, Change, Session, ScoreCache,
+)

@@ -1,0 +1,85 @@
+"""The layers of DESIGN.md, enforced: rules are pure, models never see Qt, the UI never sees peewee."""
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+STDLIB = set(sys.stdlib_module_names) | {"__future__"}
+
+
+def imports_of(path: Path) -> list[str]:
+    """Every module a file imports, as absolute dotted names (relative imports resolved)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            names.append(module)
+            names += [f"{module}.{alias.name}" for alias in node.names]
+    return names
+
+
+def modules(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def top(name: str) -> str:
+    return name.split(".")[0]
+
+
+@pytest.mark.parametrize("path", modules("models/rules"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_rules_import_only_the_standard_library(path: Path) -> None:
+    foreign = [n for n in imports_of(path) if top(n) not in STDLIB and not n.startswith("models.rules")]
+    assert not foreign, f"{path.name} imports {foreign}: models/rules may use the standard library only"
+
+
+@pytest.mark.parametrize("path", modules("models/rules"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_rules_never_read_the_clock(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    for call in ("datetime.now(", "datetime.utcnow(", "date.today(", "time.time("):
+        assert call not in text, f"{path.name} calls {call}: rules take `now` as a parameter"
+
+
+@pytest.mark.parametrize("path", modules("models"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_models_never_import_qt(path: Path) -> None:
+    qt = [n for n in imports_of(path) if top(n) in {"PySide6", "shiboken6", "PyQt5", "PyQt6", "ui"}]
+    assert not qt, f"{path.name} imports {qt}: models/ is the app without a face"
+
+
+@pytest.mark.parametrize("path", modules("ui"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_ui_never_reaches_past_the_store(path: Path) -> None:
+    banned = ("peewee", "playhouse", "sqlite3", "psycopg", "models.db", "models.tables", "models.migrations")
+    leaks = [n for n in imports_of(path) if n in banned or n.startswith(tuple(b + "." for b in banned))]
+    leaks += [n for n in imports_of(path) if n in ("models.db", "models.tables", "models.migrations")]
+    assert not leaks, f"{path.name} imports {sorted(set(leaks))}: the UI talks to models.store only"
+
+
+def test_the_layering_check_would_catch_a_leak(tmp_path: Path) -> None:
+    """The checker itself works: a module that imports peewee is seen as importing peewee."""
+    fake = ROOT / "ui" / "_layering_probe.py"
+    fake.write_text("from peewee import Model\nimport models.tables as t\n", encoding="utf-8")
+    try:
+        names = imports_of(fake)
+    finally:
+        fake.unlink()
+    assert "peewee" in names and "models.tables" in names
+
+
+def test_top_level_is_the_agreed_shape() -> None:
+    allowed = {"main.py", "ui", "models", "resources", "tests", "pyproject.toml", "README.md", "LICENSE",
+               ".gitignore", ".ci", ".git", ".venv", ".pytest_cache", ".hypothesis", ".ruff_cache",
+               ".mypy_cache", "rapport.egg-info", "build"}
+    extra = {p.name for p in ROOT.iterdir()} - allowed
+    extra = {e for e in extra if not e.endswith(".egg-info") and e != "__pycache__"}
+    assert not extra, f"unexpected top-level entries: {sorted(extra)}"
