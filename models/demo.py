@@ -1,0 +1,161 @@
+"""A believable small office for `--demo` and for screenshots: a lettings agency with a few months of history."""
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, time, timedelta
+
+from models import db as dbmod
+from models import store
+from models import tables as t
+
+OFFICE_NAME = "Harbourside Lettings"
+STAFF = (("Anna Keller", "admin"), ("Ben Okafor", "staff"), ("Chloé Martin", "staff"), ("Dev Patel", "staff"),
+         ("Emma Lindqvist", "staff"))
+FIRST = ("Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Noah", "Mia", "Jack", "Sophia", "Leo", "Grace",
+         "Arthur", "Freya", "Oscar", "Lily", "Samir", "Priya", "Tomasz", "Aisha", "Lukas", "Niamh", "Mateo", "Yuki",
+         "Rosa", "Kwame", "Elena", "Finn", "Hannah", "Ravi")
+LAST = ("Thompson", "Walsh", "Nowak", "Hughes", "Bennett", "Osei", "Fischer", "Moreau", "Khan", "O'Brien",
+        "Sato", "Rossi", "Jensen", "Clarke", "Mensah", "Duarte", "Ali", "Byrne", "Kowalski", "Evans")
+ORGS = ("", "", "", "Bayview Holdings", "Quayside Dental", "Marlow & Finch Solicitors", "Northgate Plumbing",
+        "Saltmarsh Cafe", "Old Harbour Trust", "Brightwater Electrics", "Cole Street Bakery", "Anchor Yoga Studio")
+STREETS = ("Harbour Road", "Quay Street", "Marine Parade", "Chapel Lane", "Mill Street", "Station Road",
+           "Church Walk", "Fisher's Row")
+
+GOOD = (("phone", 1, "Confirmed the inspection time for Thursday"),
+        ("email", 1, "Sent the renewed tenancy agreement; signed the same day"),
+        ("visit", 2, "Viewing of the flat went very well, keen to apply"),
+        ("meeting", 2, "Quarterly review with the landlord: very happy with occupancy"),
+        ("invoice", 0, "Monthly statement sent"),
+        ("phone", 1, "Answered questions about the deposit scheme"),
+        ("email", 0, "Forwarded the gas safety certificate"),
+        ("visit", 1, "Key collection, all smooth"),
+        ("website", 0, "Maintenance request received through the website"),
+        ("phone", 2, "Thanked us for sorting the boiler so quickly"),
+        ("letter", 0, "Rent increase notice posted"),
+        ("meeting", 1, "Walked through the check-in inventory together"))
+BAD = (("phone", -2, "Complained: boiler still broken after a week"),
+       ("email", -1, "Unhappy that the invoice showed the wrong amount"),
+       ("visit", -2, "Contractor did not turn up for the agreed repair"),
+       ("phone", -1, "Waited twenty minutes on hold, frustrated"),
+       ("invoice", -2, "Charged twice for the March management fee"),
+       ("email", -1, "Deposit return is taking longer than promised"))
+FIXES = (("phone", 1, "Called back: engineer booked for tomorrow morning, apologised"),
+         ("email", 2, "Refund of the duplicate fee confirmed, with an apology"),
+         ("visit", 1, "Repair done, checked everything works"),
+         ("phone", 1, "Explained the delay and gave a firm date"))
+PROMISES = ("Call back with the engineer's availability", "Send the corrected invoice",
+            "Email the renewal terms", "Confirm the inspection date", "Chase the contractor for a quote",
+            "Post the deposit certificate", "Check the smoke alarms are logged")
+NOTES = ("Prefers calls after 5 pm; works shifts.", "Landlord of three flats on Harbour Road.",
+         "Has a dog; give notice before inspections.", "Asked us not to use the mobile number on weekdays.",
+         "Considering selling the property next year.", "Hard of hearing: email works better.")
+CAUTIONS = ("Upset about the March invoice: check it is credited before discussing anything else.",
+            "Complained twice about the boiler; escalate any new fault straight to Anna.")
+
+
+def _at(day: datetime, hour: int, minute: int) -> datetime:
+    return datetime.combine(day.date(), time(hour, minute)).astimezone().astimezone(UTC)
+
+
+def seed_demo(now: datetime | None = None, *, clients: int = 60, seed: int = 7) -> dict[str, int]:
+    """Fill the open (empty) database with the demo office; returns a few counts. One transaction."""
+    now = now or datetime.now(UTC)
+    rng = random.Random(seed)
+    clock = [now - timedelta(days=150)]
+    store.set_clock(lambda: clock[0])
+    counts = {"staff": 0, "clients": 0, "interactions": 0, "notes": 0, "promises": 0}
+    try:
+        with dbmod.write_transaction():  # one transaction: the store's own writes nest as savepoints
+            staff_ids = _seed_staff(counts)
+            for n in range(clients):
+                _seed_client(rng, n, now, clock, staff_ids, counts)
+            clock[0] = now - timedelta(minutes=5)
+            # One colleague is away this week: their promises show under Covering.
+            store.set_away(staff_ids[3], by=staff_ids[0], away_from=now - timedelta(days=1),
+                           away_until=now + timedelta(days=4), reason="Holiday")
+            t.Meta.insert(key="office_name", value=OFFICE_NAME).on_conflict_replace().execute()
+    finally:
+        store.set_clock(None)
+    return counts
+
+
+def _seed_staff(counts: dict[str, int]) -> list[int]:
+    ids: list[int] = []
+    for name, role in STAFF:
+        ids.append(store.add_staff(name, by=ids[0] if ids else None, role=role).id)  # type: ignore[arg-type]
+        counts["staff"] += 1
+    return ids
+
+
+def _seed_client(rng: random.Random, n: int, now: datetime, clock: list[datetime], staff: list[int],
+                 counts: dict[str, int]) -> None:
+    first, last = FIRST[n % len(FIRST)], LAST[(n * 7) % len(LAST)]
+    name = f"{first} {last}"
+    org = ORGS[n % len(ORGS)]
+    handler = staff[n % len(staff)]
+    start = now - timedelta(days=rng.randint(20, 150))
+    clock[0] = start
+    cid = store.add_client(
+        name=name, by=handler, organisation=org,
+        phone=f"01632 {960000 + n * 37 % 40000:06d}",
+        email=f"{first}.{last}{n}".lower().replace("'", "") + "@example.com",
+        address=f"{rng.randint(1, 80)} {rng.choice(STREETS)}, Porthaven", usual_handler=handler,
+        preferred_channel=rng.choice(("phone", "email", "", "")),
+        caution=CAUTIONS[n % len(CAUTIONS)] if n % 17 == 3 else "",
+    ).id
+    counts["clients"] += 1
+    kind = n % 6  # a spread of histories: steady, failure fixed, failure open, promises of every kind
+    day = start
+    events = rng.randint(4, 12)
+    for i in range(events):
+        day = day + timedelta(days=rng.randint(3, 20))
+        at = _at(day, rng.randint(9, 16), rng.choice((0, 10, 25, 40, 55)))
+        if at > now - timedelta(hours=1):
+            break
+        clock[0] = at
+        who = staff[rng.randrange(len(staff))]
+        if kind in (1, 2) and i == events // 2:
+            channel, rating, summary = rng.choice(BAD)
+            bad = store.log_interaction(cid, by=who, summary=summary, rating=rating, channel=channel, at=at).id
+            counts["interactions"] += 1
+            if kind == 1 and rating < 0:
+                fix_at = at + timedelta(hours=rng.choice((3, 20, 30)))
+                if fix_at < now:
+                    clock[0] = fix_at
+                    channel, rating, summary = rng.choice(FIXES)
+                    store.log_interaction(cid, by=who, summary=summary, rating=rating, channel=channel, at=fix_at,
+                                          recovers=bad, apology=True)
+                    counts["interactions"] += 1
+            continue
+        channel, rating, summary = rng.choice(GOOD)
+        store.log_interaction(cid, by=who, summary=summary, rating=rating, channel=channel, at=at)
+        counts["interactions"] += 1
+        if rng.random() < 0.25:
+            clock[0] = at + timedelta(minutes=3)
+            store.add_note(cid, by=who, text=rng.choice(NOTES), pinned=rng.random() < 0.3,
+                           at=at + timedelta(minutes=3))
+            counts["notes"] += 1
+    _seed_promises(rng, kind, cid, now, clock, staff, handler, counts)
+
+
+def _seed_promises(rng: random.Random, kind: int, cid: int, now: datetime, clock: list[datetime],
+                   staff: list[int], handler: int, counts: dict[str, int]) -> None:
+    text = rng.choice(PROMISES)
+    if kind == 3:  # kept on time, some time ago
+        clock[0] = now - timedelta(days=rng.randint(8, 20))
+        pid = store.make_promise(cid, by=handler, text=text, due=clock[0] + timedelta(days=2)).id
+        clock[0] += timedelta(days=1)
+        store.keep_promise(pid, by=handler)
+    elif kind == 4:  # overdue or broken, still open
+        clock[0] = now - timedelta(days=rng.choice((2, 5)))
+        store.make_promise(cid, by=handler, text=text, due=clock[0] + timedelta(days=1))
+    elif kind == 5:  # due today or in the next days, some owned by the colleague who is away
+        clock[0] = now - timedelta(hours=3)
+        due = _at(now + timedelta(days=rng.choice((0, 0, 1, 2, 3))), 17, 0)
+        if due <= now:
+            due = now + timedelta(hours=2)
+        owner = staff[3] if rng.random() < 0.4 else handler
+        store.make_promise(cid, by=handler, text=text, due=due, owner=owner)
+    else:
+        return
+    counts["promises"] += 1

@@ -1,0 +1,155 @@
+"""The one API the UI and scripts use: reads return frozen dataclasses, writes return Changes.
+
+Every function runs on the caller's thread against the database opened with `open()`; the desk app
+calls them on its one database thread (ui/tasks.py). See README.md, "Scripting the store".
+
+The subjects a desk does not need for its first window (scores, promises, sharing) are imported on
+first use (PEP 562), which keeps start-up within its budget; to a caller they are ordinary names.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from models import db as _db
+from models.errors import (
+    BusyError,
+    CloudFolderError,
+    ConflictError,
+    DatabaseError,
+    StoreError,
+    ValidationError,
+)
+from models.store._base import set_clock, utcnow
+from models.store.clients import (
+    add_client,
+    delete_client,
+    get_client,
+    list_clients,
+    restore_client,
+    update_client,
+)
+from models.store.records import (
+    Changes,
+    ClientDetails,
+    ClientRow,
+    InteractionEntry,
+    NoteEntry,
+    Office,
+    PromiseEntry,
+    PromiseRow,
+    StaffMember,
+    TimelineCursor,
+    TimelineEntry,
+    TimelinePage,
+)
+from models.store.staff import add_staff, check_pin, get_staff, list_staff, set_away, update_staff
+
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(("TrashItem", "delete_promise", "describe", "restore", "trash", "undo"), "models.store.recycle"),
+    **dict.fromkeys(("add_note", "delete_entry", "edit_interaction", "edit_note", "log_interaction", "restore_entry",
+                     "timeline"), "models.store.timelines"),
+    **dict.fromkeys(("DeskDay", "cancel_promise", "client_promises", "desk_day", "get_promise", "keep_promise",
+                     "make_promise", "reassign_promise", "renegotiate_promise"), "models.store.promises"),
+    **dict.fromkeys(("HandoffCard", "handoff_card"), "models.store.handoff"),
+    **dict.fromkeys(("Badge", "ClientScore", "ScoreHistory", "ScoreReason", "client_score", "refresh_scores",
+                     "score_history", "stale_scores"), "models.store.scores"),
+    **dict.fromkeys(("Presence", "changes_since", "end_session", "heartbeat", "latest_change_id", "online",
+                     "poll", "start_session"), "models.store.sharing"),
+    **dict.fromkeys(("BackupInfo", "backup_now", "list_backups", "restore_backup"), "models.store.backup"),
+    **dict.fromkeys(("copy_office", "export_client", "export_office", "import_office"), "models.store.export"),
+}
+
+if TYPE_CHECKING:  # the lazy names, for type checkers and readers
+    from models.store.backup import BackupInfo, backup_now, list_backups, restore_backup  # noqa: F401
+    from models.store.export import copy_office, export_client, export_office, import_office  # noqa: F401
+    from models.store.handoff import HandoffCard, handoff_card  # noqa: F401
+    from models.store.promises import (  # noqa: F401
+        DeskDay,
+        cancel_promise,
+        client_promises,
+        desk_day,
+        get_promise,
+        keep_promise,
+        make_promise,
+        reassign_promise,
+        renegotiate_promise,
+    )
+    from models.store.recycle import TrashItem, delete_promise, describe, restore, trash, undo  # noqa: F401
+    from models.store.scores import (  # noqa: F401
+        Badge,
+        ClientScore,
+        ScoreHistory,
+        ScoreReason,
+        client_score,
+        refresh_scores,
+        score_history,
+        stale_scores,
+    )
+    from models.store.sharing import (  # noqa: F401
+        Presence,
+        changes_since,
+        end_session,
+        heartbeat,
+        latest_change_id,
+        online,
+        poll,
+        start_session,
+    )
+    from models.store.timelines import (  # noqa: F401
+        add_note,
+        delete_entry,
+        edit_interaction,
+        edit_note,
+        log_interaction,
+        restore_entry,
+        timeline,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'models.store' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def open(location: str | os.PathLike[str], *, allow_cloud: bool = False) -> Office:  # noqa: A001
+    """Open (or create) the office database: a SQLite file path or a postgresql:// URL."""
+    info = _db.open_database(location, allow_cloud=allow_cloud)
+    return Office(info.engine, info.location, info.display, info.schema_version, info.created, info.warnings)
+
+
+def probe(location: str | os.PathLike[str], *, allow_cloud: bool = False) -> str:
+    """Check a database location without switching to it: a sentence, or a DatabaseError with one."""
+    return _db.probe(location, allow_cloud=allow_cloud)
+
+
+def close() -> None:
+    """Close this thread's connection to the office database."""
+    _db.close_database()
+
+
+def set_busy_listener(listener: Callable[[float], None] | None) -> None:
+    """Called on the database thread with the seconds waited so far while a locked shared database is retried."""
+    _db.set_busy_listener(listener)
+
+
+def check_integrity(full: bool = False) -> str | None:
+    """A sentence when the database file is damaged, else None (SQLite; PostgreSQL checks itself)."""
+    return _db.with_retry(lambda: _db.check_integrity(full=full))
+
+
+__all__ = [
+    "BusyError", "CloudFolderError", "Changes", "ClientDetails", "ClientRow", "ConflictError", "DatabaseError",
+    "InteractionEntry",
+    "NoteEntry", "Office", "PromiseEntry", "PromiseRow", "StaffMember", "StoreError", "TimelineCursor",
+    "TimelineEntry", "TimelinePage", "ValidationError",
+    "add_client", "add_staff", "check_integrity", "check_pin", "close", "delete_client", "get_client", "get_staff",
+    "list_clients", "list_staff", "open", "probe", "restore_client", "set_away", "set_busy_listener", "set_clock",
+    "update_client", "update_staff", "utcnow", *_LAZY,
+]

@@ -1,0 +1,217 @@
+"""Clients: their details, the client list, and the columns the list needs kept up to date."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import peewee as pw
+
+from models import tables as t
+from models.errors import ConflictError, ValidationError
+from models.rules.text import check_email, check_phone, search_key
+from models.rules.vocab import CHANNELS
+from models.store import _base as b
+from models.store.records import Changes, ClientDetails, ClientRow
+
+CLIENT_KINDS = ("client",)
+# The editable fields, with the label a form shows beside each.
+FIELDS: dict[str, str] = {
+    "name": "The name",
+    "organisation": "The organisation",
+    "phone": "The phone number",
+    "email": "The email address",
+    "address": "The address",
+    "preferred_channel": "The preferred channel",
+    "caution": "The caution note",
+    "usual_handler": "The usual handler",
+}
+_MULTILINE = {"address", "caution"}
+
+
+def _clean_fields(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    """Check and tidy client fields; ValidationError names the first bad one."""
+    unknown = set(values) - set(FIELDS)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], f"Clients have no field called {sorted(unknown)[0]!r}.")
+    out: dict[str, Any] = {}
+    for field, value in values.items():
+        label = FIELDS[field]
+        if field == "usual_handler":
+            if value in (None, ""):
+                out[field] = None
+            else:
+                out[field] = b.require_staff(value, "usual_handler").id
+            continue
+        text = b.clean(value, field, label, required=(field == "name"), multiline=field in _MULTILINE)
+        if field == "email":
+            problem = check_email(text)
+            if problem:
+                raise ValidationError(field, problem)
+            text = text.lower()
+        elif field == "phone":
+            problem = check_phone(text)
+            if problem:
+                raise ValidationError(field, problem)
+        elif field == "preferred_channel" and text and text not in CHANNELS:
+            raise ValidationError(field, "Choose the preferred channel from the list.")
+        out[field] = text
+    if creating and "name" not in out:
+        raise ValidationError("name", "The name cannot be empty.")
+    return out
+
+
+def _details(row: t.Client, handler_name: str = "") -> ClientDetails:
+    return ClientDetails(
+        row.id, row.name, row.organisation, row.phone, row.email, row.address, row.preferred_channel,
+        row.caution, row.usual_handler_id, handler_name, row.created_at, row.updated_at, row.version,
+        row.deleted_at, row.last_contact_at, row.next_due_at,
+    )
+
+
+def _search_text(values: dict[str, Any]) -> str:
+    return search_key(values.get("name", ""), values.get("organisation", ""), values.get("phone", ""),
+                      values.get("email", ""))
+
+
+def add_client(*, name: str, by: int, **fields: Any) -> Changes:
+    """Add a client (Changes.id is the new id)."""
+    values = _clean_fields({"name": name, **fields}, creating=True)
+
+    def work(tx: b.Tx) -> int:
+        if values.get("usual_handler") is not None:
+            b.require_staff(values["usual_handler"], "usual_handler")
+        row = t.Client.create(created_at=tx.at, updated_at=tx.at, created_by=tx.by,
+                              search_text=_search_text(values), **values)
+        tx.log("client", row.id, row.id, "add", CLIENT_KINDS, after=_logged(values))
+        return row.id
+    return b.write(by, work)
+
+
+def _logged(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: values[k] for k in FIELDS if k in values}
+
+
+def get_client(client_id: int, *, include_deleted: bool = True) -> ClientDetails:
+    """One client's details (with `version`, to save edits without overwriting a colleague's)."""
+    client_id = b.as_id(client_id, "client")
+
+    def work() -> ClientDetails:
+        row = t.Client.get_or_none(t.Client.id == client_id)
+        if row is None or (row.deleted_at is not None and not include_deleted):
+            raise ValidationError("client", "That client does not exist (any more).")
+        handler = t.Staff.get_or_none(t.Staff.id == row.usual_handler_id) if row.usual_handler_id else None
+        return _details(row, handler.name if handler else "")
+    return b.read(work)
+
+
+def update_client(client_id: int, *, version: int, by: int, **fields: Any) -> Changes:
+    """Save edited details; raises ConflictError (with the current details) when a colleague saved first."""
+    client_id = b.as_id(client_id, "client")
+    values = _clean_fields(fields, creating=False)
+    if not isinstance(version, int):
+        raise ValidationError("version", "The record's version is missing; reopen the client and try again.")
+
+    def work(tx: b.Tx) -> None:
+        row = b.require_client(client_id)
+        before = {k: getattr(row, k if k != "usual_handler" else "usual_handler_id") for k in values}
+        merged = {k: getattr(row, k) for k in ("name", "organisation", "phone", "email")} | values
+        updates = {getattr(t.Client, k): v for k, v in values.items()}
+        updates.update({t.Client.version: version + 1, t.Client.updated_at: tx.at,
+                        t.Client.search_text: _search_text(merged)})
+        count = t.Client.update(updates).where((t.Client.id == client_id) & (t.Client.version == version)).execute()
+        if count == 0:
+            current = t.Client.get_by_id(client_id)
+            handler = t.Staff.get_or_none(t.Staff.id == current.usual_handler_id) if current.usual_handler_id else None
+            raise ConflictError(_details(current, handler.name if handler else ""),
+                                "A colleague changed this client while you were editing. "
+                                "Compare the two versions and choose what to keep.")
+        changed = {k: v for k, v in values.items() if before.get(k) != v}
+        tx.log("client", client_id, client_id, "edit", CLIENT_KINDS, before={k: before[k] for k in changed},
+               after=changed)
+    return b.write(by, work)
+
+
+def delete_client(client_id: int, *, by: int) -> Changes:
+    """Move a client to the Trash (a soft delete that restore_client undoes)."""
+    client_id = b.as_id(client_id, "client")
+
+    def work(tx: b.Tx) -> None:
+        b.require_client(client_id)
+        t.Client.update(deleted_at=tx.at, version=t.Client.version + 1).where(t.Client.id == client_id).execute()
+        tx.log("client", client_id, client_id, "delete", CLIENT_KINDS + ("promise",))
+    return b.write(by, work)
+
+
+def restore_client(client_id: int, *, by: int) -> Changes:
+    """Bring a client back from the Trash."""
+    client_id = b.as_id(client_id, "client")
+
+    def work(tx: b.Tx) -> None:
+        b.require_client(client_id, allow_deleted=True)
+        t.Client.update(deleted_at=None, version=t.Client.version + 1).where(t.Client.id == client_id).execute()
+        tx.log("client", client_id, client_id, "restore", CLIENT_KINDS + ("promise",))
+    return b.write(by, work)
+
+
+# Columns of the client list, in the order list_clients reads them; tests/perf compares this
+# query against the same SELECT run raw.
+LIST_COLUMNS = (t.Client.id, t.Client.name, t.Client.organisation, t.Client.phone, t.Client.email,
+                t.Client.last_contact_at, t.Client.next_due_at, t.Client.search_text)
+
+
+SCORE_COLUMNS = (t.ScoreCache.score, t.ScoreCache.band, t.ScoreCache.trend, t.ScoreCache.flags,
+                 t.ScoreCache.stable_until)
+
+
+def client_rows_query(*, deleted: bool = False) -> pw.Select:
+    """The plain SELECT behind the client list: the clients with their cached score badges."""
+    cond = t.Client.deleted_at.is_null(False) if deleted else t.Client.deleted_at.is_null()
+    return (t.Client.select(*LIST_COLUMNS, *SCORE_COLUMNS)
+            .join(t.ScoreCache, pw.JOIN.LEFT_OUTER, on=(t.ScoreCache.client == t.Client.id))
+            .where(cond).order_by(t.Client.name, t.Client.id))
+
+
+def list_clients(*, text: str = "", deleted: bool = False, limit: int | None = None,
+                 ids: Iterable[int] | None = None) -> list[ClientRow]:
+    """Clients by name; `text` filters on name, organisation, phone and email (every word must match).
+
+    `ids` reads just those clients (a view refreshing the rows a change touched).
+    """
+    wanted = None if ids is None else [b.as_id(i, "client") for i in ids]
+
+    def work() -> list[ClientRow]:
+        query = client_rows_query(deleted=deleted)
+        if wanted is not None:
+            query = query.where(t.Client.id.in_(wanted))
+        for word in search_key(text).split():
+            query = query.where(t.Client.search_text.contains(word))
+        if limit is not None:
+            query = query.limit(limit)
+        return _rows(query)
+    return b.read(work)
+
+
+def _rows(query: pw.Select) -> list[ClientRow]:
+    """Materialise the list query straight from the cursor (no model instances: 10,000 rows stay cheap).
+
+    A cached badge is shown only while it is exactly what a full recompute would say (its
+    `stable_until` lies ahead); otherwise the row's score is None until refresh_scores() runs.
+    """
+    now_us = t.to_micros(b.utcnow())
+    return [
+        ClientRow(cid, name, org, phone, email, last, due, st, score, band, trend,
+                  tuple(flags.split(",")) if flags else ())
+        if until is not None and until > now_us else ClientRow(cid, name, org, phone, email, last, due, st)
+        for cid, name, org, phone, email, last, due, st, score, band, trend, flags, until
+        in t.database.obj.execute(query).fetchall()
+    ]
+
+
+def refresh_contact_columns(client_id: int) -> None:
+    """Recompute the client list's "last contact" and "next promise due" for one client (inside a write)."""
+    last = (t.Interaction.select(pw.fn.MAX(t.Interaction.at))
+            .where((t.Interaction.client == client_id) & t.Interaction.deleted_at.is_null()).scalar())
+    due = (t.Promise.select(pw.fn.MIN(t.Promise.due))
+           .where((t.Promise.client == client_id) & (t.Promise.status == "open")
+                  & t.Promise.deleted_at.is_null()).scalar())
+    t.Client.update(last_contact_at=last, next_due_at=due).where(t.Client.id == client_id).execute()

@@ -1,0 +1,217 @@
+"""What the store's reads return: small frozen dataclasses, never ORM rows."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What a write changed: which clients, which kinds ("client", "timeline", "promise", "staff", ...).
+
+    A write that creates a record also carries the new record's `id` (as Anki's OpChangesWithId does);
+    `int(changes)` gives it, so `store.get_client(store.add_client(...))` reads what was just made.
+    """
+
+    clients: frozenset[int] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    id: int | None = None
+    change_ids: tuple[int, ...] = ()  # the change-log rows this write added (what Undo reverses)
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(self.clients | other.clients, self.kinds | other.kinds)
+
+    def __index__(self) -> int:
+        if self.id is None:
+            raise TypeError("this change created no record, so it has no id")
+        return self.id
+
+    __int__ = __index__
+
+    def __bool__(self) -> bool:
+        return bool(self.clients or self.kinds)
+
+    def touches(self, client_id: int | None = None, *kinds: str) -> bool:
+        """True when this change concerns `client_id` (or any client when None) and any of `kinds`."""
+        if kinds and not (self.kinds & set(kinds)):
+            return False
+        return client_id is None or client_id in self.clients or not self.clients
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    id: int
+    name: str
+    initials: str
+    role: str
+    active: bool
+    away_from: datetime | None
+    away_until: datetime | None
+    away_reason: str
+    version: int
+
+    def is_away(self, at: datetime) -> bool:
+        return (self.away_from is not None and self.away_until is not None
+                and self.away_from <= at < self.away_until)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientDetails:
+    """One client's contact details, as the edit form needs them (with `version` for conflicts)."""
+
+    id: int
+    name: str
+    organisation: str
+    phone: str
+    email: str
+    address: str
+    preferred_channel: str
+    caution: str
+    usual_handler_id: int | None
+    usual_handler_name: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    deleted_at: datetime | None
+    last_contact_at: datetime | None
+    next_due_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRow:
+    """One line of the client list (10,000 of them are made at once, so times stay integers until read)."""
+
+    id: int
+    name: str
+    organisation: str
+    phone: str
+    email: str
+    last_contact_us: int | None
+    next_due_us: int | None
+    search_text: str
+    score: int | None = None
+    band: str = ""
+    trend: str = ""
+    flags: tuple[str, ...] = ()
+
+    @property
+    def last_contact_at(self) -> datetime | None:
+        return None if self.last_contact_us is None else _EPOCH + timedelta(microseconds=self.last_contact_us)
+
+    @property
+    def next_due_at(self) -> datetime | None:
+        return None if self.next_due_us is None else _EPOCH + timedelta(microseconds=self.next_due_us)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineCursor:
+    """Where the next page starts (opaque to callers): the last entry's time, kind rank and id."""
+
+    at_us: int
+    rank: int
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """Common fields of everything on a timeline."""
+
+    kind: str  # "interaction", "note", "promise"
+    id: int
+    client_id: int
+    at: datetime
+    staff_id: int | None
+    staff_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionEntry(TimelineEntry):
+    channel: str = ""
+    summary: str = ""
+    details: str = ""
+    rating: int = 0
+    encounter: str = ""
+    recovers_id: int | None = None
+    apology: bool = False
+    edited: bool = False
+    recovered_by: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NoteEntry(TimelineEntry):
+    text: str = ""
+    pinned: bool = False
+    edited: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PromiseEntry(TimelineEntry):
+    """One step in a promise's life; `action` is made/kept/renegotiated/reassigned/cancelled/broken."""
+
+    promise_id: int = 0
+    action: str = ""
+    text: str = ""
+    due: datetime | None = None
+    old_due: datetime | None = None
+    owner_id: int | None = None
+    owner_name: str = ""
+    old_owner_name: str = ""
+    apology: bool = False
+    reason: str = ""
+    status: str = ""  # the promise's status now (see models.rules.promises)
+    version: int = 0  # the promise's version now (changes are saved with it: never a silent overwrite)
+    current_due: datetime | None = None  # the promise's due date now (`due` is the one of this step)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePage:
+    """A page of a client's timeline, newest first; pass `before` back to read the next page."""
+
+    entries: tuple[TimelineEntry, ...]
+    before: TimelineCursor | None = None
+
+    def __iter__(self) -> Iterator[TimelineEntry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, index: int) -> TimelineEntry:
+        return self.entries[index]
+
+
+@dataclass(frozen=True, slots=True)
+class PromiseRow:
+    """A promise as the Today view and the hand-off card show it."""
+
+    id: int
+    client_id: int
+    client_name: str
+    text: str
+    made_at: datetime
+    made_by_id: int
+    made_by_name: str
+    owner_id: int
+    owner_name: str
+    due: datetime
+    record_status: str  # open / kept / cancelled
+    status: str  # computed: pending, due_today, overdue, broken, kept, kept_late, cancelled
+    kept_at: datetime | None
+    version: int
+    client_score: int | None = None
+    client_band: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    """Facts about the open database for the status bar."""
+
+    engine: str
+    location: str
+    display: str
+    schema_version: int
+    created: bool
+    warnings: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,226 @@
+"""Undo and the Trash: a desk takes back its own last actions, and deleted things can be brought back."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import peewee as pw
+
+from models import tables as t
+from models.errors import ValidationError
+from models.store import _base as b
+from models.store.clients import refresh_contact_columns
+from models.store.records import Changes
+from models.store.timelines import forget_score
+
+KINDS = ("client", "timeline", "promise", "score")
+NOT_UNDOABLE = "That can't be undone from here."
+CHANGED_SINCE = "A colleague changed this since, so undoing it would overwrite their work. Nothing was changed."
+_ENTRY_TABLES: dict[str, type[t.BaseTable]] = {"interaction": t.Interaction, "note": t.Note}
+
+
+def describe(change_ids: tuple[int, ...]) -> str:
+    """What Undo would take back, in words ("Undo: note added")."""
+    def work() -> str:
+        row = t.Change.get_or_none(t.Change.id == change_ids[-1]) if change_ids else None
+        if row is None:
+            return ""
+        nouns = {"interaction": "interaction", "note": "note", "promise": "promise", "client": "client"}
+        verbs = {"add": "added", "edit": "edited", "delete": "moved to the Trash", "restore": "restored",
+                 "keep": "marked kept", "cancel": "cancelled", "renegotiate": "given a new date",
+                 "reassign": "handed over"}
+        return f"{nouns.get(row.entity, row.entity).capitalize()} {verbs.get(row.action, row.action)}"
+    return b.read(work)
+
+
+def undo(change_ids: tuple[int, ...], *, by: int) -> Changes:
+    """Take back one earlier action of this desk (the change-log rows its write returned), newest first.
+
+    Refused with a sentence when the action cannot be undone or a colleague changed the same record
+    since (never a silent overwrite). One transaction: all of the action is undone, or none of it.
+    """
+    if not change_ids:
+        raise ValidationError("undo", "There is nothing to undo.")
+
+    def work(tx: b.Tx) -> None:
+        for change_id in sorted(change_ids, reverse=True):
+            row = t.Change.get_or_none(t.Change.id == change_id)
+            if row is None or row.staff != tx.by:
+                raise ValidationError("undo", "Only your own recent actions can be undone.")
+            _undo_one(tx, row)
+    return b.write(by, work)
+
+
+def _json(text: str | None) -> dict[str, Any]:
+    return json.loads(text) if text else {}
+
+
+def _undo_one(tx: b.Tx, row: t.Change) -> None:
+    entity, action, eid = row.entity, row.action, row.entity_id
+    if entity in _ENTRY_TABLES:
+        _undo_entry(tx, row, _ENTRY_TABLES[entity])
+    elif entity == "promise":
+        _undo_promise(tx, row)
+    elif entity == "client":
+        _undo_client(tx, row)
+    else:
+        raise ValidationError("undo", NOT_UNDOABLE)
+    tx.log(entity, eid, row.client, "undo", KINDS, before={"undid": row.id, "action": action})
+
+
+def _undo_entry(tx: b.Tx, row: t.Change, table: type[t.BaseTable]) -> None:
+    entry = table.get_or_none(table.id == row.entity_id)
+    if entry is None:
+        raise ValidationError("undo", "That entry no longer exists.")
+    if row.action == "add":
+        if entry.deleted_at is not None:
+            raise ValidationError("undo", "That entry is already in the Trash.")
+        table.update(deleted_at=tx.at, deleted_by=tx.by).where(table.id == entry.id).execute()
+    elif row.action in ("delete", "restore"):
+        table.update(deleted_at=tx.at if row.action == "restore" else None,
+                     deleted_by=tx.by if row.action == "restore" else None).where(table.id == entry.id).execute()
+    elif row.action == "edit":
+        before, after = _json(row.before), _json(row.after)
+        if any(getattr(entry, k) != v for k, v in after.items()):
+            raise ValidationError("undo", CHANGED_SINCE)
+        table.update(**before).where(table.id == entry.id).execute()
+    else:
+        raise ValidationError("undo", NOT_UNDOABLE)
+    if table is t.Interaction:
+        refresh_contact_columns(entry.client_id)
+        forget_score(entry.client_id)
+
+
+def _when(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _undo_promise(tx: b.Tx, row: t.Change) -> None:
+    promise = t.Promise.get_or_none(t.Promise.id == row.entity_id)
+    if promise is None or promise.deleted_at is not None:
+        raise ValidationError("undo", "That promise no longer exists.")
+    before, after = _json(row.before), _json(row.after)
+    values: dict[str, Any]
+    if row.action == "add":
+        values = {"deleted_at": tx.at}
+    elif row.action in ("keep", "cancel"):
+        if promise.status != after.get("status"):
+            raise ValidationError("undo", CHANGED_SINCE)
+        values = {"status": "open", "kept_at": None, "kept_by": None, "apology": False, "cancelled_at": None,
+                  "cancelled_by": None, "cancel_reason": ""}
+    elif row.action == "renegotiate":
+        if promise.due != _when(after["due"]):
+            raise ValidationError("undo", CHANGED_SINCE)
+        values = {"due": _when(before["due"])}
+    elif row.action == "reassign":
+        if promise.owner_id != after.get("owner"):
+            raise ValidationError("undo", CHANGED_SINCE)
+        values = {"owner": before["owner"]}
+    else:
+        raise ValidationError("undo", NOT_UNDOABLE)
+    t.Promise.update(version=promise.version + 1, **values).where(t.Promise.id == promise.id).execute()
+    if row.action != "add":
+        t.PromiseEvent.create(promise=promise.id, client=promise.client_id, at=tx.at, staff=tx.by,
+                              action="reopened" if row.action in ("keep", "cancel") else row.action,
+                              old_due=promise.due if row.action == "renegotiate" else None,
+                              new_due=values.get("due", promise.due),
+                              old_owner=promise.owner_id if row.action == "reassign" else None,
+                              new_owner=values.get("owner"), reason="Undone")
+    refresh_contact_columns(promise.client_id)
+    forget_score(promise.client_id)
+
+
+def _undo_client(tx: b.Tx, row: t.Change) -> None:
+    client = t.Client.get_or_none(t.Client.id == row.entity_id)
+    if client is None:
+        raise ValidationError("undo", "That client no longer exists.")
+    if row.action == "add":
+        values: dict[str, Any] = {"deleted_at": tx.at}
+    elif row.action in ("delete", "restore"):
+        values = {"deleted_at": tx.at if row.action == "restore" else None}
+    elif row.action == "edit":
+        before, after = _json(row.before), _json(row.after)
+        current = {k: (client.usual_handler_id if k == "usual_handler" else getattr(client, k)) for k in after}
+        if current != after:
+            raise ValidationError("undo", CHANGED_SINCE)
+        values = {("usual_handler" if k == "usual_handler" else k): v for k, v in before.items()}
+    else:
+        raise ValidationError("undo", NOT_UNDOABLE)
+    t.Client.update(version=client.version + 1, updated_at=tx.at, **values).where(t.Client.id == client.id).execute()
+
+
+# --- the Trash -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class TrashItem:
+    """Something deleted that can be brought back."""
+
+    kind: str  # "client", "interaction", "note", "promise"
+    id: int
+    client_id: int
+    client_name: str
+    text: str
+    deleted_at: datetime
+
+
+def trash(*, limit: int = 200) -> list[TrashItem]:
+    """Deleted clients, interactions, notes and promises, most recently deleted first."""
+    def work() -> list[TrashItem]:
+        c = t.Client
+        items = [TrashItem("client", cid, cid, name, name, t.from_micros(at))
+                 for cid, name, at in t.database.obj.execute(
+                     c.select(c.id, c.name, c.deleted_at).where(c.deleted_at.is_null(False))
+                     .order_by(c.deleted_at.desc()).limit(limit)).fetchall()]
+        for kind, table, text in (("interaction", t.Interaction, t.Interaction.summary), ("note", t.Note, t.Note.text),
+                                  ("promise", t.Promise, t.Promise.text)):
+            query = (table.select(table.id, table.client, c.name, text, table.deleted_at)
+                     .join(c, on=(table.client == c.id)).where(table.deleted_at.is_null(False))
+                     .order_by(table.deleted_at.desc()).limit(limit))
+            items += [TrashItem(kind, eid, cid, name, body[:200], t.from_micros(at))
+                      for eid, cid, name, body, at in t.database.obj.execute(query).fetchall()]
+        items.sort(key=lambda i: i.deleted_at, reverse=True)
+        return items[:limit]
+    return b.read(work)
+
+
+def restore(kind: str, item_id: int, *, by: int) -> Changes:
+    """Bring something back from the Trash."""
+    item_id = b.as_id(item_id, kind)
+    tables: dict[str, type[t.BaseTable]] = {"client": t.Client, "interaction": t.Interaction, "note": t.Note,
+                                            "promise": t.Promise}
+    table = tables.get(kind)
+    if table is None:
+        raise ValidationError("kind", "Only clients, interactions, notes and promises are kept in the Trash.")
+
+    def work(tx: b.Tx) -> None:
+        row = table.get_or_none(table.id == item_id)
+        if row is None or row.deleted_at is None:
+            raise ValidationError(kind, "That is not in the Trash (a colleague may have restored it).")
+        values: dict[pw.Field, Any] = {table.deleted_at: None}
+        if hasattr(table, "deleted_by"):
+            values[table.deleted_by] = None
+        table.update(values).where(table.id == item_id).execute()
+        client_id = row.id if table is t.Client else row.client_id
+        if table is not t.Client:
+            b.require_client(client_id)
+            refresh_contact_columns(client_id)
+            forget_score(client_id)
+        tx.log(kind, item_id, client_id, "restore", KINDS)
+    return b.write(by, work)
+
+
+def delete_promise(promise_id: int, *, by: int) -> Changes:
+    """Move a promise made by mistake to the Trash (a promise that was really made is cancelled instead)."""
+    promise_id = b.as_id(promise_id, "promise")
+
+    def work(tx: b.Tx) -> None:
+        row = t.Promise.get_or_none(t.Promise.id == promise_id)
+        if row is None or row.deleted_at is not None:
+            raise ValidationError("promise", "That promise does not exist (any more).")
+        t.Promise.update(deleted_at=tx.at, version=row.version + 1).where(t.Promise.id == promise_id).execute()
+        refresh_contact_columns(row.client_id)
+        forget_score(row.client_id)
+        tx.log("promise", promise_id, row.client_id, "delete", KINDS)
+    return b.write(by, work)

@@ -1,0 +1,81 @@
+"""Store tests run against a real database file (SQLite) and, when a server is reachable, PostgreSQL."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from models import store
+
+PG_URL = os.environ.get("RAPPORT_TEST_PG", "")
+PG_SKIP = ("PostgreSQL tests need a server: set RAPPORT_TEST_PG=postgresql://user@host:port/dbname "
+           "(an empty database you may wipe); `bash .ci/run` starts one and sets it.")
+
+
+def reset_postgres(url: str) -> None:
+    """Empty the test database (drop and recreate its public schema)."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql://", "postgresql://", 1), autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+class Clock:
+    """A settable clock for the store: tests move time on explicitly."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        from datetime import timedelta
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def office(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty office database, open in this process; yields its location."""
+    if request.param == "postgresql":
+        if not PG_URL:
+            pytest.skip(PG_SKIP)
+        reset_postgres(PG_URL)
+        location = PG_URL
+    else:
+        location = str(tmp_path / "office.db")
+    store.open(location)
+    try:
+        yield location
+    finally:
+        store.set_clock(None)
+        store.close()
+
+
+@pytest.fixture
+def clock(office: str) -> Clock:
+    c = Clock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    store.set_clock(c)
+    return c
+
+
+@pytest.fixture
+def anna(office: str) -> int:
+    """The first person of the office (added by nobody)."""
+    return store.add_staff("Anna Keller").id
+
+
+@pytest.fixture
+def ben(anna: int) -> int:
+    return store.add_staff("Ben Okafor", by=anna).id
+
+
+@pytest.fixture
+def client(anna: int) -> int:
+    return store.add_client(name="Oliver Thompson", by=anna, phone="01632 960001",
+                            email="oliver@example.com", organisation="Bayview Holdings").id
