@@ -1,0 +1,70 @@
+"""UI tests drive real widgets offscreen; store calls run inline (SyncTasks) unless a test wants the real thread."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from models import store
+from ui.events import Events
+from ui.main_window import MainWindow
+from ui.tasks import SyncTasks
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "office.db"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def make_window(qtbot, settings: QSettings, db_path: Path) -> Iterator[Callable[..., MainWindow]]:
+    """Build a main window on `db_path` with synchronous tasks; closes them all at the end."""
+    windows: list[MainWindow] = []
+
+    def make(*, sync: bool = True, path: Path | None = None) -> MainWindow:
+        factory = (lambda events: SyncTasks(events)) if sync else None
+        window = MainWindow(tasks_factory=factory, settings=settings)
+        qtbot.addWidget(window)
+        window.show()
+        window.start(str(path or db_path))
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+    store.set_clock(None)
+    store.close()
+
+
+@pytest.fixture
+def seeded(db_path: Path) -> dict[str, int]:
+    """An office with two staff and two clients, written through the store, then closed."""
+    store.open(db_path)
+    anna = store.add_staff("Anna Keller").id
+    ben = store.add_staff("Ben Okafor", by=anna).id
+    oliver = store.add_client(name="Oliver Thompson", by=anna, organisation="Bayview Holdings",
+                              phone="01632 960001").id
+    isla = store.add_client(name="Isla Walsh", by=anna, email="isla@quayside.example").id
+    store.close()
+    return {"anna": anna, "ben": ben, "oliver": oliver, "isla": isla}
+
+
+@pytest.fixture
+def ready(make_window, seeded: dict[str, int], settings: QSettings, db_path: Path) -> MainWindow:
+    """A window with Anna at the desk (remembered from last time, as on a real desk)."""
+    settings.setValue(f"desk/staff/{db_path}", seeded["anna"])
+    window = make_window()
+    assert window.ctx.staff is not None and window.ctx.staff.name == "Anna Keller"
+    return window
+
+
+def events_of(window: MainWindow) -> Events:
+    return window.ctx.events

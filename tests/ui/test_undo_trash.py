@@ -1,0 +1,48 @@
+"""Ctrl+Z takes back this desk's last action through the store; the Trash brings things back."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from models import store
+from ui.trash import TrashDialog
+
+
+def test_ctrl_z_undoes_the_last_note_and_the_trash_restores_it(ready, qtbot, seeded) -> None:
+    ready.open_client(seeded["oliver"])
+    note = ready.client_view.composer.note
+    qtbot.keyClicks(note.text, "Wrong client, sorry")
+    qtbot.keyClick(note.text, Qt.Key.Key_Return)
+    assert len(store.timeline(seeded["oliver"])) == 1 and ready.undo_action.isEnabled()
+    ready.client_view.timeline.setFocus()
+    qtbot.keyClick(ready, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(store.timeline(seeded["oliver"])) == 0
+    assert ready.client_view.timeline.timeline_model.entries == []
+    assert "Undone: note added" in ready.statusBar().currentMessage()
+    assert not ready.undo_action.isEnabled()
+    dialog = TrashDialog(ready.ctx, ready)
+    qtbot.addWidget(dialog)
+    assert dialog.list.count() == 1 and "Wrong client, sorry" in dialog.list.item(0).text()
+    dialog.restore_button.click()
+    assert [e.text for e in store.timeline(seeded["oliver"])] == ["Wrong client, sorry"]
+    assert dialog.empty.isVisible() or dialog.list.count() == 0
+
+
+def test_undo_refused_when_a_colleague_changed_it_since(ready, qtbot, seeded) -> None:
+    nid = store.add_note(seeded["oliver"], by=seeded["anna"], text="First").id
+    anna = seeded["anna"]
+    ready.ctx.tasks.run(lambda: store.edit_note(nid, by=anna, text="Edited here"))  # this desk's action
+    store.edit_note(nid, by=seeded["ben"], text="Ben's version")  # then a colleague's
+    ready.undo()
+    assert ready.error_banner.isVisible() and "colleague changed this since" in ready.error_banner.text.text()
+    assert store.timeline(seeded["oliver"])[0].text == "Ben's version"
+
+
+def test_move_a_client_to_the_trash_and_undo(ready, qtbot, seeded, monkeypatch) -> None:
+    ready.open_client(seeded["isla"])
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    ready.delete_client()
+    assert [c.name for c in store.list_clients()] == ["Oliver Thompson"]
+    assert ready.client_list.model.row_of(seeded["isla"]) == -1
+    ready.undo()
+    assert sorted(c.name for c in store.list_clients()) == ["Isla Walsh", "Oliver Thompson"]

@@ -1,0 +1,35 @@
+"""App-wide signals: one refresh path for this desk's writes, other desks' writes and the passing of time."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+
+class Events(QObject):
+    """The signals views listen to; one instance per window, passed down in the AppContext."""
+
+    data_changed = Signal(object)
+    """Something in the office database changed (a models.store.Changes), here or at another desk."""
+
+    clock_ticked = Signal()
+    """Time moved on enough that promises may have fallen due and scores faded (a timer, or a new day)."""
+
+    error_reported = Signal(str)
+    """A sentence for the person at the desk about something that could not be done."""
+
+    written = Signal(object)
+    """This desk saved something (a models.store.Changes with change_ids): what Undo can take back."""
+
+    message_reported = Signal(str)
+    """A short, calm message for the status bar ("Saved.")."""
+
+    busy_changed = Signal(bool)
+    """The shared database is busy at another desk (True) or answering again (False)."""
+
+    client_requested = Signal(int)
+    """Somebody asked to open this client (from the list, the Today view, a notification ...)."""
+
+    entry_requested = Signal(int, str, int)
+    """Open client, then scroll its timeline to (kind, id): "Why this score?" reasons jump there."""
+
+    staff_changed = Signal(object)
+    """A different person is at the desk now (a models.store.StaffMember)."""

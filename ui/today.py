@@ -1,0 +1,621 @@
+"""The Today view: the desk's promises, overdue first, then due today, the next 7 days, and covering for colleagues."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionButton,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import store
+from models.rules import promises as promise_rules
+from models.store import Changes, ConflictError, PromiseRow, StaffMember, StoreError
+from ui import fmt
+from ui.context import AppContext
+from ui.score import badge_text, band_colour, paint_badge
+
+if TYPE_CHECKING:  # the promise and score subjects load after the first window (start-up budget)
+    from models.store import DeskDay
+
+Index = QModelIndex | QPersistentModelIndex
+
+# (key, heading, what an empty section says); the order is the order on screen.
+SECTIONS = (
+    ("overdue", "Overdue", "Nothing overdue. Well done."),
+    ("today", "Due today", "Nothing else is due today."),
+    ("upcoming", "Next 7 days", "Nothing due in the next 7 days."),
+    ("covering", "Covering for colleagues who are away", "Nobody who is away has promises falling due."),
+)
+NOBODY_AWAY = "Nobody is away, so there is nothing to cover."
+# A change of any of these kinds may add, move or remove a promise of the day.
+REFRESH_KINDS = frozenset({"promise", "staff", "client", "timeline"})
+# Score badges arrive in batches while the office's scores are refreshed: re-read once they settle.
+SCORE_SETTLE_MS = 800
+LATE = ("overdue", "broken")
+OVERDUE_COLOUR = "#d64545"
+DUE_TODAY_COLOUR = "#d08a0a"
+
+
+@dataclass(frozen=True, slots=True)
+class TodayLine:
+    """One line of the Today table: a section heading, a section's empty state, or a promise."""
+
+    kind: str  # "heading", "empty" or "promise"
+    section: str
+    text: str = ""
+    promise: PromiseRow | None = None
+
+
+def _on_day(value: datetime, now: datetime) -> str:
+    """'Fri 27 Nov', or 'tomorrow' / 'today' in the middle of a sentence."""
+    words = fmt.date_only(value, now)
+    return words.lower() if words in ("Today", "Tomorrow", "Yesterday") else words
+
+
+def away_words(member: StaffMember, now: datetime) -> str:
+    """'away until Fri 27 Nov' for a colleague away now or later, else ''."""
+    if member.away_from is None or member.away_until is None or member.away_until <= now:
+        return ""
+    until = _on_day(member.away_until, now)
+    if member.away_from <= now:
+        return f"away until {until}"
+    return f"away from {_on_day(member.away_from, now)} until {until}"
+
+
+def away_warning(member: StaffMember, due: datetime, now: datetime, *, is_me: bool) -> str | None:
+    """The question to ask before a promise goes to someone who is away when it falls due (None: no need)."""
+    if member.away_from is None or member.away_until is None:
+        return None
+    if not (member.away_from <= now < member.away_until or member.away_from <= due < member.away_until):
+        return None
+    when = _on_day(member.away_until, now)
+    reason = f" ({member.away_reason})" if member.away_reason else ""
+    if is_me:
+        return (f"You are marked as away until {when}{reason}, and this promise falls due before then. "
+                "Take it anyway?")
+    return (f"{member.name} is away until {when}{reason}, so this promise would fall due while they are not "
+            "here. Give it to them anyway?")
+
+
+def due_words(row: PromiseRow, now: datetime) -> str:
+    """When a promise is due, in words: 'Overdue by 3 hours', 'Due today at 5:00 pm', 'Due in 3 days (Thu 26 Nov)'."""
+    due_local, now_local = fmt.local(row.due), fmt.local(now)
+    words = promise_rules.describe_status(row.status, due_local, now_local)
+    if row.status == "pending" and (due_local.date() - now_local.date()).days > 1:
+        words += f" ({fmt.day(due_local, now_local)})"
+    return words
+
+
+def split_day(day: DeskDay, *, staff_id: int | None, mine_only: bool) -> dict[str, tuple[PromiseRow, ...]]:
+    """The four sections of the view from a whole-team DeskDay: mine or everyone's; Covering is never mine."""
+    def keep(rows: tuple[PromiseRow, ...]) -> tuple[PromiseRow, ...]:
+        return tuple(r for r in rows if r.owner_id == staff_id) if mine_only else rows
+
+    return {"overdue": keep(day.overdue), "today": keep(day.today), "upcoming": keep(day.upcoming),
+            "covering": tuple(r for r in day.covering if r.owner_id != staff_id)}
+
+
+class PromiseTableModel(QAbstractTableModel):
+    """The day's promises under their section headings (the headings and empty states are lines too)."""
+
+    COLUMNS = ("Score", "Client", "Promise", "Owner", "Due", "")
+    SCORE, CLIENT, PROMISE, OWNER, DUE, ACTION = range(6)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.lines: list[TodayLine] = []
+        self.sections: dict[str, tuple[PromiseRow, ...]] = {key: () for key, _, _ in SECTIONS}
+        self.now = store.utcnow()
+        self.away: dict[int, str] = {}  # staff id -> "away until Fri 27 Nov"
+        self.staff_id: int | None = None
+
+    def set_sections(self, sections: dict[str, tuple[PromiseRow, ...]], *, now: datetime, away: dict[int, str],
+                     staff_id: int | None, anybody_away: bool) -> None:
+        self.beginResetModel()
+        self.sections, self.now, self.away, self.staff_id = sections, now, away, staff_id
+        self.lines = []
+        for key, heading, empty in SECTIONS:
+            rows = sections.get(key, ())
+            self.lines.append(TodayLine("heading", key, f"{heading} ({len(rows)})" if rows else heading))
+            if not rows:
+                text = NOBODY_AWAY if key == "covering" and not anybody_away else empty
+                self.lines.append(TodayLine("empty", key, text))
+            self.lines += [TodayLine("promise", key, promise=r) for r in rows]
+        self.endResetModel()
+
+    # --- helpers for the view and tests ---
+    def line_at(self, row: int) -> TodayLine | None:
+        return self.lines[row] if 0 <= row < len(self.lines) else None
+
+    def row_of(self, promise_id: int, section: str | None = None) -> int:
+        for i, line in enumerate(self.lines):
+            if line.promise is not None and line.promise.id == promise_id and section in (None, line.section):
+                return i
+        return -1
+
+    def action_text(self, line: TodayLine) -> str:
+        return "I'll take it" if line.section == "covering" else "Mark kept"
+
+    def owner_text(self, row: PromiseRow) -> str:
+        return f"{row.owner_name} (away)" if row.owner_id in self.away else row.owner_name
+
+    # --- Qt model API ---
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.lines)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        line = self.line_at(index.row())
+        if line is None or line.promise is None:
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        line = self.line_at(index.row()) if index.isValid() else None
+        if line is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.UserRole:
+            return line.promise
+        if line.promise is None:
+            return self._line_data(line, col, role)
+        row = line.promise
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(line, row, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(line, row, col)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == self.DUE and row.status in LATE:
+                return QColor(OVERDUE_COLOUR)
+            if col == self.DUE and row.status == "due_today":
+                return QColor(DUE_TODAY_COLOUR)
+            if col == self.SCORE and row.client_score is not None:
+                return band_colour(row.client_band)
+            if col == self.CLIENT:
+                return QApplication.palette().color(QPalette.ColorRole.Link)
+        if role == Qt.ItemDataRole.FontRole and col == self.CLIENT:
+            font = QFont()
+            font.setUnderline(True)
+            return font
+        return None
+
+    def _line_data(self, line: TodayLine, col: int, role: int) -> Any:
+        if col != 0:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return line.text
+        if role == Qt.ItemDataRole.FontRole and line.kind == "heading":
+            font = QFont()
+            font.setBold(True)
+            font.setPointSizeF(font.pointSizeF() * 1.1)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and line.kind == "heading" and line.section == "overdue" \
+                and self.sections.get("overdue"):
+            return QColor(OVERDUE_COLOUR)
+        if role == Qt.ItemDataRole.ForegroundRole and line.kind == "empty":
+            return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+        return None
+
+    def _text(self, line: TodayLine, row: PromiseRow, col: int) -> str:
+        if col == self.SCORE:
+            return badge_text(row.client_score, row.client_band, "")
+        if col == self.CLIENT:
+            return row.client_name
+        if col == self.PROMISE:
+            return row.text
+        if col == self.OWNER:
+            return self.owner_text(row)
+        if col == self.DUE:
+            return due_words(row, self.now)
+        return self.action_text(line)
+
+    def _tooltip(self, line: TodayLine, row: PromiseRow, col: int) -> str:
+        if col == self.SCORE:
+            if row.client_score is None:
+                return "The impression score is being worked out."
+            return f"Impression score {row.client_score} of 100 ({row.client_band})."
+        if col == self.CLIENT:
+            return f"Open {row.client_name}"
+        if col == self.DUE:
+            return f"Due {fmt.when(row.due, self.now)}"
+        if col == self.OWNER and row.owner_id in self.away:
+            return f"{row.owner_name} is {self.away[row.owner_id]}."
+        if col == self.ACTION:
+            if line.section == "covering":
+                return f"Take this promise over from {row.owner_name}: it becomes yours."
+            return "Mark this promise kept."
+        return self._text(line, row, col)
+
+
+class TodayDelegate(QStyledItemDelegate):
+    """Paints the score as the usual badge and the action column as a button."""
+
+    def paint(self, painter: Any, option: QStyleOptionViewItem, index: Index) -> None:
+        row = index.data(Qt.ItemDataRole.UserRole)
+        if row is None or index.column() not in (PromiseTableModel.SCORE, PromiseTableModel.ACTION):
+            super().paint(painter, option, index)
+            return
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.fillRect(option.rect, option.palette.highlight())
+        if index.column() == PromiseTableModel.SCORE:
+            text = option.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+            paint_badge(painter, QRectF(option.rect).adjusted(3, 4, -3, -4), row.client_score, row.client_band, "",
+                        (), option.font, text)
+            return
+        button = QStyleOptionButton()
+        button.rect = option.rect.adjusted(4, 3, -4, -3)
+        button.text = index.data(Qt.ItemDataRole.DisplayRole)
+        button.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Raised
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_PushButton, button, painter, option.widget)
+
+
+class TodayView(QWidget):
+    """What the desk has promised and must not forget, one click from each client."""
+
+    day_loaded = Signal(object)
+    """The office's day was read (a models.store.DeskDay of the whole team): the notifier checks it."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.day: DeskDay | None = None
+        self.team: list[StaffMember] = list(ctx.team)
+        self._stale = True
+        self._loading = False
+        self._again = False
+        self._generation = 0
+        self._scores_asked: set[int] = set()
+
+        self.title = QLabel("Today", objectName="clientName")
+        self.summary = QLabel(objectName="muted")
+        self.mine_button = QPushButton("My promises", checkable=True)
+        self.team_button = QPushButton("Whole team", checkable=True)
+        self.mine_button.setToolTip("Only promises you own (Covering always shows colleagues who are away)")
+        self.team_button.setToolTip("Everyone's promises")
+        self.scope = QButtonGroup(self)
+        self.scope.setExclusive(True)
+        self.scope.addButton(self.mine_button)
+        self.scope.addButton(self.team_button)
+        mine = str(ctx.settings.value("today/scope", "mine")) != "team"
+        (self.mine_button if mine else self.team_button).setChecked(True)
+        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.hide()
+
+        self.table_model = PromiseTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.table_model)
+        self.table.setItemDelegate(TodayDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setMouseTracking(True)
+        self.table.setAccessibleName("Today's promises")
+        self.table.verticalHeader().setDefaultSectionSize(32)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(PromiseTableModel.PROMISE, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((PromiseTableModel.SCORE, 96), (PromiseTableModel.CLIENT, 170),
+                           (PromiseTableModel.OWNER, 160), (PromiseTableModel.DUE, 280),
+                           (PromiseTableModel.ACTION, 110)):
+            self.table.setColumnWidth(col, width)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addWidget(self.summary, 1, Qt.AlignmentFlag.AlignBottom)
+        top.addWidget(self.mine_button)
+        top.addWidget(self.team_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.error)
+        layout.addWidget(self.table, 1)
+
+        self._score_timer = QTimer(self, singleShot=True, interval=SCORE_SETTLE_MS)
+        self._score_timer.timeout.connect(self.refresh)
+        self.scope.buttonClicked.connect(self._on_scope_button_clicked)
+        self.table.clicked.connect(self._on_table_clicked)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.installEventFilter(self)  # Enter opens the client of the current row
+        self.table.entered.connect(self._on_table_entered)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
+        ctx.events.data_changed.connect(self._on_events_data_changed)
+        ctx.events.clock_ticked.connect(self.refresh)
+        ctx.events.staff_changed.connect(self._on_events_staff_changed)
+
+    # --- reading ---
+    @property
+    def mine_only(self) -> bool:
+        return self.mine_button.isChecked()
+
+    def refresh(self) -> None:
+        """Re-read the day now if the view is on screen, else when it is next shown."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self.load()
+
+    def load(self) -> None:
+        """Read the whole team's day (and who is away) on the database thread."""
+        self._stale = False
+        if self._loading:
+            self._again = True
+            return
+        self._loading = True
+        self._generation += 1
+        generation = self._generation
+        self.ctx.tasks.run(lambda: (store.desk_day(), store.list_staff()),
+                           lambda result: self._on_day_read(generation, result),
+                           lambda error: self._on_day_failed(generation, error))
+
+    def _on_day_read(self, generation: int, result: tuple[DeskDay, list[StaffMember]]) -> None:
+        self._loading = False
+        if generation == self._generation:
+            self.day, self.team = result
+            self._show()
+            self.day_loaded.emit(self.day)
+            self._ask_for_scores()
+        if self._again:
+            self._again = False
+            self.load()
+
+    def _on_day_failed(self, generation: int, error: StoreError) -> None:
+        self._loading = False
+        if generation == self._generation:
+            self.say(error.message)
+
+    def _show(self) -> None:
+        if self.day is None:
+            return
+        now = store.utcnow()
+        away = {m.id: words for m in self.team if (words := away_words(m, now))}
+        selected = self.current_promise()
+        sections = split_day(self.day, staff_id=self.ctx.staff_id, mine_only=self.mine_only)
+        self.table_model.set_sections(sections, now=now, away=away, staff_id=self.ctx.staff_id,
+                                      anybody_away=any(m.is_away(now) for m in self.team))
+        self.table.clearSpans()
+        for i, line in enumerate(self.table_model.lines):
+            if line.promise is None:
+                self.table.setSpan(i, 0, 1, len(PromiseTableModel.COLUMNS))
+        if selected is not None:
+            row = self.table_model.row_of(selected.id)
+            if row >= 0:
+                self.table.selectRow(row)
+        late, today, cover = (len(sections[k]) for k in ("overdue", "today", "covering"))
+        whose = "yours" if self.mine_only else "the team's"
+        self.summary.setText(f"{late} overdue, {today} due today ({whose}), {cover} to cover")
+
+    def _ask_for_scores(self) -> None:
+        """Badges not worked out yet are worked out now (a batch at a time), then the view re-reads."""
+        if self.day is None:
+            return
+        rows = self.day.overdue + self.day.today + self.day.upcoming + self.day.covering
+        missing = sorted({r.client_id for r in rows if r.client_score is None} - self._scores_asked)[:50]
+        if missing:
+            self._scores_asked.update(missing)
+            self.ctx.tasks.run(lambda: store.refresh_scores(client_ids=missing, limit=len(missing)),
+                               None, lambda _error: None)  # a badge is not worth a banner; it comes later
+
+    def rows_in(self, section: str) -> tuple[PromiseRow, ...]:
+        """The promises shown in a section ("overdue", "today", "upcoming", "covering"), in screen order."""
+        return self.table_model.sections.get(section, ())
+
+    def current_promise(self) -> PromiseRow | None:
+        index = self.table.currentIndex()
+        return index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.load()
+
+    # --- what changed elsewhere ---
+    def _on_events_data_changed(self, changes: Changes) -> None:
+        if changes.kinds & REFRESH_KINDS:
+            self.refresh()
+        elif "score" in changes.kinds and self.day is not None:
+            shown = {r.client_id for r in self.day.overdue + self.day.today + self.day.upcoming + self.day.covering}
+            if not changes.clients or changes.clients & shown:
+                self._score_timer.start()
+
+    def _on_events_staff_changed(self, member: StaffMember) -> None:
+        self._show()
+        self.refresh()
+
+    def _on_scope_button_clicked(self, button: QPushButton) -> None:
+        self.ctx.settings.setValue("today/scope", "mine" if self.mine_only else "team")
+        self._show()
+
+    # --- the person's actions ---
+    def say(self, message: str) -> None:
+        """Show a sentence above the list (a refused action); cleared by the next successful one."""
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    def _on_table_clicked(self, index: QModelIndex) -> None:
+        line = self.table_model.line_at(index.row())
+        if line is None or line.promise is None:
+            return
+        if index.column() == PromiseTableModel.CLIENT:
+            self.open_client(line.promise)
+        elif index.column() == PromiseTableModel.ACTION:
+            self.act(line)
+
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        line = self.table_model.line_at(index.row())
+        if line is not None and line.promise is not None and index.column() not in (
+                PromiseTableModel.CLIENT, PromiseTableModel.ACTION):  # those did their thing on the first click
+            self.open_client(line.promise)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.table and event.type() == QEvent.Type.KeyPress and \
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # type: ignore[attr-defined]
+            row = self.current_promise()
+            if row is not None:
+                self.open_client(row)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _on_table_entered(self, index: QModelIndex) -> None:
+        clickable = index.data(Qt.ItemDataRole.UserRole) is not None and index.column() in (
+            PromiseTableModel.CLIENT, PromiseTableModel.ACTION)
+        self.table.viewport().setCursor(Qt.CursorShape.PointingHandCursor if clickable else Qt.CursorShape.ArrowCursor)
+
+    def _on_table_context_menu_requested(self, pos: Any) -> None:
+        index = self.table.indexAt(pos)
+        line = self.table_model.line_at(index.row()) if index.isValid() else None
+        if line is None or line.promise is None:
+            return
+        menu = QMenu(self)
+        for label, callback in self.actions_for(line):
+            menu.addAction(label, callback)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def actions_for(self, line: TodayLine) -> list[tuple[str, Any]]:
+        """The context-menu actions of a promise line, as (label, callback) pairs."""
+        row = line.promise
+        assert row is not None
+        out: list[tuple[str, Any]] = [(f"Open {row.client_name}", lambda: self.open_client(row)),
+                                      ("Mark kept", lambda: self.keep(row))]
+        if row.owner_id != self.ctx.staff_id:
+            out.append(("I'll take it", lambda: self.take(row)))
+        out.append(("Give to a colleague...", lambda: self.give(row)))
+        out.append(("Hand-off card...", lambda: self.show_handoff(row.client_id)))
+        return out
+
+    def act(self, line: TodayLine) -> None:
+        """The row's button: "I'll take it" under Covering, "Mark kept" elsewhere."""
+        assert line.promise is not None
+        if line.section == "covering":
+            self.take(line.promise)
+        else:
+            self.keep(line.promise)
+
+    def open_client(self, row: PromiseRow) -> None:
+        self.ctx.events.client_requested.emit(row.client_id)
+
+    def show_handoff(self, client_id: int) -> None:
+        from ui.handoff import HandoffDialog
+
+        self.handoff_dialog = HandoffDialog(self.ctx, client_id, self)
+        self.handoff_dialog.open()
+
+    def keep(self, row: PromiseRow) -> None:
+        """Mark the promise kept; a late one asks first whether the client got an apology."""
+        if self.ctx.staff_id is None:
+            return
+        apology = False
+        if store.utcnow() > row.due:
+            answer = QMessageBox.question(
+                self, "Kept late", "This promise is late. Did you apologise to the client?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel)
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            apology = answer == QMessageBox.StandardButton.Yes
+        by, pid, version = self.ctx.staff_id, row.id, row.version
+        self.ctx.tasks.run(lambda: store.keep_promise(pid, by=by, apology=apology, version=version),
+                           lambda _: self._done(f"Kept: '{row.text}' for {row.client_name}."),
+                           self._on_action_failed)
+
+    def take(self, row: PromiseRow) -> None:
+        """"I'll take it": the promise becomes the desk person's (warned first if they are away themselves)."""
+        me = self._member(self.ctx.staff_id)
+        if me is None:
+            return
+        if row.owner_id == me.id:
+            self.say("This promise is already yours.")
+            return
+        warning = away_warning(me, row.due, store.utcnow(), is_me=True)
+        if warning and not self._confirm("You are away", warning):
+            return
+        self._reassign(row, me, f"'{row.text}' for {row.client_name} is yours now (it was {row.owner_name}'s).")
+
+    def give(self, row: PromiseRow) -> None:
+        """Give the promise to a colleague chosen from the team; warned when they are away when it falls due."""
+        now = store.utcnow()
+        choices = [m for m in self.team if m.active and m.id != row.owner_id]
+        if not choices:
+            self.say("There is nobody else on the team to give it to.")
+            return
+        labels = [m.name + (f" ({words})" if (words := away_words(m, now)) else "") for m in choices]
+        label, ok = QInputDialog.getItem(self, "Give to a colleague", f"Who should keep '{row.text}'?", labels, 0,
+                                         False)
+        if not ok or label not in labels:
+            return
+        member = choices[labels.index(label)]
+        warning = away_warning(member, row.due, now, is_me=member.id == self.ctx.staff_id)
+        if warning and not self._confirm("Away when it falls due", warning):
+            return
+        self._reassign(row, member, f"'{row.text}' for {row.client_name} now belongs to {member.name}.")
+
+    def _reassign(self, row: PromiseRow, member: StaffMember, done: str) -> None:
+        by, pid, version, owner = self.ctx.staff_id, row.id, row.version, member.id
+        self.ctx.tasks.run(lambda: store.reassign_promise(pid, by=by, owner=owner, version=version),
+                           lambda _: self._done(done), self._on_action_failed)
+
+    def _member(self, staff_id: int | None) -> StaffMember | None:
+        member = next((m for m in self.team if m.id == staff_id), None)
+        return member or (self.ctx.staff if self.ctx.staff and self.ctx.staff.id == staff_id else None)
+
+    def _confirm(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(self, title, question,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _done(self, message: str) -> None:
+        self.say("")
+        self.ctx.events.message_reported.emit(message)
+
+    def _on_action_failed(self, error: StoreError) -> None:
+        """The store's sentence, above the list; then the list as it is now (a colleague may have acted)."""
+        message = error.message
+        if isinstance(error, ConflictError) and isinstance(error.current, PromiseRow):
+            current = error.current
+            message += (f" It is now due {fmt.when(current.due, store.utcnow())} and belongs to "
+                        f"{current.owner_name}.")
+        self.say(message)
+        self.refresh()
