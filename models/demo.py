@@ -152,8 +152,9 @@ def _seed_promises(rng: random.Random, kind: int, cid: int, now: datetime, clock
     elif kind == 5:  # due today or in the next days, some owned by the colleague who is away
         clock[0] = now - timedelta(hours=3)
         due = _at(now + timedelta(days=rng.choice((0, 0, 1, 2, 3))), 17, 0)
-        if due <= now:
-            due = now + timedelta(hours=2)
+        if due <= now:  # late in the day: due within the next hours, on a round quarter hour
+            later = now + timedelta(minutes=rng.choice((45, 75, 105, 135)))
+            due = later.replace(minute=later.minute // 15 * 15, second=0, microsecond=0)
         owner = staff[3] if rng.random() < 0.4 else handler
         store.make_promise(cid, by=handler, text=text, due=due, owner=owner)
     else:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QMarginsF, QStandardPaths
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -203,7 +204,8 @@ class HandoffDialog(QDialog):
         self.client_id = client_id
         self.card: HandoffCard | None = None
         self.setWindowTitle("Hand-off card")
-        self.resize(760, 860)
+        screen = (parent.screen() if parent is not None else QApplication.primaryScreen()).availableGeometry()
+        self.resize(min(760, screen.width() - 40), min(860, screen.height() - 60))  # the buttons stay on screen
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
         self.browser.setAccessibleName("Hand-off card")

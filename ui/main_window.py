@@ -31,8 +31,12 @@ from ui.events import Events
 from ui.tasks import SyncTasks, Tasks
 from ui.watcher import Watcher, also_here_text, online_text
 
-if TYPE_CHECKING:
-    from ui.client_view import ClientView  # built on first use, after the window is usable
+if TYPE_CHECKING:  # built on first use, after the window is usable
+    from ui.backups import AutoBackup
+    from ui.client_view import ClientView
+    from ui.notify import Notifier
+    from ui.office_files import OfficeFiles
+    from ui.today import TodayView
 
 log = logging.getLogger(__name__)
 # Promises fall due and scores fade with no write at all: refresh the views this often, and at midnight.
@@ -82,6 +86,7 @@ class MainWindow(QMainWindow):
         self._last_date = date.today()
         self._ticks = 0
 
+        self.notice_banner = Banner("noticeBanner")
         self.error_banner = Banner("errorBanner")
         self.busy_banner = Banner("busyBanner")
         self.busy_banner.close_button.hide()
@@ -107,6 +112,10 @@ class MainWindow(QMainWindow):
         self.anyway_button.clicked.connect(lambda: self.switch_database(self._location, True))
         self.client_list = ClientListPanel(self.ctx)
         self._client_view: ClientView | None = None
+        self._today_view: TodayView | None = None
+        self._office_files: OfficeFiles | None = None
+        self.notifier: Notifier | None = None
+        self.auto_backup: AutoBackup | None = None
         self.drafts: Drafts | None = None
         self.placeholder = QLabel("Choose a client on the left, or add a new one (Ctrl+N).",
                                   alignment=Qt.AlignmentFlag.AlignCenter, objectName="muted")
@@ -117,13 +126,14 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 6)
-        self.splitter.setSizes([520, 760])
+        self.splitter.setSizes([470, 810])
         self.pages = QStackedWidget()
         self.pages.addWidget(self.opening_page)
         self.pages.addWidget(self.splitter)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.notice_banner)
         layout.addWidget(self.error_banner)
         layout.addWidget(self.busy_banner)
         layout.addWidget(self.pages, 1)
@@ -156,6 +166,8 @@ class MainWindow(QMainWindow):
         bar = QToolBar("Main", movable=False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(bar)
+        self.today_action = QAction("Today", self, shortcut=QKeySequence("Ctrl+T"), triggered=self.show_today)
+        self.today_action.setToolTip("What is overdue, due today and this week, and what to cover (Ctrl+T)")
         self.new_client_action = QAction("New client", self, shortcut=QKeySequence("Ctrl+N"),
                                          triggered=self.add_client)
         self.log_action = QAction("Log interaction", self, shortcut=QKeySequence("Ctrl+L"),
@@ -166,7 +178,17 @@ class MainWindow(QMainWindow):
                                       triggered=lambda: self.client_view.composer.open_promise())
         self.edit_client_action = QAction("Edit client", self, shortcut=QKeySequence("Ctrl+E"),
                                           triggered=lambda: self.client_view.edit_client())
+        self.handoff_action = QAction("Hand-off card...", self, shortcut=QKeySequence("Ctrl+Shift+H"),
+                                      triggered=self.show_handoff)
+        self.export_client_action = QAction("Export this client...", self, triggered=self.export_client)
         self.team_action = QAction("Team...", self, triggered=self.show_team)
+        self.backups_action = QAction("Backups...", self, triggered=self.show_backups)
+        self.export_office_action = QAction("Export the office...", self,
+                                            triggered=lambda: self.office_files.export_office())
+        self.load_export_action = QAction("Load an export into a new office...", self,
+                                          triggered=lambda: self.office_files.load_export())
+        self.copy_office_action = QAction("Move the office to PostgreSQL...", self,
+                                          triggered=lambda: self.office_files.copy_office())
         self.undo_action = QAction("Undo", self, shortcut=QKeySequence.StandardKey.Undo, triggered=self.undo)
         self.undo_action.setEnabled(False)
         self.trash_action = QAction("Trash...", self, triggered=self.show_trash)
@@ -174,7 +196,7 @@ class MainWindow(QMainWindow):
         self.open_action = QAction("Office database...", self, shortcut=QKeySequence.StandardKey.Open,
                                    triggered=self.choose_database)
         self.quit_action = QAction("Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
-        for action in (self.new_client_action, self.edit_client_action, self.team_action):
+        for action in (self.today_action, self.new_client_action, self.edit_client_action, self.team_action):
             bar.addAction(action)
         spacer = QWidget()
         spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
@@ -193,6 +215,9 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.open_action)
         file_menu.addSeparator()
+        for action in (self.export_office_action, self.load_export_action, self.copy_office_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
@@ -201,10 +226,15 @@ class MainWindow(QMainWindow):
                        self.promise_action):
             client_menu.addAction(action)
         client_menu.addSeparator()
+        client_menu.addAction(self.handoff_action)
+        client_menu.addAction(self.export_client_action)
+        client_menu.addSeparator()
         client_menu.addAction(self.delete_client_action)
         office_menu = self.menuBar().addMenu("&Office")
+        office_menu.addAction(self.today_action)
         office_menu.addAction(self.team_action)
         office_menu.addAction(self.trash_action)
+        office_menu.addAction(self.backups_action)
         office_menu.addAction(self.switch_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("About Rapport", self.show_about)
@@ -223,9 +253,33 @@ class MainWindow(QMainWindow):
             self._client_view = view
         return self._client_view
 
+    @property
+    def today_view(self) -> TodayView:
+        """The desk's day, built on first use (it is shown as soon as the window is usable)."""
+        if self._today_view is None:
+            from ui.today import TodayView
+
+            self._today_view = TodayView(self.ctx)
+            self.right.addWidget(self._today_view)
+        return self._today_view
+
+    @property
+    def office_files(self) -> OfficeFiles:
+        if self._office_files is None:
+            from ui.office_files import OfficeFiles
+
+            files = OfficeFiles(self.ctx, self, self.switch_database, self._leave_office)
+            files.working.connect(lambda text: self.statusBar().showMessage(text))
+            files.finished.connect(self._on_files_finished)
+            files.failed.connect(self._on_files_failed)
+            self._office_files = files
+        return self._office_files
+
     def _set_ready(self, ready: bool) -> None:
         for action in (self.new_client_action, self.log_action, self.note_action, self.promise_action,
-                       self.edit_client_action, self.team_action, self.trash_action, self.delete_client_action):
+                       self.edit_client_action, self.team_action, self.trash_action, self.delete_client_action,
+                       self.today_action, self.handoff_action, self.export_client_action, self.backups_action,
+                       self.export_office_action, self.load_export_action, self.copy_office_action):
             action.setEnabled(ready)
         self.desk_button.setEnabled(ready)
         self.pages.setCurrentIndex(1 if ready else 0)
@@ -312,12 +366,38 @@ class MainWindow(QMainWindow):
             self._set_ready(True)  # showing the list panel loads it
             self.clock.start()
             self.watcher.start()
+            QTimer.singleShot(0, self._after_ready)  # after the list's first read is queued
         else:
             self.watcher.heartbeat()
             # Build the client screen once the window is usable, not before (DESIGN.md, Performance).
             QTimer.singleShot(50, lambda: self.client_view)
             self.client_list.focus_search()
         self.statusBar().showMessage(f"{member.name} is at the desk.", 4000)
+
+    def _after_ready(self) -> None:
+        """Once the list is on its way: the Today view, promise notices, a backup if due, a health check."""
+        if self.ctx.staff is None:
+            return
+        if self.right.currentWidget() is self.placeholder:
+            self.show_today()
+        if self.notifier is None:
+            from ui.notify import Notifier
+
+            self.notifier = Notifier(self.ctx, self)
+            self.notifier.banner_requested.connect(self.notice_banner.say)
+        self.notifier.refresh()
+        if self.office is not None and self.office.engine == "sqlite":
+            if self.auto_backup is None:
+                from ui.backups import AutoBackup
+
+                self.auto_backup = AutoBackup(self.ctx, self)
+                self.auto_backup.failed.connect(self.error_banner.say)
+            self.auto_backup.start()
+            self.ctx.tasks.run(store.check_integrity, self._on_integrity_checked, lambda _error: None)
+
+    def _on_integrity_checked(self, problem: str | None) -> None:
+        if problem:
+            self.error_banner.say(problem)
 
     def _on_team_refreshed(self, team: list[StaffMember]) -> None:
         self.ctx.team = team
@@ -340,6 +420,31 @@ class MainWindow(QMainWindow):
         self.client_view.show_client(client_id)
         self.watcher.viewing(client_id)
         self._show_also_here()
+
+    def show_today(self) -> None:
+        """Ctrl+T: the promises of the day, overdue first."""
+        if self.ctx.staff is None:
+            return
+        self.right.setCurrentWidget(self.today_view)
+        self.today_view.table.setFocus()
+
+    def show_handoff(self) -> None:
+        """Ctrl+Shift+H: the open client's hand-off card, to read, print or save as PDF."""
+        view = self._client_view
+        if view is None or view.client is None or self.right.currentWidget() is not view:
+            self.statusBar().showMessage("Open a client first, then ask for their hand-off card.", 5000)
+            return
+        from ui.handoff import HandoffDialog
+
+        self.handoff_dialog = HandoffDialog(self.ctx, view.client.id, self)
+        self.handoff_dialog.open()
+
+    def export_client(self) -> None:
+        view = self._client_view
+        if view is None or view.client is None or self.right.currentWidget() is not view:
+            self.statusBar().showMessage("Open a client first, then export them.", 5000)
+            return
+        self.office_files.export_client(view.client.id, view.client.name)
 
     def _on_entry_requested(self, client_id: int, kind: str, entry_id: int) -> None:
         self.right.setCurrentWidget(self.client_view)
@@ -413,7 +518,7 @@ class MainWindow(QMainWindow):
         self.ctx.tasks.run(lambda: store.delete_client(client.id, by=by), self._on_client_deleted)
 
     def _on_client_deleted(self, changes: Changes) -> None:
-        self.right.setCurrentWidget(self.placeholder)
+        self.show_today()
         self.statusBar().showMessage("Moved to the Trash. Undo with Ctrl+Z.", 6000)
 
     def show_team(self) -> None:
@@ -431,15 +536,40 @@ class MainWindow(QMainWindow):
         self.database_dialog = dialog
         dialog.open()
 
-    def switch_database(self, location: str, allow_cloud: bool = False) -> None:
-        """Open another office database in this window (and remember it for the next start)."""
+    def show_backups(self) -> None:
+        from ui.backups import BackupsDialog
+
+        engine = self.office.engine if self.office is not None else "sqlite"
+        self.backups_dialog = BackupsDialog(self.ctx, engine, self)
+        self.backups_dialog.open()
+
+    def _on_files_finished(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+        self.ctx.events.message_reported.emit(message)
+
+    def _on_files_failed(self, message: str) -> None:
+        self.statusBar().clearMessage()
+        self.error_banner.say(message)
+
+    def _leave_office(self, doing: str) -> None:
+        """Stop working on the open office (before another one opens): nothing of this desk touches it after."""
         self.watcher.stop()
+        if self.notifier is not None:
+            self.notifier.stop()
+        if self.auto_backup is not None:
+            self.auto_backup.stop()
         self.ctx.staff = None
         self.ctx.database = ""
         self.undo_stack = []
         self.undo_action.setEnabled(False)
         self.right.setCurrentWidget(self.placeholder)
         self.client_list.forget()
+        self._set_ready(False)
+        self.opening.setText(doing)
+
+    def switch_database(self, location: str, allow_cloud: bool = False) -> None:
+        """Open another office database in this window (and remember it for the next start)."""
+        self._leave_office("Opening the office database...")
         self.ctx.settings.setValue("database/location", location)
         self.ctx.settings.setValue("database/allow_cloud", bool(allow_cloud))
         self.start(location, allow_cloud=allow_cloud)
@@ -502,5 +632,9 @@ class MainWindow(QMainWindow):
                 form.set_client(None, form.drafts)  # flush drafts of half-typed text before leaving
         self.clock.stop()
         self.watcher.stop()
+        if self.notifier is not None:
+            self.notifier.stop()
+        if self.auto_backup is not None:
+            self.auto_backup.stop()
         self.ctx.tasks.shutdown()
         super().closeEvent(event)

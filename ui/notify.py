@@ -67,13 +67,14 @@ def next_check(day: DeskDay, staff_id: int | None, now: datetime, announced: set
 
 
 def summary_text(day: DeskDay, staff_id: int | None = None) -> str:
-    """The start-of-day sentence: '3 promises overdue, 5 due today, 2 to cover for colleagues who are away.'"""
+    """The start-of-day sentence: '3 promises overdue, 5 due today, 2 to cover today for colleagues who are away.'"""
     mine = _mine(day, staff_id)
     late = sum(1 for r in mine if r.status in LATE)
     today = sum(1 for r in mine if r.status == "due_today")
     cover = sum(1 for r in day.covering if r.owner_id != staff_id and r.status in (*LATE, "due_today"))
     parts = []
-    for count, words in ((late, "overdue"), (today, "due today"), (cover, "to cover for colleagues who are away")):
+    for count, words in ((late, "overdue"), (today, "due today"),
+                         (cover, "to cover today for colleagues who are away")):
         if count:
             parts.append(f"{_plural(count, 'promise') if not parts else count} {words}")
     if not parts:

@@ -337,9 +337,9 @@ class TodayView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(PromiseTableModel.PROMISE, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((PromiseTableModel.SCORE, 96), (PromiseTableModel.CLIENT, 170),
-                           (PromiseTableModel.OWNER, 160), (PromiseTableModel.DUE, 280),
-                           (PromiseTableModel.ACTION, 110)):
+        for col, width in ((PromiseTableModel.SCORE, 92), (PromiseTableModel.CLIENT, 140),
+                           (PromiseTableModel.OWNER, 130), (PromiseTableModel.DUE, 200),
+                           (PromiseTableModel.ACTION, 100)):
             self.table.setColumnWidth(col, width)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 

@@ -58,12 +58,19 @@ _LAZY: dict[str, str] = {
                      "score_history", "stale_scores"), "models.store.scores"),
     **dict.fromkeys(("Presence", "changes_since", "end_session", "heartbeat", "latest_change_id", "online",
                      "poll", "start_session"), "models.store.sharing"),
-    **dict.fromkeys(("BackupInfo", "backup_now", "list_backups", "restore_backup"), "models.store.backup"),
+    **dict.fromkeys(("BackupInfo", "backup_now", "backups_folder", "list_backups", "restore_backup"),
+                    "models.store.backup"),
     **dict.fromkeys(("copy_office", "export_client", "export_office", "import_office"), "models.store.export"),
 }
 
 if TYPE_CHECKING:  # the lazy names, for type checkers and readers
-    from models.store.backup import BackupInfo, backup_now, list_backups, restore_backup  # noqa: F401
+    from models.store.backup import (  # noqa: F401
+        BackupInfo,
+        backup_now,
+        backups_folder,
+        list_backups,
+        restore_backup,
+    )
     from models.store.export import copy_office, export_client, export_office, import_office  # noqa: F401
     from models.store.handoff import HandoffCard, handoff_card  # noqa: F401
     from models.store.promises import (  # noqa: F401

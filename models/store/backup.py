@@ -63,6 +63,11 @@ def backup_now(*, reason: str = "scheduled", keep: int = KEEP) -> BackupInfo:
     return _backup(_open_sqlite(), reason=reason, keep=keep)
 
 
+def backups_folder() -> Path:
+    """Where this desk keeps its backups (in its own data folder, never on the share)."""
+    return paths.backups_dir()
+
+
 def list_backups() -> list[BackupInfo]:
     """This desk's backups of the open office, newest first (none for a PostgreSQL office)."""
     db = t.database.obj

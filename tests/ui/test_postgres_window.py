@@ -38,3 +38,19 @@ def test_log_a_note_and_a_call_on_postgres(make_window, pg_office: str, qtbot) -
     qtbot.keyClick(form.summary, Qt.Key.Key_Return)
     assert window.client_view.header.badge.badge is not None
     assert window.client_view.header.badge.badge.score < 50
+
+
+def test_move_a_sqlite_office_to_postgresql_from_the_window(ready, seeded, qtbot) -> None:
+    if not PG_URL:
+        pytest.skip(PG_SKIP)
+    reset_postgres(PG_URL)
+    said: list[str] = []
+    ready.ctx.events.message_reported.connect(said.append)
+    ready.office_files.copy_office(PG_URL, open_after=lambda where: True)
+    assert said and said[0].startswith("Copied the office (") and "unchanged" in said[0]
+    assert ready.ctx.database == PG_URL and ready.office is not None and ready.office.engine == "postgresql"
+    assert sorted(c.name for c in store.list_clients()) == ["Isla Walsh", "Oliver Thompson"]
+    assert ready.staff_picker.isVisible()
+    ready.staff_picker._choose(next(m for m in ready.ctx.team if m.name == "Anna Keller"))
+    ready.backups_action.trigger()
+    assert not ready.backups_dialog.backup_button.isEnabled()  # backed up on the server instead

@@ -300,9 +300,9 @@ def test_the_view_follows_changes_and_the_clock(today: TodayView, ready, seeded,
 def test_a_hidden_view_reads_when_shown_again(today: TodayView, ready, seeded, monkeypatch) -> None:
     show(today)
     today.hide()
-    reads: list[int] = []
-    real = store.desk_day
-    monkeypatch.setattr(store, "desk_day", lambda **kw: reads.append(1) or real(**kw))
+    reads: list[int] = []  # this view's reads (the window's own Today view and notifier read for themselves)
+    real = today.load
+    monkeypatch.setattr(today, "load", lambda: reads.append(1) or real())
     ready.ctx.tasks.run(lambda: store.make_promise(seeded["oliver"], by=seeded["anna"], text="Ring back",
                                                    due=NOON + timedelta(hours=1)))
     assert reads == [] and today.rows_in("today") == ()  # nothing re-read while hidden
@@ -323,7 +323,7 @@ def test_the_start_summary_counts_overdue_today_and_covering(seeded, clock: Cloc
     assert summary_text(store.desk_day(staff_id=anna), anna) == "3 promises overdue, 1 due today."
     store.set_away(ben, by=anna, away_from=NOON - timedelta(days=1), away_until=NOON + timedelta(days=3))
     assert summary_text(store.desk_day(staff_id=anna), anna) == \
-        "3 promises overdue, 1 due today, 1 to cover for colleagues who are away."
+        "3 promises overdue, 1 due today, 1 to cover today for colleagues who are away."
     assert summary_text(DeskDay((), (), (), ()), anna) == "Nothing overdue or due today."
     assert summary_text(store.desk_day(staff_id=ben), ben) == "1 promise due today."
 

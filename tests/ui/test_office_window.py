@@ -1,0 +1,205 @@
+"""The window as a receptionist meets it: Today at start, promise notices, the hand-off card from the Client
+menu, automatic backups and the Backups window, export, loading an export, copying the office elsewhere."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from models import store
+from ui.backups import PG_WORDS, AutoBackup, BackupsDialog, backup_due, backup_line, size_words
+from ui.main_window import MainWindow
+from ui.today import TodayView
+
+
+def _client_names() -> list[str]:
+    return sorted(c.name for c in store.list_clients())
+
+
+def test_today_opens_at_start_and_ctrl_t_brings_it_back(ready: MainWindow, seeded, qtbot) -> None:
+    qtbot.waitUntil(lambda: isinstance(ready.right.currentWidget(), TodayView))
+    assert ready.today_action.shortcut().toString() == "Ctrl+T"
+    ready.open_client(seeded["oliver"])
+    assert ready.right.currentWidget() is ready.client_view
+    ready.today_action.trigger()
+    assert ready.right.currentWidget() is ready.today_view
+
+
+def test_the_start_summary_names_what_is_overdue(make_window, seeded, settings: QSettings, db_path: Path,
+                                                 qtbot) -> None:
+    store.open(db_path)
+    store.make_promise(seeded["oliver"], by=seeded["anna"], text="Ring back about the boiler",
+                       due=store.utcnow() - timedelta(days=1, hours=1))
+    store.close()
+    settings.setValue(f"desk/staff/{db_path}", seeded["anna"])
+    window = make_window()
+    qtbot.waitUntil(lambda: window.notice_banner.isVisible())
+    assert window.notice_banner.text.text() == "1 promise overdue."
+    window.notice_banner.close_button.click()
+    assert not window.notice_banner.isVisible()
+    today = window.today_view
+    assert [r.text for r in today.rows_in("overdue")] == ["Ring back about the boiler"]
+
+
+def test_the_hand_off_card_from_the_client_menu(ready: MainWindow, seeded, qtbot) -> None:
+    ready.handoff_action.trigger()  # no client open yet: a sentence, no empty card
+    assert "Open a client first" in ready.statusBar().currentMessage()
+    assert getattr(ready, "handoff_dialog", None) is None
+    ready.open_client(seeded["oliver"])
+    ready.handoff_action.trigger()
+    dialog = ready.handoff_dialog
+    assert dialog.isVisible() and dialog.windowTitle() == "Hand-off card: Oliver Thompson"
+    assert "Bayview Holdings" in dialog.browser.toPlainText() and dialog.pdf_button.isEnabled()
+    dialog.close()
+
+
+# --- backups --------------------------------------------------------------------------------------
+
+def test_a_backup_is_taken_when_the_desk_starts_and_not_again_until_due(ready: MainWindow, qtbot) -> None:
+    qtbot.waitUntil(lambda: ready.auto_backup is not None and ready.auto_backup.last is not None)
+    backups = store.list_backups()
+    assert [(b.reason, b.ok) for b in backups] == [("at start", True)]
+    ready.auto_backup.run("scheduled")  # the newest backup is seconds old: nothing to do
+    assert len(store.list_backups()) == 1
+    assert backup_due(backups, backups[0].taken_at + timedelta(hours=4))
+    assert not backup_due(backups, backups[0].taken_at + timedelta(hours=3, minutes=59))
+    assert backup_due([], backups[0].taken_at)
+
+
+def test_a_failed_automatic_backup_says_so_in_the_window(ready: MainWindow, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the backups folder should be", encoding="utf-8")
+    monkeypatch.setenv("RAPPORT_DATA_DIR", str(blocker))
+    backup = AutoBackup(ready.ctx, ready)
+    backup.failed.connect(ready.error_banner.say)
+    backup.run("scheduled")
+    assert ready.error_banner.isVisible()
+    assert "could not create its backups folder" in ready.error_banner.text.text()
+
+
+def test_the_backups_window_backs_up_and_an_admin_restores(ready: MainWindow, seeded, qtbot) -> None:
+    qtbot.waitUntil(lambda: ready.auto_backup is not None and ready.auto_backup.last is not None)
+    ready.backups_action.trigger()
+    dialog: BackupsDialog = ready.backups_dialog
+    assert dialog.list.count() == 1 and dialog.restore_button.isEnabled()  # Anna, the first person, is admin
+    dialog.backup_button.click()
+    assert dialog.list.count() == 2 and "checked and sound" in dialog.status.text()
+    assert "By hand" in dialog.list.item(0).text()
+    store.add_client(name="Zoe Written-Later", by=seeded["anna"])
+    assert "Zoe Written-Later" in _client_names()
+    dialog.list.setCurrentRow(1)  # the backup taken at start
+    asked: list[str] = []
+    dialog.restore_selected(confirm=lambda question: asked.append(question) or True)
+    assert asked and "Everything entered since then is replaced" in asked[0]
+    assert dialog.error.isHidden(), dialog.error.text()
+    assert "Zoe Written-Later" not in _client_names()
+    assert ready.client_list.model.rowCount() == 2  # the list reloaded: Zoe is gone here too
+    reasons = [b.reason for b in store.list_backups()]
+    assert reasons == ["before restore", "by hand", "at start"] and dialog.list.count() == 3
+
+
+def test_cancelling_a_restore_changes_nothing(ready: MainWindow, seeded, qtbot) -> None:
+    qtbot.waitUntil(lambda: ready.auto_backup is not None and ready.auto_backup.last is not None)
+    store.add_client(name="Zoe Written-Later", by=seeded["anna"])
+    dialog = BackupsDialog(ready.ctx, "sqlite", ready)
+    dialog.restore_selected(confirm=lambda question: False)
+    assert "Zoe Written-Later" in _client_names() and len(store.list_backups()) == 1
+
+
+def test_only_an_administrator_may_restore(ready: MainWindow, seeded, qtbot) -> None:
+    ben = next(m for m in ready.ctx.team if m.id == seeded["ben"])
+    ready.set_staff(ben)
+    qtbot.waitUntil(lambda: ready.auto_backup is not None and ready.auto_backup.last is not None)
+    dialog = BackupsDialog(ready.ctx, "sqlite", ready)
+    assert dialog.list.count() == 1
+    assert not dialog.restore_button.isEnabled()
+    assert dialog.restore_button.toolTip() == "Only an administrator can restore a backup."
+
+
+def test_a_postgresql_office_is_backed_up_on_its_server(ready: MainWindow) -> None:
+    dialog = BackupsDialog(ready.ctx, "postgresql", ready)
+    assert dialog.intro.text() == PG_WORDS
+    assert not dialog.backup_button.isEnabled() and not dialog.restore_button.isEnabled()
+
+
+def test_backup_lines_read_plainly(ready: MainWindow, qtbot) -> None:
+    qtbot.waitUntil(lambda: ready.auto_backup is not None and ready.auto_backup.last is not None)
+    info = store.list_backups()[0]
+    line = backup_line(info, info.taken_at + timedelta(minutes=5))
+    assert line.startswith("Today, ") and "At start" in line and line.endswith(size_words(info.size_bytes))
+    assert size_words(900) == "1 KB" and size_words(125_400_000) == "125.4 MB"
+
+
+def test_a_damaged_office_is_reported_after_the_window_is_up(make_window, seeded, settings: QSettings,
+                                                             db_path: Path, qtbot,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    sentence = "The database file is damaged. Stop using it and restore the latest backup (Office > Backups)."
+    monkeypatch.setattr(store, "check_integrity", lambda full=False: sentence)
+    settings.setValue(f"desk/staff/{db_path}", seeded["anna"])
+    window = make_window()
+    qtbot.waitUntil(lambda: window.error_banner.isVisible())
+    assert window.error_banner.text.text() == sentence
+
+
+# --- export, load, copy ---------------------------------------------------------------------------
+
+def test_export_the_office_and_one_client_from_the_window(ready: MainWindow, seeded, tmp_path: Path) -> None:
+    said: list[str] = []
+    ready.ctx.events.message_reported.connect(said.append)
+    office = tmp_path / "office.json"
+    ready.office_files.export_office(str(office))
+    assert said and said[-1].startswith("Exported the office (") and str(office) in said[-1]
+    tables = json.loads(office.read_text(encoding="utf-8"))["tables"]
+    assert {c["name"] for c in tables["client"]} == {"Oliver Thompson", "Isla Walsh"}
+    ready.open_client(seeded["isla"])
+    one = tmp_path / "isla.json"
+    ready.office_files.export_client(seeded["isla"], "Isla Walsh", str(one))
+    assert said[-1].startswith("Exported Isla Walsh (")
+    assert [c["name"] for c in json.loads(one.read_text(encoding="utf-8"))["tables"]["client"]] == ["Isla Walsh"]
+
+
+def test_an_export_to_a_folder_that_does_not_exist_says_so(ready: MainWindow, tmp_path: Path) -> None:
+    ready.office_files.export_office(str(tmp_path / "missing" / "office.json"))
+    assert ready.error_banner.isVisible() and ready.error_banner.text.text()
+    assert "Traceback" not in ready.error_banner.text.text()
+
+
+def test_load_an_export_into_a_new_office_and_work_there(ready: MainWindow, seeded, tmp_path: Path,
+                                                         qtbot) -> None:
+    export = tmp_path / "office.json"
+    ready.office_files.export_office(str(export))
+    new_office = tmp_path / "new-office.db"
+    ready.office_files.load_export(str(export), str(new_office))
+    assert ready.ctx.database == str(new_office)
+    assert _client_names() == ["Isla Walsh", "Oliver Thompson"]
+    assert "PINs are not exported" in ready.statusBar().currentMessage()
+    assert ready.staff_picker.isVisible()  # a new office: who is at the desk?
+    assert {m.name for m in ready.ctx.team} == {"Anna Keller", "Ben Okafor"}
+
+
+def test_loading_something_that_is_not_an_export_changes_nothing(ready: MainWindow, seeded, db_path: Path,
+                                                                 tmp_path: Path, qtbot) -> None:
+    bogus = tmp_path / "notes.json"
+    bogus.write_text('{"shopping": ["milk"]}', encoding="utf-8")
+    new_office = tmp_path / "new-office.db"
+    ready.office_files.load_export(str(bogus), str(new_office))
+    assert ready.error_banner.isVisible() and "export" in ready.error_banner.text.text()
+    assert not new_office.exists()
+    assert ready.ctx.database == str(db_path) and _client_names() == ["Isla Walsh", "Oliver Thompson"]
+    ready.office_files.load_export(str(bogus), str(db_path))  # never over an existing file
+    assert "There is already a file" in ready.error_banner.text.text()
+
+
+def test_copy_the_office_to_another_database_then_open_it(ready: MainWindow, seeded, db_path: Path,
+                                                          tmp_path: Path) -> None:
+    target = tmp_path / "copy.db"
+    offered: list[str] = []
+    ready.office_files.copy_office(str(target), open_after=lambda where: offered.append(where) or True)
+    assert offered == [str(target)]
+    assert ready.ctx.database == str(target) and _client_names() == ["Isla Walsh", "Oliver Thompson"]
+    ready.office_files.copy_office(str(db_path), open_after=lambda where: False)  # into a full office: refused
+    assert "already holds data" in ready.error_banner.text.text()
