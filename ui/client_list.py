@@ -1,9 +1,10 @@
 """The client list: every client with last contact and next promise, filtered as you type."""
 from __future__ import annotations
 
+from collections.abc import Sized
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,13 +28,14 @@ from models.store import Changes, ClientRow
 from ui import fmt
 from ui.context import AppContext
 from ui.score import badge_text, badge_tooltip, paint_badge
+from ui.widgets import ColumnsModel
 
 Index = QModelIndex | QPersistentModelIndex
 # Rows shown before the rest of a big office's list has been read.
 FIRST_ROWS = 300
 
 
-class ClientTableModel(QAbstractTableModel):
+class ClientTableModel(ColumnsModel):
     """All live clients in memory (10,000 rows are a few MB); the filter and the sort run here, instantly."""
 
     COLUMNS = ("Score", "Name", "Organisation", "Phone", "Last contact", "Next promise due")
@@ -92,16 +94,8 @@ class ClientTableModel(QAbstractTableModel):
         self._visible.sort(key=keys[column], reverse=order == Qt.SortOrder.DescendingOrder)
 
     # --- Qt model API ---
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._visible)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+    def shown_rows(self) -> Sized:
+        return self._visible
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -37,7 +37,7 @@ from ui.context import AppContext
 from ui.drafts import Drafts
 from ui.score import HistoryChart, ReasonsPanel, ScoreBadge
 from ui.timeline import TimelineView
-from ui.widgets import FormDialog
+from ui.widgets import FormDialog, ask_apology
 
 # A good visit or meeting deserves a thank-you a couple of days later (the promises issue).
 THANK_YOU_CHANNELS = ("visit", "meeting")
@@ -275,14 +275,11 @@ class ClientView(QWidget):
             self.composer.promise.prefill(f"Thank-you follow-up: {summary}"[:500], THANK_YOU_DUE, origin)
 
     def keep_promise(self, entry: PromiseEntry) -> None:
-        apology = False
+        apology: bool | None = False
         if entry.status in ("overdue", "broken"):
-            answer = QMessageBox.question(
-                self, "Kept late", "This promise is late. Did you apologise to the client?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel)
-            if answer == QMessageBox.StandardButton.Cancel:
+            apology = ask_apology(self)
+            if apology is None:
                 return
-            apology = answer == QMessageBox.StandardButton.Yes
         by, pid, version = self.ctx.staff_id, entry.promise_id, entry.version or None
         self.ctx.tasks.run(lambda: store.keep_promise(pid, by=by, apology=apology, version=version),
                            lambda _: self.ctx.events.message_reported.emit("Promise marked kept."),

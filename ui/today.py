@@ -1,12 +1,12 @@
 """The Today view: the desk's promises, overdue first, then due today, the next 7 days, and covering for colleagues."""
 from __future__ import annotations
 
+from collections.abc import Sized
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QObject,
@@ -43,6 +43,7 @@ from models.store import Changes, ConflictError, PromiseRow, StaffMember, StoreE
 from ui import fmt
 from ui.context import AppContext
 from ui.score import badge_text, band_colour, paint_badge
+from ui.widgets import ColumnsModel, ask_apology
 
 if TYPE_CHECKING:  # the promise and score subjects load after the first window (start-up budget)
     from models.store import DeskDay
@@ -125,7 +126,7 @@ def split_day(day: DeskDay, *, staff_id: int | None, mine_only: bool) -> dict[st
             "covering": tuple(r for r in day.covering if r.owner_id != staff_id)}
 
 
-class PromiseTableModel(QAbstractTableModel):
+class PromiseTableModel(ColumnsModel):
     """The day's promises under their section headings (the headings and empty states are lines too)."""
 
     COLUMNS = ("Score", "Client", "Promise", "Owner", "Due", "")
@@ -170,16 +171,8 @@ class PromiseTableModel(QAbstractTableModel):
         return f"{row.owner_name} (away)" if row.owner_id in self.away else row.owner_name
 
     # --- Qt model API ---
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+    def shown_rows(self) -> Sized:
+        return self.lines
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         line = self.line_at(index.row())
@@ -547,14 +540,11 @@ class TodayView(QWidget):
         """Mark the promise kept; a late one asks first whether the client got an apology."""
         if self.ctx.staff_id is None:
             return
-        apology = False
+        apology: bool | None = False
         if store.utcnow() > row.due:
-            answer = QMessageBox.question(
-                self, "Kept late", "This promise is late. Did you apologise to the client?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel)
-            if answer == QMessageBox.StandardButton.Cancel:
+            apology = ask_apology(self)
+            if apology is None:
                 return
-            apology = answer == QMessageBox.StandardButton.Yes
         by, pid, version = self.ctx.staff_id, row.id, row.version
         self.ctx.tasks.run(lambda: store.keep_promise(pid, by=by, apology=apology, version=version),
                            lambda _: self._done(f"Kept: '{row.text}' for {row.client_name}."),

@@ -1,7 +1,34 @@
 """Small helpers every form uses."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLayout, QVBoxLayout, QWidget
+from collections.abc import Sized
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLayout, QMessageBox, QVBoxLayout, QWidget
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ColumnsModel(QAbstractTableModel):
+    """A flat table model with named columns: subclasses set COLUMNS and say which rows are shown (shown_rows)."""
+
+    COLUMNS: tuple[str, ...] = ()
+
+    def shown_rows(self) -> Sized:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.shown_rows())
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
 
 
 def mark_invalid(widget: QWidget, invalid: bool) -> None:
@@ -9,6 +36,16 @@ def mark_invalid(widget: QWidget, invalid: bool) -> None:
     widget.setProperty("invalid", invalid)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
+
+
+def ask_apology(parent: QWidget) -> bool | None:
+    """Marking a late promise kept: did the client get an apology? True/False, or None when the person cancels."""
+    buttons = QMessageBox.StandardButton
+    answer = QMessageBox.question(parent, "Kept late", "This promise is late. Did you apologise to the client?",
+                                  buttons.Yes | buttons.No | buttons.Cancel)
+    if answer == buttons.Cancel:
+        return None
+    return answer == buttons.Yes
 
 
 class FormDialog(QDialog):

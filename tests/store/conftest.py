@@ -79,3 +79,25 @@ def ben(anna: int) -> int:
 def client(anna: int) -> int:
     return store.add_client(name="Oliver Thompson", by=anna, phone="01632 960001",
                             email="oliver@example.com", organisation="Bayview Holdings").id
+
+
+@pytest.fixture
+def scratch_pg() -> Iterator[str]:
+    """A new, empty PostgreSQL database of this test's own (the shared test database is left alone)."""
+    if not PG_URL:
+        pytest.skip(PG_SKIP)
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(PG_URL)
+    name = f"rapport_scratch_{uuid.uuid4().hex[:10]}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

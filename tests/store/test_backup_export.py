@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import peewee as pw
 import pytest
@@ -28,25 +27,6 @@ START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-@pytest.fixture
-def scratch_pg() -> Iterator[str]:
-    """A new, empty PostgreSQL database of this test's own (the shared test database is left alone)."""
-    if not PG_URL:
-        pytest.skip(PG_SKIP)
-    import psycopg
-
-    parts = urlsplit(PG_URL)
-    name = f"rapport_copy_{uuid.uuid4().hex[:10]}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
 
 @pytest.fixture
 def sqlite_office(tmp_path: Path) -> Iterator[Path]:

@@ -13,11 +13,9 @@ import shutil
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import peewee as pw
 import pytest
@@ -26,7 +24,6 @@ from playhouse.migrate import SchemaMigrator, migrate
 from models import migrations, store
 from models import tables as t
 from models.errors import DatabaseError, StoreError
-from tests.store.conftest import PG_SKIP, PG_URL
 
 V1_OFFICE = Path(__file__).resolve().parent.parent / "data" / "office-v1.db"
 BLOCKED = ("Another desk (Ben Okafor on FRONT-DESK-2) has the office open. Close Rapport there, then start it "
@@ -298,25 +295,6 @@ def test_a_fresh_office_has_exactly_the_schema_of_an_upgraded_version_1_office(t
 
 
 # --- the same ladder on PostgreSQL ---------------------------------------------------------------
-
-@pytest.fixture
-def scratch_pg() -> Iterator[str]:
-    """A new, empty PostgreSQL database of this test's own (the shared test database is left alone)."""
-    if not PG_URL:
-        pytest.skip(PG_SKIP)
-    import psycopg
-
-    parts = urlsplit(PG_URL)
-    name = f"rapport_upgrade_{uuid.uuid4().hex[:10]}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
 
 def _pg_scalar(url: str, sql: str) -> Any:
     import psycopg
