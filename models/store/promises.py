@@ -230,9 +230,11 @@ _SENTINEL_DUE = datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
 _DESK_DAY_SQL: dict[type, tuple[str, list[object], int]] = {}
 
 
-_RowMemo = dict[tuple[object, ...], PromiseRow]
-# The rows of the last desk_day() by their raw values: every desk re-reads its day on each change in
-# the office, and most rows are unchanged, so they are not built again (frozen rows are safe to share).
+_RowMemo = dict[int, tuple[tuple[object, ...], PromiseRow]]
+# The rows of the last desk_day(), by promise id with the raw values they were built from: every desk
+# re-reads its day on each change in the office, and most rows are unchanged, so they are not built again
+# (frozen rows are safe to share). Keyed by id, not by the raw tuple: hashing 19 values twice a row cost
+# more than comparing them once.
 _last_desk_day: _RowMemo = {}
 
 
@@ -304,7 +306,7 @@ def _materialise(query: pw.Select | tuple[str, list[object]], now: datetime,
     """PromiseRows straight from the cursor.
 
     With `away`, also notes (promise id -> away from, until, in microseconds) for each promise whose
-    owner is or will be away. With `previous` (an earlier read's rows by their raw values), a row
+    owner is or will be away. With `previous` (an earlier read's rows and their raw values, by id), a row
     whose values and status have not changed is that same object again; `keep` collects this read's.
     """
     db = t.database.obj
@@ -324,14 +326,17 @@ def _materialise(query: pw.Select | tuple[str, list[object]], now: datetime,
             computed = status_of(status, epoch + delta(0, 0, due), _time(kept_at), _time(cancelled_at), now)
         if stable_until is None or stable_until <= now_us:  # a badge past its stable_until is not shown
             score, band = None, ""
-        row = previous.get(raw)
-        if row is None or row.status != computed or row.client_score != score:
+        before = previous.get(pid)
+        if before is not None and before[0] == raw and before[1].status == computed \
+                and before[1].client_score == score:
+            row = before[1]
+        else:
             row = row_of(pid, cid, cname, text, epoch + delta(0, 0, made_at), made_by, made_by_name or "", owner,
-                         owner_name or "", epoch + delta(0, 0, due), status, computed, _time(kept_at), version,
-                         score, band)
+                         owner_name or "", epoch + delta(0, 0, due), status, computed,
+                         None if kept_at is None else _time(kept_at), version, score, band)
         out.append(row)
         if keep is not None:
-            keep[raw] = row
+            keep[pid] = (raw, row)
         if away is not None and away_from is not None and away_until is not None and away_until > now_us:
             away[pid] = (away_from, away_until)
     return out

@@ -15,7 +15,7 @@ from tests.perf.bench import interleaved_medians, report
 pytestmark = pytest.mark.perf
 
 BUDGET = 2.0  # the issue: the Today view opens in at most twice the raw query behind it
-FIRST_READ_LIMIT = 3.0  # the very first read of a session builds every row (see the report line)
+FIRST_READ_LIMIT = 2.5  # the first read of a session builds every row: measured 1.8x; a margin for noisy machines
 
 
 def test_the_today_view_costs_at_most_twice_the_raw_query(opened: BigOffice) -> None:
@@ -40,6 +40,6 @@ def test_the_today_view_costs_at_most_twice_the_raw_query(opened: BigOffice) -> 
     ratio, first_ratio = again_ms / raw_ms, first_ms / raw_first_ms
     report(f"today view, {opened.promises:,} promises ({shown} open this week): store.desk_day {again_ms:.1f} ms "
            f"vs raw SELECT {raw_ms:.1f} ms = {ratio:.2f}x (budget {BUDGET:.0f}x); first read of a session "
-           f"{first_ms:.1f} ms vs {raw_first_ms:.1f} ms = {first_ratio:.2f}x")
+           f"{first_ms:.1f} ms vs {raw_first_ms:.1f} ms = {first_ratio:.2f}x (budget {BUDGET:.0f}x)")
     assert ratio <= BUDGET
     assert first_ratio <= FIRST_READ_LIMIT
