@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 CLOCK_TICK_MS = 60_000
 FULL_REFRESH_MINUTES = 5
 UNDO_DEPTH = 20
+AFTER_READY_LATEST_MS = 3000  # Today and the rest come after the list; at the latest this long after start
 
 
 class Banner(QWidget):
@@ -157,6 +158,8 @@ class MainWindow(QMainWindow):
         events.written.connect(self._on_written)
         self.client_list.client_activated.connect(self.open_client)
         self.client_list.add_requested.connect(self.add_client)
+        self.client_list.loaded.connect(self._on_client_list_loaded)
+        self._after_ready_pending = False
         self.clock = QTimer(self, interval=CLOCK_TICK_MS)
         self.clock.timeout.connect(self._on_clock_timeout)
         self._set_ready(False)
@@ -366,13 +369,22 @@ class MainWindow(QMainWindow):
             self._set_ready(True)  # showing the list panel loads it
             self.clock.start()
             self.watcher.start()
-            QTimer.singleShot(0, self._after_ready)  # after the list's first read is queued
+            self._after_ready_pending = True  # once the list is on screen (start-up budget, DESIGN.md)
+            QTimer.singleShot(AFTER_READY_LATEST_MS, self._run_after_ready)
         else:
             self.watcher.heartbeat()
             # Build the client screen once the window is usable, not before (DESIGN.md, Performance).
             QTimer.singleShot(50, lambda: self.client_view)
             self.client_list.focus_search()
         self.statusBar().showMessage(f"{member.name} is at the desk.", 4000)
+
+    def _on_client_list_loaded(self) -> None:
+        QTimer.singleShot(0, self._run_after_ready)
+
+    def _run_after_ready(self) -> None:
+        if self._after_ready_pending:
+            self._after_ready_pending = False
+            self._after_ready()
 
     def _after_ready(self) -> None:
         """Once the list is on its way: the Today view, promise notices, a backup if due, a health check."""
@@ -560,6 +572,7 @@ class MainWindow(QMainWindow):
             self.auto_backup.stop()
         self.ctx.staff = None
         self.ctx.database = ""
+        self._after_ready_pending = False
         self.undo_stack = []
         self.undo_action.setEnabled(False)
         self.right.setCurrentWidget(self.placeholder)
