@@ -252,12 +252,18 @@ class ClientListPanel(QWidget):
         if not self._loaded:
             self.ctx.tasks.run(lambda: store.list_clients(limit=FIRST_ROWS), self._on_first_rows_loaded,
                                self._on_load_failed)
+        else:
+            self._read_all()
+
+    def _read_all(self) -> None:
         self.ctx.tasks.run(lambda: store.list_clients(), self._on_rows_loaded, self._on_load_failed)
 
     def _on_first_rows_loaded(self, rows: list[ClientRow]) -> None:
         if not self._loaded:
             self._show_rows(rows)
             self.count.setText("Loading the rest of the clients...")
+        # Only now the rest: read while the first rows were being shown, it slowed them down (one GIL).
+        self._read_all()
 
     def _on_rows_loaded(self, rows: list[ClientRow]) -> None:
         self._loading = False
