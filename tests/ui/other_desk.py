@@ -6,6 +6,7 @@ colleague would, or sits on a client (presence) until its stdin closes.
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 
 from models import store
 
@@ -19,6 +20,8 @@ def main(argv: list[str]) -> int:
         store.add_note(client, by=staff, text=text)
     elif action == "call":
         store.log_interaction(client, by=staff, summary=text, rating=1)
+    elif action == "promise":  # due in an hour, owned by staff 1 (the first person at the office)
+        store.make_promise(client, by=staff, text=text, due=store.utcnow() + timedelta(hours=1), owner=1)
     elif action == "sit":
         store.heartbeat(session, staff_id=staff, client_id=client)
         print("SITTING", flush=True)

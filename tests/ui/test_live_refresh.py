@@ -38,6 +38,17 @@ def test_another_desks_call_updates_the_list(ready, qtbot, seeded, db_path) -> N
                     timeout=3500)
 
 
+def test_another_desks_promise_reaches_today_within_three_seconds(ready, qtbot, seeded, db_path) -> None:
+    qtbot.waitUntil(lambda: ready.watcher.session is not None and ready.right.currentWidget() is ready.today_view,
+                    timeout=3000)
+    today = ready.today_view
+    assert today.rows_in("today") == () and today.rows_in("upcoming") == ()
+    desk = other_desk(db_path, seeded["ben"], seeded["isla"], "promise", "Send Isla the inventory")
+    assert desk.wait(timeout=30) == 0
+    due_soon = lambda: [r.text for r in today.rows_in("today") + today.rows_in("upcoming")]  # noqa: E731
+    qtbot.waitUntil(lambda: due_soon() == ["Send Isla the inventory"], timeout=3500)
+
+
 def test_own_writes_are_not_announced_twice(ready, qtbot, seeded) -> None:
     qtbot.waitUntil(lambda: ready.watcher.session is not None, timeout=3000)
     announced = []
