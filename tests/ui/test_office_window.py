@@ -203,3 +203,20 @@ def test_copy_the_office_to_another_database_then_open_it(ready: MainWindow, see
     assert ready.ctx.database == str(target) and _client_names() == ["Isla Walsh", "Oliver Thompson"]
     ready.office_files.copy_office(str(db_path), open_after=lambda where: False)  # into a full office: refused
     assert "already holds data" in ready.error_banner.text.text()
+
+
+def test_a_restore_is_refused_while_another_desk_is_open(ready: MainWindow, seeded, db_path: Path, qtbot) -> None:
+    from tests.ui.test_live_refresh import other_desk
+
+    qtbot.waitUntil(lambda: ready.auto_backup is not None and ready.auto_backup.last is not None)
+    desk = other_desk(db_path, seeded["ben"], seeded["oliver"], "sit")
+    try:
+        assert desk.stdout is not None and desk.stdout.readline().strip() == "SITTING"
+        dialog = BackupsDialog(ready.ctx, "sqlite", ready)
+        dialog.restore_selected(confirm=lambda question: True)
+        assert not dialog.error.isHidden()
+        assert dialog.error.text().startswith("Rapport is open at another desk (Ben Okafor on FRONT-2)")
+        assert len(store.list_backups()) == 1  # nothing was touched, not even a "before restore" backup
+        assert dialog.backup_button.isEnabled()
+    finally:
+        desk.communicate("", timeout=30)
