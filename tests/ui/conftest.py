@@ -13,6 +13,14 @@ from ui.main_window import MainWindow
 from ui.tasks import SyncTasks
 
 
+@pytest.fixture(autouse=True)
+def _maintenance_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's start-up backup and health check run 15 s after start; in tests, at once."""
+    import ui.main_window
+
+    monkeypatch.setattr(ui.main_window, "MAINTENANCE_DELAY_MS", 0)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "office.db"

@@ -220,3 +220,17 @@ def test_a_restore_is_refused_while_another_desk_is_open(ready: MainWindow, seed
         assert dialog.backup_button.isEnabled()
     finally:
         desk.communicate("", timeout=30)
+
+
+def test_the_start_up_backup_waits_until_the_first_clicks_are_answered(make_window, seeded, settings: QSettings,
+                                                                        db_path: Path, qtbot,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.main_window
+
+    monkeypatch.setattr(ui.main_window, "MAINTENANCE_DELAY_MS", 600)
+    settings.setValue(f"desk/staff/{db_path}", seeded["anna"])
+    window = make_window()
+    qtbot.waitUntil(lambda: isinstance(window.right.currentWidget(), TodayView))
+    assert window.auto_backup is None and store.list_backups() == []
+    qtbot.waitUntil(lambda: window.auto_backup is not None and window.auto_backup.last is not None, timeout=5000)
+    assert [b.reason for b in store.list_backups()] == ["at start"]
