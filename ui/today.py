@@ -53,7 +53,7 @@ Index = QModelIndex | QPersistentModelIndex
 # (key, heading, what an empty section says); the order is the order on screen.
 SECTIONS = (
     ("overdue", "Overdue", "Nothing overdue. Well done."),
-    ("today", "Due today", "Nothing else is due today."),
+    ("today", "Due today", "Nothing is due today."),
     ("upcoming", "Next 7 days", "Nothing due in the next 7 days."),
     ("covering", "Covering for colleagues who are away", "Nobody who is away has promises falling due."),
 )

@@ -111,7 +111,7 @@ def test_sections_come_in_order_overdue_first_each_by_due_date(today: TodayView,
 def test_empty_sections_say_so_in_words(today: TodayView) -> None:
     show(today)
     empty = [line.text for line in today.table_model.lines if line.kind == "empty"]
-    assert empty == ["Nothing overdue. Well done.", "Nothing else is due today.", "Nothing due in the next 7 days.",
+    assert empty == ["Nothing overdue. Well done.", "Nothing is due today.", "Nothing due in the next 7 days.",
                      "Nobody is away, so there is nothing to cover."]
 
 
