@@ -575,6 +575,9 @@ class MainWindow(QMainWindow):
 
     def _leave_office(self, doing: str) -> None:
         """Stop working on the open office (before another one opens): nothing of this desk touches it after."""
+        self._flush_drafts()
+        if self._client_view is not None:
+            self._client_view.client = None  # a client of the office being left: never shown again
         self.watcher.stop()
         if self.notifier is not None:
             self.notifier.stop()
@@ -649,10 +652,14 @@ class MainWindow(QMainWindow):
             self._last_date = today
             self.ctx.events.clock_ticked.emit()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def _flush_drafts(self) -> None:
+        """Write the drafts of half-typed text now, into the office they belong to, and empty the forms."""
         if self._client_view is not None:
             for form in self._client_view.composer.forms():
-                form.set_client(None, form.drafts)  # flush drafts of half-typed text before leaving
+                form.set_client(None, form.drafts)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._flush_drafts()
         self.clock.stop()
         self.watcher.stop()
         if self.notifier is not None:

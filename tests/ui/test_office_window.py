@@ -234,3 +234,20 @@ def test_the_start_up_backup_waits_until_the_first_clicks_are_answered(make_wind
     assert window.auto_backup is None and store.list_backups() == []
     qtbot.waitUntil(lambda: window.auto_backup is not None and window.auto_backup.last is not None, timeout=5000)
     assert [b.reason for b in store.list_backups()] == ["at start"]
+
+
+def test_half_typed_text_stays_with_its_own_office_when_the_window_switches(ready: MainWindow, seeded,
+                                                                             db_path: Path, tmp_path: Path) -> None:
+    ready.open_client(seeded["oliver"])
+    note = ready.client_view.composer.note
+    note.text.setPlainText("Half a thought about the lease")
+    note.schedule_draft()
+    copy = tmp_path / "copy.db"
+    ready.office_files.copy_office(str(copy), open_after=lambda where: True)
+    assert ready.ctx.database == str(copy)
+    ready.staff_picker._choose(next(m for m in ready.ctx.team if m.name == "Anna Keller"))
+    ready.open_client(seeded["oliver"])  # the same id in the other office: not the same person's note
+    assert ready.client_view.composer.note.text.toPlainText() == ""
+    ready.switch_database(str(db_path))
+    ready.open_client(seeded["oliver"])
+    assert ready.client_view.composer.note.text.toPlainText() == "Half a thought about the lease"
