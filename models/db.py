@@ -378,16 +378,22 @@ def is_locked_error(exc: BaseException) -> bool:
     An error that SQLite answered by rolling back on its own hides behind peewee's failed ROLLBACK
     ("cannot rollback - no transaction is active"): look at the error underneath.
     """
-    seen = exc
-    for _ in range(20):
-        underneath = seen.__cause__ or seen.__context__
-        if "no transaction is active" not in str(seen).lower() or underneath is None:
-            break
-        seen = underneath
-    text = str(seen).lower()
+    text = str(_real_error(exc)).lower()
     return any(s in text for s in ("database is locked", "database is busy", "database table is locked",
                                    "lock timeout", "could not obtain lock", "deadlock detected",
                                    "could not serialize access"))
+
+
+def _real_error(exc: BaseException) -> BaseException:
+    """The error behind peewee's failed ROLLBACK: SQLite rolls a transaction back by itself on a full disk
+    or an I/O error, and peewee's ROLLBACK then fails with "cannot rollback - no transaction is active",
+    raised while handling the real error."""
+    for _ in range(20):
+        underneath = exc.__cause__ or exc.__context__
+        if "no transaction is active" not in str(exc).lower() or underneath is None:
+            break
+        exc = underneath
+    return exc
 
 
 def is_disconnect_error(exc: BaseException) -> bool:
@@ -401,13 +407,7 @@ def translate(exc: BaseException, where: str | None = None) -> StoreError:
     """Turn a driver or peewee error into a StoreError with a sentence a receptionist understands."""
     if isinstance(exc, StoreError):
         return exc
-    # SQLite rolls a transaction back by itself on a full disk or an I/O error; peewee's ROLLBACK then
-    # fails with "cannot rollback - no transaction is active", raised while handling the real error.
-    for _ in range(20):
-        underneath = exc.__cause__ or exc.__context__
-        if "no transaction is active" not in str(exc).lower() or underneath is None:
-            break
-        exc = underneath
+    exc = _real_error(exc)
     text = str(exc).lower()
     where = where or (_current.display if _current else "the database")
     if is_locked_error(exc):

@@ -39,16 +39,20 @@ class Clock:
         return self.now
 
 
+def empty_location(engine: str, tmp_path: Path) -> str:
+    """Where an empty office of `engine` can be made: a new file, or the wiped PostgreSQL test database."""
+    if engine != "postgresql":
+        return str(tmp_path / "office.db")
+    if not PG_URL:
+        pytest.skip(PG_SKIP)
+    reset_postgres(PG_URL)
+    return PG_URL
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def office(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty office database, open in this process; yields its location."""
-    if request.param == "postgresql":
-        if not PG_URL:
-            pytest.skip(PG_SKIP)
-        reset_postgres(PG_URL)
-        location = PG_URL
-    else:
-        location = str(tmp_path / "office.db")
+    location = empty_location(request.param, tmp_path)
     store.open(location)
     try:
         yield location

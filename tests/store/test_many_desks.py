@@ -31,7 +31,7 @@ from models import db as dbmod
 from models import store
 from models import tables as t
 from models.errors import BusyError, DatabaseError
-from tests.store.conftest import PG_SKIP, PG_URL, reset_postgres
+from tests.store.conftest import PG_SKIP, PG_URL, empty_location, reset_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 90.0  # a loaded 2-core CI machine starts six Python processes slowly
@@ -150,13 +150,7 @@ def _open_office(location: str, engine: str) -> Office:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def shared(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Office]:
     """An office on either engine, open in this process (which plays the desk being watched)."""
-    if request.param == "postgresql":
-        if not PG_URL:
-            pytest.skip(PG_SKIP)
-        reset_postgres(PG_URL)
-        location = PG_URL
-    else:
-        location = str(tmp_path / "office.db")
+    location = empty_location(request.param, tmp_path)
     try:
         yield _open_office(location, request.param)
     finally:
