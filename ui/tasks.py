@@ -56,8 +56,13 @@ class Tasks(QObject):
         """Queue `fn` on the database thread; `on_done(result)` or `on_error(StoreError)` runs on the GUI thread.
 
         A result that is a non-empty Changes is also announced as events.data_changed. Without an
-        on_error, the error's sentence goes to events.error_reported.
+        on_error, the error's sentence goes to events.error_reported. After shutdown() nothing runs: a
+        view answering a result that arrived as the window closed gets a cancelled Future.
         """
+        if self._closed:
+            future: Future[Any] = Future()
+            future.cancel()
+            return future
         self._pending += 1
         return self._executor.submit(self._job, fn, on_done, on_error)
 
@@ -76,6 +81,8 @@ class Tasks(QObject):
     def _on_delivered(self, payload: tuple[Callback, Callback, bool, Any]) -> None:
         on_done, on_error, ok, result = payload
         self._pending -= 1
+        if self._closed:
+            return  # the window is closing: nobody is left to show it (the write itself is saved)
         if self._busy_shown and self._pending == 0:
             self._busy_shown = False
             self.events.busy_changed.emit(False)

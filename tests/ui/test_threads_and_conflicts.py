@@ -120,3 +120,23 @@ def test_handing_a_promise_to_an_away_colleague_asks_first(ready, qtbot, seeded,
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     dialog.submit()
     assert store.get_promise(pid).owner_id == ben
+
+
+def test_results_arriving_as_the_window_closes_start_no_new_work(qtbot, db_path, seeded) -> None:
+    """A result queued to the GUI thread just before shutdown, delivered after it, used to ask for more
+    work from a stopped thread and raise in the closing window (seen at every quick close of the app)."""
+    from ui.events import Events
+    from ui.tasks import Tasks
+
+    tasks = Tasks(Events())
+    tasks.on_thread(lambda: store.open(db_path))
+    answered: list[object] = []
+
+    def on_done(team: list) -> None:
+        answered.append(tasks.run(store.list_staff))  # a view asking for more, as the client list does
+
+    tasks.run(store.list_staff, on_done).result(timeout=10)  # done; its delivery waits in the GUI queue
+    tasks.shutdown()
+    qtbot.wait(50)  # the queued delivery arrives now
+    assert tasks.run(store.list_staff).cancelled()
+    assert answered == []  # the late delivery was dropped: nothing on screen is left to show it
