@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
-import tempfile
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from models import APP_VERSION as VERSION
 from models import paths
 
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
-
+LOG_NAME = "rapport.log"
+LOG_MAX_BYTES = 1_000_000  # a log this big is put aside when the desk starts
+LOG_KEEP = 3  # old logs kept: rapport.log.1 (newest) to rapport.log.3
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -34,6 +35,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def database_location(args: argparse.Namespace) -> str:
     """Where the database is: --demo makes a throw-away file, --db names one, else the data folder's."""
     if args.demo:
+        import tempfile
+
         return str(Path(tempfile.mkdtemp(prefix="rapport-demo-")) / "demo.db")
     if args.db:
         return args.db if args.db.startswith(POSTGRES_PREFIXES) else str(Path(args.db).expanduser().resolve())
@@ -60,13 +63,31 @@ def remembered_cloud_override() -> bool:
     return str(QSettings("Rapport", "Rapport").value("database/allow_cloud", "false")).lower() == "true"
 
 
+def rotate_log(path: Path, max_bytes: int = LOG_MAX_BYTES, keep: int = LOG_KEEP) -> None:
+    """Put a big log aside: rapport.log becomes rapport.log.1, .1 becomes .2, and so on; the oldest goes.
+
+    Done once as the desk starts (a session logs a few lines), which keeps logging.handlers and the
+    socket and pickle modules it imports out of start-up.
+    """
+    try:
+        if path.stat().st_size < max_bytes:
+            return
+    except FileNotFoundError:
+        return
+    for number in range(keep - 1, 0, -1):
+        older = path.with_name(f"{path.name}.{number}")
+        if older.exists():
+            os.replace(older, path.with_name(f"{path.name}.{number + 1}"))
+    os.replace(path, path.with_name(f"{path.name}.1"))
+
+
 def setup_logging() -> None:
     """Technical details go to a log file in the data folder, never in front of the receptionist."""
     try:
         folder = paths.logs_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = RotatingFileHandler(folder / "rapport.log", maxBytes=1_000_000, backupCount=3,
-                                                       encoding="utf-8")
+        rotate_log(folder / LOG_NAME)
+        handler: logging.Handler = logging.FileHandler(folder / LOG_NAME, encoding="utf-8")
     except OSError:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -104,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     if args.exit_when_ready:
         def ready() -> None:
+            window.repaint()  # the first rows painted, as the baseline script paints its window
             print("READY", flush=True)
             app.quit()
         window.client_list.loaded.connect(ready)

@@ -1,0 +1,65 @@
+"""main.py, the composition root: arguments, where the database is, the log file, and a real launch."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import main
+from models import store
+from tests.conftest import ROOT
+
+
+def test_db_names_a_file_or_a_postgresql_url(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main.database_location(main.parse_args(["--db", "office.db"])) == str(tmp_path / "office.db")
+    url = "postgresql://desk@server/rapport"
+    assert main.database_location(main.parse_args(["--db", url])) == url
+
+
+def test_demo_gets_a_fresh_throw_away_file_each_time() -> None:
+    first = Path(main.database_location(main.parse_args(["--demo"])))
+    second = Path(main.database_location(main.parse_args(["--demo"])))
+    assert first != second and first.name == "demo.db" and first.parent.is_dir() and not first.exists()
+
+
+def test_without_arguments_the_database_is_in_the_data_folder(_own_data_folder: Path, monkeypatch) -> None:
+    monkeypatch.setattr(main, "remembered_location", lambda: "")
+    assert main.database_location(main.parse_args([])) == str(_own_data_folder / "rapport.db")
+
+
+def test_a_big_log_is_put_aside_when_the_desk_starts(tmp_path: Path) -> None:
+    log = tmp_path / "rapport.log"
+    for name, text in (("rapport.log", "now" * 400), ("rapport.log.1", "one"), ("rapport.log.2", "two"),
+                       ("rapport.log.3", "three")):
+        (tmp_path / name).write_text(text)
+    main.rotate_log(log, max_bytes=1000, keep=3)
+    assert not log.exists()
+    assert [(tmp_path / f"rapport.log.{n}").read_text() for n in (1, 2, 3)] == ["now" * 400, "one", "two"]
+
+
+def test_a_small_or_missing_log_is_left_alone(tmp_path: Path) -> None:
+    log = tmp_path / "rapport.log"
+    main.rotate_log(log, max_bytes=1000)  # no log yet: nothing to do, no error
+    log.write_text("a few lines")
+    main.rotate_log(log, max_bytes=1000)
+    assert log.read_text() == "a few lines" and not (tmp_path / "rapport.log.1").exists()
+
+
+def test_the_app_starts_on_a_database_file_and_lists_its_clients(tmp_path: Path, _own_data_folder: Path) -> None:
+    """The real launch, as the README's first command does it: a process, a window, the list on screen."""
+    path = tmp_path / "office.db"
+    store.open(path)
+    try:
+        anna = store.add_staff("Anna Keller").id
+        store.add_client(name="Oliver Thompson", by=anna)
+    finally:
+        store.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RAPPORT_DATA_DIR=str(_own_data_folder))
+    done = subprocess.run([sys.executable, "main.py", "--db", str(path), "--staff", "anna keller",
+                           "--exit-when-ready"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["READY"]
+    assert "Traceback" not in done.stderr
+    assert (_own_data_folder / "logs" / "rapport.log").exists()  # technical details have a place to go
