@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -74,16 +76,32 @@ def test_a_folder_path_is_refused(tmp_path: Path) -> None:
         store.open(tmp_path)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only folders, so the check cannot be seen")
-def test_a_read_only_folder_is_refused(tmp_path: Path) -> None:
+@pytest.fixture
+def read_only_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder this process cannot write to: chmod for a normal user; for root (who may write anywhere
+    chmod allows) a read-only filesystem mounted there, as a write-protected share would be."""
     folder = tmp_path / "ro"
     folder.mkdir()
-    folder.chmod(0o555)
-    try:
-        with pytest.raises(DatabaseError, match="read-only"):
-            store.open(folder / "office.db")
-    finally:
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        yield folder
         folder.chmod(0o755)
+        return
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "rapport-test", str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip("running as root without the right to mount a read-only filesystem, so a read-only "
+                    f"folder cannot be made here ({mounted.stderr.strip()}); run the tests as a normal user")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_a_read_only_folder_is_refused(read_only_folder: Path) -> None:
+    with pytest.raises(DatabaseError, match="read-only"):
+        store.open(read_only_folder / "office.db")
+    assert not (read_only_folder / "office.db").exists()
 
 
 def test_a_read_only_folder_check_uses_access_rights(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
