@@ -332,6 +332,8 @@ class ClientListPanel(QWidget):
         self.model.merge_rows(ids, rows)
         self._restore_selection()
         self._update_count()
+        if any(row.score is None for row in rows):
+            self.refresh_scores()  # a save made these badges stale: bring them back now, not at the next tick
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
