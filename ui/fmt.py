@@ -47,5 +47,13 @@ def date_only(value: datetime | None, now: datetime) -> str:
     return day(local(value), local(now))
 
 
+def in_sentence(words: str) -> str:
+    """'Yesterday, 7:55 pm' as it reads after other words: 'Due yesterday, 7:55 pm' (dates stay as they are)."""
+    for relative in ("Today", "Yesterday", "Tomorrow"):
+        if words.startswith(relative):
+            return relative.lower() + words[len(relative):]
+    return words
+
+
 def sort_key(value: datetime | None) -> float:
     return value.timestamp() if value is not None else float("-inf")

@@ -177,7 +177,8 @@ class TeamDialog(QDialog):
         for member in team:
             text = member.name
             if member.away_until and member.away_until > now:
-                text += f"  (away {fmt.date_only(member.away_from, now)} to {fmt.date_only(member.away_until, now)}"
+                text += (f"  (away {fmt.in_sentence(fmt.date_only(member.away_from, now))} to "
+                         f"{fmt.in_sentence(fmt.date_only(member.away_until, now))}")
                 text += f": {member.away_reason})" if member.away_reason else ")"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, member)

@@ -75,7 +75,7 @@ def card_for(entry: TimelineEntry, now: datetime) -> Card:
 
 
 def _promise_card(entry: PromiseEntry, when: str, now: datetime) -> Card:
-    due = fmt.when(entry.due, now)
+    due = fmt.in_sentence(fmt.when(entry.due, now))
     status = STATUS_WORDS.get(entry.status, entry.status)
     accent = PROMISE_COLOURS.get(entry.status, PROMISE_DEFAULT_COLOUR)
     who = entry.staff_name
@@ -93,7 +93,8 @@ def _promise_card(entry: PromiseEntry, when: str, now: datetime) -> Card:
     elif entry.action == "kept":
         body = "Kept" + (" with an apology for the delay" if entry.apology else "")
     elif entry.action == "renegotiated":
-        body = f"Due {due} (was {fmt.when(entry.old_due, now)})" + (f". {entry.reason}" if entry.reason else "")
+        was = fmt.in_sentence(fmt.when(entry.old_due, now))
+        body = f"Due {due} (was {was})" + (f". {entry.reason}" if entry.reason else "")
     elif entry.action == "reassigned":
         body = f"From {entry.old_owner_name} to {entry.owner_name}"
     elif entry.action == "cancelled":
