@@ -11,10 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 
 
-def imports_of(path: Path) -> list[str]:
-    """Every module a file imports, as absolute dotted names (relative imports resolved)."""
+def imports_of(path: Path, root: Path = ROOT) -> list[str]:
+    """Every module a file under `root` imports, as absolute dotted names (relative imports resolved)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    package = ".".join(path.relative_to(root).with_suffix("").parts[:-1])
     names: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -38,6 +38,15 @@ def top(name: str) -> str:
     return name.split(".")[0]
 
 
+UI_BANNED = ("peewee", "playhouse", "sqlite3", "psycopg", "models.db", "models.tables", "models.migrations")
+
+
+def ui_leaks(path: Path, root: Path = ROOT) -> list[str]:
+    """What a ui/ module imports that only models/ may import."""
+    names = imports_of(path, root)
+    return sorted({n for n in names if n in UI_BANNED or n.startswith(tuple(b + "." for b in UI_BANNED))})
+
+
 @pytest.mark.parametrize("path", modules("models/rules"), ids=lambda p: str(p.relative_to(ROOT)))
 def test_rules_import_only_the_standard_library(path: Path) -> None:
     foreign = [n for n in imports_of(path) if top(n) not in STDLIB and not n.startswith("models.rules")]
@@ -59,21 +68,23 @@ def test_models_never_import_qt(path: Path) -> None:
 
 @pytest.mark.parametrize("path", modules("ui"), ids=lambda p: str(p.relative_to(ROOT)))
 def test_ui_never_reaches_past_the_store(path: Path) -> None:
-    banned = ("peewee", "playhouse", "sqlite3", "psycopg", "models.db", "models.tables", "models.migrations")
-    leaks = [n for n in imports_of(path) if n in banned or n.startswith(tuple(b + "." for b in banned))]
-    leaks += [n for n in imports_of(path) if n in ("models.db", "models.tables", "models.migrations")]
-    assert not leaks, f"{path.name} imports {sorted(set(leaks))}: the UI talks to models.store only"
+    leaks = ui_leaks(path)
+    assert not leaks, f"{path.name} imports {leaks}: the UI talks to models.store only"
 
 
 def test_the_layering_check_would_catch_a_leak(tmp_path: Path) -> None:
-    """The checker itself works: a module that imports peewee is seen as importing peewee."""
-    fake = ROOT / "ui" / "_layering_probe.py"
-    fake.write_text("from peewee import Model\nimport models.tables as t\n", encoding="utf-8")
-    try:
-        names = imports_of(fake)
-    finally:
-        fake.unlink()
-    assert "peewee" in names and "models.tables" in names
+    """The checker itself works, on a copy of the layout in a temporary folder (never in the source tree)."""
+    (tmp_path / "ui").mkdir()
+    fake = tmp_path / "ui" / "_layering_probe.py"
+    fake.write_text("from peewee import Model\nimport models.tables as t\nfrom .tasks import SyncTasks\n"
+                    "from models import store\n", encoding="utf-8")
+    names = imports_of(fake, tmp_path)
+    assert {"peewee", "models.tables", "ui.tasks", "ui.tasks.SyncTasks", "models.store"} <= set(names)
+    assert ui_leaks(fake, tmp_path) == ["models.tables", "peewee", "peewee.Model"]
+    clean = tmp_path / "ui" / "_clean_probe.py"
+    clean.write_text("from models import store\nfrom PySide6.QtWidgets import QLabel\n", encoding="utf-8")
+    assert ui_leaks(clean, tmp_path) == []
+    assert not (ROOT / "ui" / "_layering_probe.py").exists()
 
 
 def test_top_level_is_the_agreed_shape() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from models import store
+from models import tables as t
 
 PG_URL = os.environ.get("RAPPORT_TEST_PG", "")
 PG_SKIP = ("PostgreSQL tests need a server: set RAPPORT_TEST_PG=postgresql://user@host:port/dbname "
@@ -37,6 +38,16 @@ class Clock:
         from datetime import timedelta
         self.now += timedelta(**delta)
         return self.now
+
+
+def database_rows(*, presence: bool = True) -> dict[str, list[tuple]]:
+    """Every row of every table of the open office, to show a refused write left the database unchanged.
+
+    `presence=False` leaves out the desks' session rows, which a window's heartbeat touches on its own.
+    """
+    tables = [table for table in t.ALL_TABLES if presence or table is not t.Session]
+    return {table.__name__: list(table.select().order_by(*table._meta.get_primary_keys()).tuples())
+            for table in tables}
 
 
 def empty_location(engine: str, tmp_path: Path) -> str:

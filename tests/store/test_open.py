@@ -67,8 +67,12 @@ def test_another_programs_sqlite_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_folder_that_does_not_exist_is_named(tmp_path: Path) -> None:
-    with pytest.raises(DatabaseError, match="does not exist"):
-        store.open(tmp_path / "nowhere" / "office.db")
+    missing = tmp_path / "nowhere"
+    with pytest.raises(DatabaseError, match="does not exist") as err:
+        store.open(missing / "office.db")
+    assert str(missing) in err.value.message
+    assert not missing.exists()  # refused, not quietly created
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_a_folder_path_is_refused(tmp_path: Path) -> None:
@@ -95,7 +99,9 @@ def read_only_folder(tmp_path: Path) -> Iterator[Path]:
     try:
         yield folder
     finally:
-        subprocess.run(["umount", str(folder)], check=False)
+        store.close()  # an open connection would keep the mount busy
+        if subprocess.run(["umount", str(folder)], capture_output=True).returncode != 0:
+            subprocess.run(["umount", "--lazy", str(folder)], check=False)
 
 
 def test_a_read_only_folder_is_refused(read_only_folder: Path) -> None:

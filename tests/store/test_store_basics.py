@@ -10,6 +10,7 @@ from models import store
 from models import tables as t
 from models.errors import ConflictError, ValidationError
 from models.store import InteractionEntry, NoteEntry, PromiseEntry
+from tests.store.conftest import database_rows
 
 # --- staff -------------------------------------------------------------------------------------
 
@@ -43,9 +44,12 @@ def test_a_duplicate_colleague_is_refused(anna: int) -> None:
 
 
 def test_unknown_staff_cannot_write(client: int) -> None:
+    before = database_rows()
     with pytest.raises(ValidationError, match="not .*on the team") as err:
         store.add_note(client, by=999, text="hello")
-    assert err.value.field == "by"
+    assert err.value.field == "by" and "staff" in err.value.message.lower()
+    assert database_rows() == before
+    assert len(store.timeline(client)) == 0
 
 
 def test_a_pin_is_stored_hashed_and_checked(anna: int) -> None:
@@ -168,8 +172,12 @@ def test_ratings_outside_the_scale_are_refused(client: int, anna: int, rating: o
     ("yesterday", "must be a date and time"),
 ])
 def test_absurd_dates_are_refused(client: int, anna: int, at: object, message: str) -> None:
-    with pytest.raises(ValidationError, match=message):
+    before = database_rows()
+    with pytest.raises(ValidationError, match=message) as err:
         store.log_interaction(client, by=anna, summary="x", rating=0, at=at)  # type: ignore[arg-type]
+    assert err.value.field == "at" and "date" in err.value.message.lower()
+    assert database_rows() == before
+    assert len(store.timeline(client)) == 0
 
 
 def test_interactions_cannot_be_logged_in_the_future(client: int, anna: int, clock: object) -> None:
@@ -192,8 +200,12 @@ def test_a_five_megabyte_note_is_refused_and_nothing_is_written(client: int, ann
 
 
 def test_control_characters_are_refused_but_line_breaks_kept(client: int, anna: int) -> None:
-    with pytest.raises(ValidationError, match="control characters"):
+    before = database_rows()
+    with pytest.raises(ValidationError, match="control characters") as err:
         store.add_note(client, by=anna, text="bell\x07")
+    assert err.value.field == "text" and "note" in err.value.message.lower()
+    assert len(store.timeline(client)) == 0  # the refused note was not saved, not even cleaned up and saved
+    assert database_rows() == before
     store.add_note(client, by=anna, text="line one\r\nline two\tindented")
     note = store.timeline(client)[0]
     assert isinstance(note, NoteEntry) and note.text == "line one\nline two\tindented"

@@ -22,10 +22,14 @@ def test_ctrl_z_undoes_the_last_note_and_the_trash_restores_it(ready, qtbot, see
     assert not ready.undo_action.isEnabled()
     dialog = TrashDialog(ready.ctx, ready)
     qtbot.addWidget(dialog)
+    dialog.show()
     assert dialog.list.count() == 1 and "Wrong client, sorry" in dialog.list.item(0).text()
+    assert dialog.list.isVisible() and not dialog.empty.isVisible()
     dialog.restore_button.click()
     assert [e.text for e in store.timeline(seeded["oliver"])] == ["Wrong client, sorry"]
-    assert dialog.empty.isVisible() or dialog.list.count() == 0
+    assert dialog.list.count() == 0
+    assert dialog.empty.isVisible() and dialog.empty.text() == "The Trash is empty."
+    assert not dialog.list.isVisible() and not dialog.restore_button.isEnabled()
 
 
 def test_undo_refused_when_a_colleague_changed_it_since(ready, qtbot, seeded) -> None:
