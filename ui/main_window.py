@@ -176,17 +176,20 @@ class MainWindow(QMainWindow):
         self.today_action.setToolTip("What is overdue, due today and this week, and what to cover (Ctrl+T)")
         self.new_client_action = QAction("New client", self, shortcut=QKeySequence("Ctrl+N"),
                                          triggered=self.add_client)
-        self.log_action = QAction("Log interaction", self, shortcut=QKeySequence("Ctrl+L"),
-                                  triggered=lambda: self.client_view.composer.open_interaction())
-        self.note_action = QAction("Add note", self, shortcut=QKeySequence("Ctrl+Shift+N"),
-                                   triggered=lambda: self.client_view.composer.open_note())
+        self.log_action = QAction("Log interaction", self, shortcut=QKeySequence("Ctrl+L"), triggered=self._for_client(
+            "log what happened", lambda view: view.composer.open_interaction()))
+        self.note_action = QAction("Add note", self, shortcut=QKeySequence("Ctrl+Shift+N"), triggered=self._for_client(
+            "add the note", lambda view: view.composer.open_note()))
         self.promise_action = QAction("Make promise", self, shortcut=QKeySequence("Ctrl+Shift+P"),
-                                      triggered=lambda: self.client_view.composer.open_promise())
+                                      triggered=self._for_client("make the promise",
+                                                                 lambda view: view.composer.open_promise()))
         self.edit_client_action = QAction("Edit client", self, shortcut=QKeySequence("Ctrl+E"),
-                                          triggered=lambda: self.client_view.edit_client())
+                                          triggered=self._for_client("edit their details",
+                                                                     lambda view: view.edit_client()))
         self.handoff_action = QAction("Hand-off card...", self, shortcut=QKeySequence("Ctrl+Shift+H"),
-                                      triggered=self.show_handoff)
-        self.export_client_action = QAction("Export this client...", self, triggered=self.export_client)
+                                      triggered=self._for_client("ask for their hand-off card", self.show_handoff))
+        self.export_client_action = QAction("Export this client...", self,
+                                            triggered=self._for_client("export them", self.export_client))
         self.team_action = QAction("Team...", self, triggered=self.show_team)
         self.backups_action = QAction("Backups...", self, triggered=self.show_backups)
         self.export_office_action = QAction("Export the office...", self,
@@ -198,7 +201,8 @@ class MainWindow(QMainWindow):
         self.undo_action = QAction("Undo", self, shortcut=QKeySequence.StandardKey.Undo, triggered=self.undo)
         self.undo_action.setEnabled(False)
         self.trash_action = QAction("Trash...", self, triggered=self.show_trash)
-        self.delete_client_action = QAction("Move client to Trash...", self, triggered=self.delete_client)
+        self.delete_client_action = QAction("Move client to Trash...", self,
+                                            triggered=self._for_client("move them to the Trash", self.delete_client))
         self.open_action = QAction("Office database...", self, shortcut=QKeySequence.StandardKey.Open,
                                    triggered=self.choose_database)
         self.quit_action = QAction("Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
@@ -244,6 +248,16 @@ class MainWindow(QMainWindow):
         office_menu.addAction(self.switch_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("About Rapport", self.show_about)
+
+    def _for_client(self, what: str, act: Callable[[ClientView], None]) -> Callable[[], None]:
+        """An action on the open client; with none open (Today, the start page) a sentence says what to do."""
+        def run() -> None:
+            view = self._client_view
+            if view is None or view.client is None or self.right.currentWidget() is not view:
+                self.statusBar().showMessage(f"Open a client first, then {what}.", 5000)
+                return
+            act(view)
+        return run
 
     @property
     def client_view(self) -> ClientView:
@@ -450,22 +464,16 @@ class MainWindow(QMainWindow):
         self.right.setCurrentWidget(self.today_view)
         self.today_view.table.setFocus()
 
-    def show_handoff(self) -> None:
+    def show_handoff(self, view: ClientView) -> None:
         """Ctrl+Shift+H: the open client's hand-off card, to read, print or save as PDF."""
-        view = self._client_view
-        if view is None or view.client is None or self.right.currentWidget() is not view:
-            self.statusBar().showMessage("Open a client first, then ask for their hand-off card.", 5000)
-            return
+        assert view.client is not None
         from ui.handoff import HandoffDialog
 
         self.handoff_dialog = HandoffDialog(self.ctx, view.client.id, self)
         self.handoff_dialog.open()
 
-    def export_client(self) -> None:
-        view = self._client_view
-        if view is None or view.client is None or self.right.currentWidget() is not view:
-            self.statusBar().showMessage("Open a client first, then export them.", 5000)
-            return
+    def export_client(self, view: ClientView) -> None:
+        assert view.client is not None
         self.office_files.export_client(view.client.id, view.client.name)
 
     def _on_entry_requested(self, client_id: int, kind: str, entry_id: int) -> None:
@@ -525,13 +533,12 @@ class MainWindow(QMainWindow):
         self.trash_dialog = TrashDialog(self.ctx, self)
         self.trash_dialog.open()
 
-    def delete_client(self) -> None:
+    def delete_client(self, view: ClientView) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        view = self._client_view
-        if view is None or view.client is None or self.ctx.staff is None:
-            return
         client = view.client
+        if client is None or self.ctx.staff is None:
+            return
         answer = QMessageBox.question(self, "Move to Trash",
                                       f"Move {client.name} to the Trash? You can restore them from Office > Trash.")
         if answer != QMessageBox.StandardButton.Yes:

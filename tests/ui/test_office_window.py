@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from models import store
 from ui.backups import PG_WORDS, AutoBackup, BackupsDialog, backup_due, backup_line, size_words
@@ -54,6 +55,24 @@ def test_the_hand_off_card_from_the_client_menu(ready: MainWindow, seeded, qtbot
     assert dialog.isVisible() and dialog.windowTitle() == "Hand-off card: Oliver Thompson"
     assert "Bayview Holdings" in dialog.browser.toPlainText() and dialog.pdf_button.isEnabled()
     dialog.close()
+
+
+
+def test_client_shortcuts_on_today_say_to_open_a_client_first(ready: MainWindow, seeded, qtbot) -> None:
+    """Ctrl+L, Ctrl+E and the rest act on the open client; on Today they used to do nothing at all."""
+    ready.show_today()
+    for action, what in ((ready.log_action, "log what happened"), (ready.note_action, "add the note"),
+                         (ready.promise_action, "make the promise"), (ready.edit_client_action, "edit their details"),
+                         (ready.export_client_action, "export them"),
+                         (ready.delete_client_action, "move them to the Trash")):
+        ready.statusBar().clearMessage()
+        action.trigger()
+        assert ready.statusBar().currentMessage() == f"Open a client first, then {what}."
+    ready.open_client(seeded["oliver"])
+    ready.statusBar().clearMessage()
+    ready.log_action.trigger()
+    assert QApplication.focusWidget() is ready.client_view.composer.interaction.summary
+    assert ready.statusBar().currentMessage() == ""
 
 
 # --- backups --------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ def test_undo_refused_when_a_colleague_changed_it_since(ready, qtbot, seeded) ->
 def test_move_a_client_to_the_trash_and_undo(ready, qtbot, seeded, monkeypatch) -> None:
     ready.open_client(seeded["isla"])
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    ready.delete_client()
+    ready.delete_client_action.trigger()
     assert [c.name for c in store.list_clients()] == ["Oliver Thompson"]
     assert ready.client_list.model.row_of(seeded["isla"]) == -1
     ready.undo()
