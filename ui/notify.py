@@ -6,6 +6,7 @@ Which promises to announce, and the sentences, are plain functions (tested witho
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -43,12 +44,32 @@ def _mine(day: DeskDay, staff_id: int | None) -> list[PromiseRow]:
     return rows if staff_id is None else [r for r in rows if r.owner_id == staff_id]
 
 
+def needs_cover_today(row: PromiseRow) -> bool:
+    """A covered promise that needs someone today: overdue (or broken) or due today. The start-of-day notice and
+    the Today header both count "to cover today" with this, so the two never show different numbers."""
+    return row.status in (*LATE, "due_today")
+
+
+def covering_rows(day: DeskDay, staff_id: int | None) -> list[PromiseRow]:
+    """The colleagues' promises the person at the desk covers (the Today view's Covering section)."""
+    return [r for r in day.covering if r.owner_id != staff_id]
+
+
+def cover_words(covering: Sequence[PromiseRow]) -> str:
+    """The Today header's part: '7 to cover today', '7 to cover today (8 this week)', '0 to cover'."""
+    today = sum(1 for r in covering if needs_cover_today(r))
+    if not covering:
+        return "0 to cover"
+    if today == len(covering):
+        return f"{today} to cover today"
+    return f"{today} to cover today ({len(covering)} this week)"
+
+
 def watched(day: DeskDay, staff_id: int | None) -> list[PromiseRow]:
     """The promises the person at the desk looks after: their own, and those of colleagues who are away."""
     seen: dict[int, PromiseRow] = {r.id: r for r in _mine(day, staff_id)}
-    for row in day.covering:
-        if row.owner_id != staff_id:
-            seen.setdefault(row.id, row)
+    for row in covering_rows(day, staff_id):
+        seen.setdefault(row.id, row)
     return sorted(seen.values(), key=lambda r: (r.due, r.id))
 
 
@@ -71,7 +92,7 @@ def summary_text(day: DeskDay, staff_id: int | None = None) -> str:
     mine = _mine(day, staff_id)
     late = sum(1 for r in mine if r.status in LATE)
     today = sum(1 for r in mine if r.status == "due_today")
-    cover = sum(1 for r in day.covering if r.owner_id != staff_id and r.status in (*LATE, "due_today"))
+    cover = sum(1 for r in covering_rows(day, staff_id) if needs_cover_today(r))  # as the Today header counts
     parts = []
     for count, words in ((late, "overdue"), (today, "due today"),
                          (cover, "to cover today for colleagues who are away")):

@@ -1,6 +1,8 @@
 """The Today view: the desk's promises, overdue first, then due today, the next 7 days, and covering for colleagues."""
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sized
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,12 +13,13 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRect,
     QRectF,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -42,6 +45,7 @@ from models.rules import promises as promise_rules
 from models.store import Changes, ConflictError, PromiseRow, StaffMember, StoreError
 from ui import fmt
 from ui.context import AppContext
+from ui.notify import cover_words
 from ui.score import badge_text, band_colour, paint_badge
 from ui.widgets import ColumnsModel, ask_apology
 
@@ -63,8 +67,14 @@ REFRESH_KINDS = frozenset({"promise", "staff", "client", "timeline"})
 # Score badges arrive in batches while the office's scores are refreshed: re-read once they settle.
 SCORE_SETTLE_MS = 800
 LATE = ("overdue", "broken")
-OVERDUE_COLOUR = "#d64545"
-DUE_TODAY_COLOUR = "#d08a0a"
+# Status colours as (on a light palette, on a dark palette): each reads at least 4.5:1 against its background
+# (WCAG AA for normal text: white and #f0f0f0; #1e1e1e to #353535), and the words say the same without colour.
+OVERDUE_COLOURS = ("#c62828", "#ff8a80")
+DUE_TODAY_COLOURS = ("#b45309", "#f0b040")  # amber-brown, not the score's Amber (#d08a0a, 2.9:1 on white)
+# A promise row grows to two lines when its promise, due sentence, client or owner needs them; no further.
+MAX_LINES = 2
+ROW_HEIGHT = 32  # a one-line row; headings and empty states always
+NBSP = "\u00a0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +128,40 @@ def due_words(row: PromiseRow, now: datetime) -> str:
 
 
 def split_day(day: DeskDay, *, staff_id: int | None, mine_only: bool) -> dict[str, tuple[PromiseRow, ...]]:
-    """The four sections of the view from a whole-team DeskDay: mine or everyone's; Covering is never mine."""
+    """The four sections of the view from a whole-team DeskDay: mine or everyone's; Covering is never mine.
+
+    Each promise shows once: a promise of a colleague who is away is under Covering (the Owner column says
+    whose), never also under Overdue, Due today or Next 7 days, so the counts add up to the rows on screen.
+    """
+    covering = tuple(r for r in day.covering if r.owner_id != staff_id)
+    covered = {r.id for r in covering}
+
     def keep(rows: tuple[PromiseRow, ...]) -> tuple[PromiseRow, ...]:
-        return tuple(r for r in rows if r.owner_id == staff_id) if mine_only else rows
+        return tuple(r for r in rows if r.id not in covered and (not mine_only or r.owner_id == staff_id))
 
     return {"overdue": keep(day.overdue), "today": keep(day.today), "upcoming": keep(day.upcoming),
-            "covering": tuple(r for r in day.covering if r.owner_id != staff_id)}
+            "covering": covering}
+
+
+def is_dark(palette: QPalette) -> bool:
+    """A dark palette (light text on a dark base), as a desktop's dark mode gives."""
+    return palette.color(QPalette.ColorRole.Base).lightnessF() < 0.5
+
+
+def status_colour(colours: tuple[str, str], palette: QPalette | None = None) -> QColor:
+    """One of OVERDUE_COLOURS / DUE_TODAY_COLOURS: the shade that reads on this palette (light or dark)."""
+    return QColor(colours[is_dark(palette or QApplication.palette())])
+
+
+def muted_colour(palette: QPalette | None = None) -> QColor:
+    """Quieter than the text but still easy to read (8.5:1 for black on white): text, 30% of the way to the base.
+
+    The palette's PlaceholderText is half-transparent text (about 4:1 on white, less on a tinted window): too faint
+    for a sentence a receptionist must read, such as "Nothing is due today."
+    """
+    palette = palette or QApplication.palette()
+    text, base = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
+    return QColor.fromRgbF(*(0.7 * a + 0.3 * b for a, b in zip(text.getRgbF()[:3], base.getRgbF()[:3], strict=True)))
 
 
 class PromiseTableModel(ColumnsModel):
@@ -131,6 +169,7 @@ class PromiseTableModel(ColumnsModel):
 
     COLUMNS = ("Score", "Client", "Promise", "Owner", "Due", "")
     SCORE, CLIENT, PROMISE, OWNER, DUE, ACTION = range(6)
+    WRAPPING = (PROMISE, CLIENT, OWNER, DUE)  # the columns whose text may take a second line
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -177,7 +216,9 @@ class PromiseTableModel(ColumnsModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         line = self.line_at(index.row())
         if line is None or line.promise is None:
-            return Qt.ItemFlag.ItemIsEnabled
+            # Headings and empty states are not rows to act on: never current, never selected, and the arrow
+            # keys step over them (their colours are given in data(), so they do not look disabled).
+            return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -196,9 +237,9 @@ class PromiseTableModel(ColumnsModel):
             return self._tooltip(line, row, col)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == self.DUE and row.status in LATE:
-                return QColor(OVERDUE_COLOUR)
+                return status_colour(OVERDUE_COLOURS)
             if col == self.DUE and row.status == "due_today":
-                return QColor(DUE_TODAY_COLOUR)
+                return status_colour(DUE_TODAY_COLOURS)
             if col == self.SCORE and row.client_score is not None:
                 return band_colour(row.client_band)
             if col == self.CLIENT:
@@ -219,12 +260,18 @@ class PromiseTableModel(ColumnsModel):
             font.setBold(True)
             font.setPointSizeF(font.pointSizeF() * 1.1)
             return font
-        if role == Qt.ItemDataRole.ForegroundRole and line.kind == "heading" and line.section == "overdue" \
-                and self.sections.get("overdue"):
-            return QColor(OVERDUE_COLOUR)
-        if role == Qt.ItemDataRole.ForegroundRole and line.kind == "empty":
-            return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if line.kind == "empty":
+                return muted_colour()
+            if line.section == "overdue" and self.sections.get("overdue"):
+                return status_colour(OVERDUE_COLOURS)
+            return QApplication.palette().color(QPalette.ColorRole.Text)  # not the disabled grey (see flags)
         return None
+
+    def text_of(self, line: TodayLine, col: int) -> str:
+        """What a promise line shows in a column (as DisplayRole, without going through an index)."""
+        assert line.promise is not None
+        return self._text(line, line.promise, col)
 
     def _text(self, line: TodayLine, row: PromiseRow, col: int) -> str:
         if col == self.SCORE:
@@ -246,8 +293,10 @@ class PromiseTableModel(ColumnsModel):
             return f"Impression score {row.client_score} of 100 ({row.client_band})."
         if col == self.CLIENT:
             return f"Open {row.client_name}"
-        if col == self.DUE:
-            return f"Due {fmt.when(row.due, self.now)}"
+        if col == self.PROMISE:
+            return long_tip(row.text)
+        if col == self.DUE:  # the whole sentence (the cell may be cut short) and the exact time
+            return f"{due_words(row, self.now)}.\nDue {fmt.in_sentence(fmt.when(row.due, self.now))}."
         if col == self.OWNER and row.owner_id in self.away:
             return f"{row.owner_name} is {self.away[row.owner_id]}."
         if col == self.ACTION:
@@ -257,8 +306,34 @@ class PromiseTableModel(ColumnsModel):
         return self._text(line, row, col)
 
 
+def long_tip(text: str) -> str:
+    """A tooltip for text that may be long: rich text, so Qt wraps it instead of one line across the screen."""
+    if len(text) <= 60:
+        return text
+    return f"<p>{html.escape(text)}</p>"
+
+
+def _centred(rect: QRect, height: int) -> QRect:
+    """The middle `height` pixels of a cell (a badge or button keeps its size when a row grows to two lines)."""
+    if rect.height() <= height:
+        return rect
+    return QRect(rect.x(), rect.y() + (rect.height() - height) // 2, rect.width(), height)
+
+
+def keep_together(words: str) -> str:
+    """A due sentence that wraps between its parts, not inside them: '(was due Thu 19 Nov)' and '5:00 pm' stay
+    whole (no-break spaces), so a second line reads 'pm' or 'Nov)' never on its own."""
+    words = re.sub(r"\([^)]*\)", lambda m: m.group(0).replace(" ", NBSP), words)
+    return re.sub(r"(\d) ([ap]m)\b", rf"\1{NBSP}\2", words)
+
+
 class TodayDelegate(QStyledItemDelegate):
     """Paints the score as the usual badge and the action column as a button."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        if index.column() == PromiseTableModel.DUE and option.text:
+            option.text = keep_together(option.text)
 
     def paint(self, painter: Any, option: QStyleOptionViewItem, index: Index) -> None:
         row = index.data(Qt.ItemDataRole.UserRole)
@@ -270,11 +345,11 @@ class TodayDelegate(QStyledItemDelegate):
             painter.fillRect(option.rect, option.palette.highlight())
         if index.column() == PromiseTableModel.SCORE:
             text = option.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
-            paint_badge(painter, QRectF(option.rect).adjusted(3, 4, -3, -4), row.client_score, row.client_band, "",
-                        (), option.font, text)
+            paint_badge(painter, QRectF(_centred(option.rect, ROW_HEIGHT)).adjusted(3, 4, -3, -4), row.client_score,
+                        row.client_band, "", (), option.font, text)
             return
         button = QStyleOptionButton()
-        button.rect = option.rect.adjusted(4, 3, -4, -3)
+        button.rect = _centred(option.rect, ROW_HEIGHT).adjusted(4, 3, -4, -3)
         button.text = index.data(Qt.ItemDataRole.DisplayRole)
         button.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Raised
         style = option.widget.style() if option.widget else QApplication.style()
@@ -323,17 +398,13 @@ class TodayView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)  # up to MAX_LINES lines a row (_fit_rows), then "..." and the tooltip
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setMouseTracking(True)
         self.table.setAccessibleName("Today's promises")
-        self.table.verticalHeader().setDefaultSectionSize(32)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(PromiseTableModel.PROMISE, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((PromiseTableModel.SCORE, 92), (PromiseTableModel.CLIENT, 140),
-                           (PromiseTableModel.OWNER, 130), (PromiseTableModel.DUE, 200),
-                           (PromiseTableModel.ACTION, 100)):
-            self.table.setColumnWidth(col, width)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self._size_columns()
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
         top = QHBoxLayout()
@@ -349,6 +420,9 @@ class TodayView(QWidget):
 
         self._score_timer = QTimer(self, singleShot=True, interval=SCORE_SETTLE_MS)
         self._score_timer.timeout.connect(self.refresh)
+        self._rows_timer = QTimer(self, singleShot=True, interval=0)  # once after a burst of column resizes
+        self._rows_timer.timeout.connect(self._fit_rows)
+        self.table.horizontalHeader().sectionResized.connect(self._rows_timer.start)
         self.scope.buttonClicked.connect(self._on_scope_button_clicked)
         self.table.clicked.connect(self._on_table_clicked)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
@@ -358,6 +432,53 @@ class TodayView(QWidget):
         ctx.events.data_changed.connect(self._on_events_data_changed)
         ctx.events.clock_ticked.connect(self.refresh)
         ctx.events.staff_changed.connect(self._on_events_staff_changed)
+
+    # --- layout ---
+    def _size_columns(self) -> None:
+        """The promise gets the room; the badge and button fit their contents; client, owner and due stay compact.
+
+        Widths follow the font (a desk with large text gets wider columns). At the usual 1280 px window the
+        right pane is about 800 px, and the promise gets about a third of it, on up to two lines.
+        """
+        fm = self.table.fontMetrics()
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        pad = 2 * (self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 4
+        t = PromiseTableModel
+        widths = {  # typical texts fit on one line; longer ones take a second (_fit_rows)
+            t.SCORE: QFontMetrics(bold).horizontalAdvance("100 Amber") + 24,
+            t.CLIENT: fm.horizontalAdvance("Oliver Thompson") + pad,
+            t.OWNER: fm.horizontalAdvance("Ben Okafor (away)") + pad,
+            t.DUE: fm.horizontalAdvance("Due tomorrow at 5:00 pm") + pad,  # "Broken ... (was due ...)": two lines
+            t.ACTION: max(fm.horizontalAdvance(w) for w in ("I'll take it", "Mark kept")) + 36,
+        }
+        header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(fm.horizontalAdvance("Owner") + pad)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # client, owner, due: the person may widen
+        header.setSectionResizeMode(t.PROMISE, QHeaderView.ResizeMode.Stretch)
+        for col in (t.SCORE, t.ACTION):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+        for col, width in widths.items():
+            self.table.setColumnWidth(col, width)
+
+    def _fit_rows(self) -> None:
+        """Each promise row one line tall, or two when a text is wider than its column (beyond two: "..." at the
+        end of the second line, and the tooltip has it all). Headings and empty states stay one line.
+
+        Measured with the font rather than sizeHintForRow: the big office's week has hundreds of rows.
+        """
+        model, table = self.table_model, self.table
+        fm = table.fontMetrics()
+        margins = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)  # as Qt draws text
+        room = [(col, table.columnWidth(col) - margins) for col in PromiseTableModel.WRAPPING]
+        two_lines = ROW_HEIGHT + fm.lineSpacing() * (MAX_LINES - 1)
+        for i, line in enumerate(model.lines):
+            height = ROW_HEIGHT
+            if line.promise is not None and any(
+                    fm.horizontalAdvance(model.text_of(line, col)) > width for col, width in room):
+                height = two_lines
+            if table.rowHeight(i) != height:
+                table.setRowHeight(i, height)
 
     # --- reading ---
     @property
@@ -413,13 +534,15 @@ class TodayView(QWidget):
         for i, line in enumerate(self.table_model.lines):
             if line.promise is None:
                 self.table.setSpan(i, 0, 1, len(PromiseTableModel.COLUMNS))
+        self._fit_rows()
         if selected is not None:
             row = self.table_model.row_of(selected.id)
             if row >= 0:
                 self.table.selectRow(row)
-        late, today, cover = (len(sections[k]) for k in ("overdue", "today", "covering"))
+        late, today = len(sections["overdue"]), len(sections["today"])
         whose = "yours" if self.mine_only else "the team's"
-        self.summary.setText(f"{late} overdue, {today} due today ({whose}), {cover} to cover")
+        # "to cover today" counts what the start-of-day notice counts; the week's rest in brackets
+        self.summary.setText(f"{late} overdue, {today} due today ({whose}), {cover_words(sections['covering'])}")
 
     def _ask_for_scores(self) -> None:
         """Badges not worked out yet are worked out now (a batch at a time), then the view re-reads."""
@@ -448,6 +571,12 @@ class TodayView(QWidget):
     # --- what changed elsewhere ---
     def _on_events_data_changed(self, changes: Changes) -> None:
         if changes.kinds & REFRESH_KINDS:
+            # A save (here or at another desk) may have made these clients' badges stale: the re-read shows "..."
+            # for them, and _ask_for_scores must be free to ask for them again (as the client list does).
+            if changes.clients:
+                self._scores_asked -= changes.clients
+            else:
+                self._scores_asked.clear()
             self.refresh()
         elif "score" in changes.kinds and self.day is not None:
             shown = {r.client_id for r in self.day.overdue + self.day.today + self.day.upcoming + self.day.covering}
