@@ -220,7 +220,9 @@ def _open_sqlite(path: Path, *, allow_cloud: bool) -> tuple[pw.SqliteDatabase, D
         _ensure_rollback_journal(db, shown)
     except sqlite3.DatabaseError as exc:  # e.g. "file is not a database", "malformed"
         _close_quietly(db)
-        raise DatabaseError(f"{shown} could not be opened as a Rapport database: {exc}.") from exc
+        log.warning("%s could not be opened", shown, exc_info=exc)
+        raise DatabaseError(f"{shown} could not be opened as a Rapport database: the file is damaged, or it is not "
+                            "a database. Choose another file, or ask for help to restore a backup.") from exc
     except pw.PeeweeException as exc:
         _close_quietly(db)
         raise translate(exc, shown) from exc
@@ -239,8 +241,9 @@ def _ensure_rollback_journal(db: pw.SqliteDatabase, shown: str) -> None:
         except (sqlite3.OperationalError, pw.OperationalError):
             mode = "wal"
         if mode == "wal":
+            log.warning("%s is in WAL journal mode and could not be switched back (another connection is open)", shown)
             raise DatabaseError(
-                f"{shown} is in a mode (WAL) that is unsafe in a shared folder, and another desk has it open. "
+                f"{shown} is set up in a way that is unsafe in a shared folder, and another desk has it open. "
                 "Close Rapport on the other desks, then open it here once to repair the file."
             )
     elif mode != "delete":
@@ -296,16 +299,23 @@ def _open_postgres(url: str) -> tuple[pw.PostgresqlDatabase, DatabaseInfo]:
             )
     except pw.PeeweeException as exc:
         _close_quietly(db)
-        raise DatabaseError(
-            f"Rapport could not reach the PostgreSQL server at {host}:{port} (database {name}). "
-            f"Check that the server is running and the address is right. ({_first_line(exc)})"
-        ) from exc
+        log.warning("could not connect to %s", shown, exc_info=exc)
+        raise DatabaseError(_postgres_refusal(exc, host, port, name)) from exc
     return db, DatabaseInfo("postgresql", shown, f"{name} on {host}", 0, not tables)
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+def _postgres_refusal(exc: BaseException, host: str, port: int, name: str) -> str:
+    """Why a PostgreSQL server could not be used, as a sentence (the server's own words go to the log)."""
+    text = str(exc).lower()
+    if "authentication failed" in text or "no password supplied" in text or (
+            "role" in text and "does not exist" in text):
+        return (f"The PostgreSQL server at {host}:{port} did not accept the user name or password in the address. "
+                "Check them, or ask whoever looks after the server.")
+    if "database" in text and "does not exist" in text:
+        return (f"The PostgreSQL server at {host}:{port} has no database called {name}. Check the name at the end "
+                "of the address, or ask whoever looks after the server to create it.")
+    return (f"Rapport could not reach the PostgreSQL server at {host}:{port} (database {name}). "
+            "Check that the server is running and the address is right.")
 
 
 # --- schema -------------------------------------------------------------------------------------
@@ -321,9 +331,10 @@ def _ensure_schema(db: pw.Database, info: DatabaseInfo) -> tuple[int, bool]:
                 migrations.create_schema(db)
                 return migrations.SCHEMA_VERSION, True
             if version > migrations.SCHEMA_VERSION:
+                log.warning("%s has schema version %s; this Rapport knows up to %s",
+                            info.display, version, migrations.SCHEMA_VERSION)
                 raise DatabaseError(
-                    f"{info.display} was made by a newer version of Rapport (schema {version}). "
-                    "Please update Rapport on this computer."
+                    f"{info.display} was made by a newer version of Rapport. Please update Rapport on this computer."
                 )
             if version < migrations.SCHEMA_VERSION:
                 # Inside the transaction: the version was re-read under the lock, and nobody can write
@@ -429,7 +440,8 @@ def translate(exc: BaseException, where: str | None = None) -> StoreError:
     if isinstance(exc, pw.IntegrityError):
         return DatabaseError("That change does not fit with what is already saved (a record it refers to is gone).")
     log.error("unexpected database error", exc_info=exc)
-    return DatabaseError(f"Something went wrong with {where}: {_first_line(exc)}")
+    return DatabaseError(f"Something went wrong with {where}, so Rapport could not finish this. Please try again; "
+                         "if it keeps happening, ask whoever looks after Rapport for help.")
 
 
 def with_retry(work: Callable[[], T], where: str | None = None, *, budget_s: float | None = None) -> T:

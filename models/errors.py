@@ -29,12 +29,13 @@ class ConflictError(StoreError):
 
 
 class BusyError(StoreError):
-    """The shared database stayed locked longer than the retry budget."""
+    """The shared database stayed locked longer than the retry budget: this call was not done (nothing half-done)."""
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(
             message
-            or "The shared database is busy at another desk. What you typed is kept; please try again in a moment."
+            or ("The shared database stayed busy at another desk, so Rapport stopped waiting. What you typed is "
+                "kept; please try again in a moment.")
         )
 
 

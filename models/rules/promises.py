@@ -151,7 +151,7 @@ MAX_PHRASE_LENGTH = 200
 # What the form says under the due field (due_phrase_hint) and asks before saving (due_warning).
 # --------------------------------------------------------------------------------------------------
 
-EMPTY_HINT = "Type a due date, for example: tomorrow 3pm, fri, in 2 days, 1 Dec"
+EMPTY_HINT = "Type a due date, for example: tomorrow 3pm, fri, in 2 days, 1 Dec."
 NUMERIC_DATE_HINT = ("Write the month as a word (1 Dec) or use 2026-12-01: "
                      "{text} could mean two different dates.")
 BARE_HOUR_HINT = "Add am or pm (3pm) or use 24-hour time (15:00)."

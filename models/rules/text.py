@@ -7,6 +7,8 @@ import unicodedata
 # DESIGN.md, "Interfaces: Limits".
 SHORT_LIMIT = 500  # names, summaries, one-line fields
 LONG_LIMIT = 100_000  # notes, details, addresses
+# A search looks in names, organisations, phone numbers and email addresses, each at most SHORT_LIMIT long.
+SEARCH_LIMIT = SHORT_LIMIT
 
 # C0 controls except tab/newline/carriage return, DEL, and the C1 block: never typed on purpose.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -14,12 +16,13 @@ _SPACES = re.compile(r"\s+")
 
 
 def check_text(value: object, label: str, *, required: bool = False, multiline: bool = False,
-               limit: int | None = None) -> tuple[str, str | None]:
+               limit: int | None = None, plural: bool = False) -> tuple[str, str | None]:
     """Clean one typed value; returns (cleaned text, a sentence saying what is wrong, or None).
 
     One-line fields have their runs of spaces, tabs and line breaks folded into single spaces (a
     pasted name often carries them); multi-line fields keep their lines. Other control characters
     are refused rather than silently dropped, so nothing the person meant is lost without a word.
+    `plural` says the label is a plural noun ("The details"), so the sentences say "are", not "is".
     """
     if value is None:
         value = ""
@@ -27,18 +30,23 @@ def check_text(value: object, label: str, *, required: bool = False, multiline: 
         return "", f"{label} must be text."
     limit = limit or (LONG_LIMIT if multiline else SHORT_LIMIT)
     if len(value) > limit * 4:  # decide quickly on a pasted 10 MB blob, before any cleaning
-        return value, f"{label} is too long: at most {limit:,} characters, and this is {len(value):,}."
+        return value, too_long(label, limit, len(value), plural=plural)
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     if _CONTROL.search(text):
-        return value, (f"{label} contains invisible control characters (often from copying a document). "
-                       "Please retype or remove them.")
+        return value, (f"{label} {'contain' if plural else 'contains'} invisible control characters (often from "
+                       "copying a document). Please retype or remove them.")
     text = unicodedata.normalize("NFC", text)
     text = text.strip() if multiline else _SPACES.sub(" ", text).strip()
     if required and not text:
         return text, f"{label} cannot be empty."
     if len(text) > limit:
-        return value, f"{label} is too long: at most {limit:,} characters, and this is {len(text):,}."
+        return value, too_long(label, limit, len(text), plural=plural)
     return text, None
+
+
+def too_long(label: str, limit: int, length: int, *, plural: bool = False) -> str:
+    """The sentence for text over its limit: the field, the limit, and how long this text is."""
+    return f"{label} {'are' if plural else 'is'} too long: at most {limit:,} characters, and this is {length:,}."
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")

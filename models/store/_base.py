@@ -142,7 +142,8 @@ def check_time(value: object, field: str, label: str, *, optional: bool = False)
     if not isinstance(value, datetime):
         raise ValidationError(field, f"{label} must be a date and time.")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(field, f"{label} needs a time zone (the store works in UTC).")
+        raise ValidationError(field, f"{label} needs a time zone, or Rapport cannot tell which moment is meant. "
+                                     "Please enter it again.")
     value = value.astimezone(UTC)
     if not (1900 <= value.year <= 2200):
         raise ValidationError(field, f"{label} is not a believable date ({value.year}).")

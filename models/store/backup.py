@@ -98,8 +98,11 @@ def _backup(db: pw.SqliteDatabase, *, reason: str, keep: int) -> BackupInfo:
     except (sqlite3.Error, OSError) as exc:
         _remove(partial)
         log.error("backup of %s failed", office, exc_info=exc)
-        raise DatabaseError(f"Rapport could not make a backup of {office.name} in {folder} ({exc}). "
-                            "Check that the disk has free space.") from exc
+        if dbmod.is_locked_error(exc):
+            raise DatabaseError(f"Rapport could not make a backup of {office.name} just now: the shared database "
+                                "stayed busy at another desk. Please try again in a moment.") from exc
+        raise DatabaseError(f"Rapport could not make a backup of {office.name} in {folder}. Check that the disk "
+                            "has free space and that you may save files there, then try again.") from exc
     problem = check_file(partial, label=f"The backup just made of {office.name}")
     if problem:
         _remove(partial)
@@ -153,11 +156,13 @@ def check_file(path: Path, *, label: str) -> str | None:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        return f"{label} could not be checked ({exc}): it is probably damaged."
+        log.warning("%s could not be checked", path, exc_info=exc)
+        return f"{label} could not be checked, so it is probably damaged. Choose another backup."
     if app_id != migrations.APPLICATION_ID:
         return f"{label} is a database, but not a Rapport backup."
     if rows != ["ok"]:
-        return f"{label} is damaged (it failed SQLite's integrity check)."
+        log.warning("%s failed its integrity check: %s", path, rows[:10])
+        return f"{label} is damaged: it failed its check. Choose another backup."
     if version > migrations.SCHEMA_VERSION:
         return f"{label} was made by a newer version of Rapport. Please update Rapport on this computer first."
     return None
@@ -304,8 +309,10 @@ def restore_backup(path: str | os.PathLike[str], *, by: int) -> Changes:
     try:
         _copy_into(backup, office)
     except (sqlite3.Error, OSError) as exc:
+        log.error("restoring %s over %s failed", backup, office, exc_info=exc)
         dbmod.open_database(location, allow_cloud=True)
-        raise DatabaseError(f"The backup could not be restored ({exc}); the office is as it was.") from exc
+        raise DatabaseError("The backup could not be restored, so the office is as it was. Check that the disk has "
+                            "free space and try again, or ask for help.") from exc
     # allow_cloud: this location was accepted when the office was first opened
     dbmod.open_database(location, allow_cloud=True)
     dbmod.with_retry(lambda: _after_restore(sessions, last_change, b.as_id(by, "by"), backup))

@@ -8,7 +8,7 @@ import peewee as pw
 
 from models import tables as t
 from models.errors import ConflictError, ValidationError
-from models.rules.text import check_email, check_phone, search_key
+from models.rules.text import SEARCH_LIMIT, check_email, check_phone, search_key, too_long
 from models.rules.vocab import CHANNELS
 from models.store import _base as b
 from models.store.records import Changes, ClientDetails, ClientRow
@@ -175,16 +175,23 @@ def list_clients(*, text: str = "", deleted: bool = False, limit: int | None = N
                  ids: Iterable[int] | None = None) -> list[ClientRow]:
     """Clients by name; `text` filters on name, organisation, phone and email (every word must match).
 
-    `ids` reads just those clients (a view refreshing the rows a change touched).
+    `ids` reads just those clients (a view refreshing the rows a change touched). A search text longer
+    than SEARCH_LIMIT is refused with a ValidationError on "text", before the database sees it: a search
+    is a few words, and a pasted blob made SQLite give up on the pattern ("LIKE or GLOB pattern too complex").
     """
+    if isinstance(text, str) and len(text) > SEARCH_LIMIT:
+        raise ValidationError("text", too_long("The search text", SEARCH_LIMIT, len(text)))
     wanted = None if ids is None else [b.as_id(i, "client") for i in ids]
 
     def work() -> list[ClientRow]:
         query = client_rows_query(deleted=deleted)
         if wanted is not None:
             query = query.where(t.Client.id.in_(wanted))
-        for word in search_key(text).split():
-            query = query.where(t.Client.search_text.contains(word))
+        words = dict.fromkeys(search_key(text).split())
+        if words:
+            # One flat "a AND b AND ..." rather than a nested where() per word: SQLite's parser gives up on
+            # a search of about 90 words nested that deep ("parser stack overflow").
+            query = query.where(pw.NodeList([t.Client.search_text.contains(w) for w in words], glue=" AND "))
         if limit is not None:
             query = query.limit(limit)
         return _rows(query)

@@ -7,6 +7,7 @@ million-row office never becomes one giant string or one giant list.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +32,10 @@ FORMAT_VERSION = 1
 PAGE = 2000  # rows per keyset page read
 BATCH = 1000  # rows per executemany when inserting
 _SCHEMA_ROW = migrations.SCHEMA_KEY  # each database keeps its own schema version: never exported or copied
+# What to do about a file that is not as Rapport wrote it (the header already refused a newer version's file).
+AS_EXPORTED = "Load the file just as Rapport exported it, without changes."
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,7 +376,9 @@ def _load_tables(db: pw.Database, reader: _Reader, name: str) -> dict[str, int]:
     for table in reader.keys():
         spec = _IMPORTABLE.get(table)
         if spec is None:
-            raise ValidationError("path", f"{name} holds records this version of Rapport does not know ({table}).")
+            log.warning("%s holds an unknown table %r", name, table)
+            raise ValidationError("path", f"{name} holds a kind of record Rapport does not know, so nothing was "
+                                  f"loaded. {AS_EXPORTED}")
         if table in loaded:
             raise _Broken(f"{table} twice")
         loaded[table] = _load_rows(db, reader, spec, name)
@@ -401,8 +408,9 @@ def _insert_batch(db: pw.Database, batch: list[tuple[Any, ...]], spec: _Table, n
     try:
         insert_rows(db, spec, batch)
     except pw.IntegrityError as exc:
-        raise ValidationError("path", f"{name} does not fit together ({_LABELS[spec.name]} records refer to "
-                              f"records that are not in the file, or appear twice); nothing was loaded. ({exc})") \
+        log.warning("%s: %s rows do not fit", name, spec.name, exc_info=exc)
+        raise ValidationError("path", f"{name} does not fit together ({_LABELS[spec.name]} records refer to records "
+                              f"that are not in the file, or appear twice), so nothing was loaded. {AS_EXPORTED}") \
             from exc
 
 
@@ -414,44 +422,46 @@ def _importer(spec: _Table, name: str) -> Callable[[Any], tuple[Any, ...]]:
     """
     columns = spec.columns
     known = set(columns)
-    plan = [(column, _kind(field), _default(field), field.null, getattr(field, "max_length", None))
+    plan = [(column, _kind(field), _default(field), field.null, getattr(field, "max_length", None), *_naming(column))
             for column, field in zip(columns, spec.fields, strict=True)]
 
     def refuse(row: dict, problem: str) -> ValidationError:
-        return ValidationError("path", f"{name} has {_a(spec.name)} record (id {row.get('id', '?')}) {problem}; "
-                               "nothing was loaded.")
+        log.warning("%s: %s row %r refused: %s", name, spec.name, row.get("id"), problem)
+        number = f" (number {row['id']})" if isinstance(row.get("id"), int) else ""
+        return ValidationError("path", f"{name} has {_a(spec.name)} record{number} {problem}, so nothing was "
+                               f"loaded. {AS_EXPORTED}")
 
     def convert(row: Any) -> tuple[Any, ...]:
         if type(row) is not dict:
             raise _Broken(f"{spec.name} row is not an object")
         if len(row) > len(known) or not known.issuperset(row):
-            unknown = ", ".join(sorted(row.keys() - known))
-            raise ValidationError("path", f"{name} has {_LABELS[spec.name]} records with fields this version of "
-                                  f"Rapport does not know ({unknown}); nothing was loaded.")
+            log.warning("%s: %s rows with unknown fields %s", name, spec.name, sorted(row.keys() - known))
+            raise ValidationError("path", f"{name} has {_LABELS[spec.name]} records with details Rapport does not "
+                                  f"know, so nothing was loaded. {AS_EXPORTED}")
         out = []
-        for column, kind, default, nullable, limit in plan:
+        for column, kind, default, nullable, limit, noun, noun_is in plan:
             value = row.get(column, _MISSING)
             if value is _MISSING:
                 if default is _REQUIRED:
-                    raise refuse(row, f"without its {column}")
+                    raise refuse(row, f"without its {noun}")
                 value = default() if callable(default) else default
             elif value is None:
                 if not nullable:
-                    raise refuse(row, f"with an empty {column}")
+                    raise refuse(row, f"whose {noun_is} empty")
             elif kind == _INT:
                 if type(value) is not int:
-                    raise refuse(row, f"with a bad {column} (not a whole number)")
+                    raise refuse(row, f"whose {noun_is} not a whole number")
             elif kind == _TEXT:
                 if type(value) is not str:
-                    raise refuse(row, f"with a bad {column} (not text)")
+                    raise refuse(row, f"whose {noun_is} not text")
                 if limit and len(value) > limit:
-                    raise refuse(row, f"with a bad {column} (longer than {limit} characters)")
+                    raise refuse(row, f"whose {noun_is} longer than {limit:,} characters")
             elif kind == _TIME:
                 value = _time_value(value)
                 if value is None:
-                    raise refuse(row, f"with a bad {column} (not a date and time with a time zone)")
+                    raise refuse(row, f"whose {noun_is} not a date and time with a time zone")
             elif kind == _FLAG and type(value) is not bool:
-                raise refuse(row, f"with a bad {column} (not true or false)")
+                raise refuse(row, f"whose {noun_is} not yes or no")
             out.append(value)
         return tuple(out)
     return convert
@@ -463,12 +473,44 @@ _INT, _TEXT, _TIME, _FLAG, _ANY = range(5)
 
 _REQUIRED = object()
 _LABELS = {"meta": "office setting", "staff": "staff", "client": "client", "interaction": "interaction",
-           "note": "note", "promise": "promise", "promise_event": "promise step", "change": "change-log"}
+           "note": "note", "promise": "promise", "promise_event": "promise step", "change": "change-log",
+           "score_cache": "score"}
+# What a person calls a column, where its name does not already say it (a column not here is named by its
+# words: "preferred_channel" is "preferred channel", "client_id" is "client").
+_FIELD_WORDS = {
+    "id": "record number", "key": "setting name", "value": "setting value", "at": "date and time",
+    "active": "on-the-team mark", "away_from": "start of time away", "away_until": "end of time away",
+    "away_reason": "reason for time away", "created_at": "date created", "updated_at": "date last changed",
+    "deleted_at": "date deleted", "edited_at": "date last edited", "made_at": "date made",
+    "kept_at": "date kept", "cancelled_at": "date cancelled", "last_contact_at": "date of last contact",
+    "next_due_at": "next due date", "due": "due date", "old_due": "earlier due date", "new_due": "new due date",
+    "created_by_id": "person who created it", "deleted_by_id": "person who deleted it",
+    "made_by_id": "person who made it", "kept_by_id": "person who kept it",
+    "cancelled_by_id": "person who cancelled it", "staff_id": "staff member", "staff": "staff member",
+    "recovers_id": "entry it puts right", "origin_id": "entry it came from", "origin": "desk",
+    "entity": "kind of record", "entity_id": "record it changed", "kinds": "kinds of change",
+    "before": "earlier values", "after": "new values", "search_text": "search words", "caution": "caution note",
+    "phone": "phone number", "email": "email address", "pinned": "pinned mark", "apology": "apology mark",
+    "version": "version number", "cancel_reason": "reason for cancelling",
+}
 
 
 def _a(table: str) -> str:
     label = _LABELS[table]
     return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+
+
+_PLURAL_WORDS = frozenset({"initials", "details", "search words", "kinds of change", "earlier values", "new values"})
+
+
+def _naming(column: str) -> tuple[str, str]:
+    """A column as a person names it, alone and with its verb: ('due date', 'due date is'), ('details', 'details are').
+
+    'made_by_id' is 'person who made it'; a column without a word of its own is named by its words
+    ('usual_handler_id': 'usual handler').
+    """
+    noun = _FIELD_WORDS.get(column) or column.removesuffix("_id").replace("_", " ")
+    return noun, f"{noun} {'are' if noun in _PLURAL_WORDS else 'is'}"
 
 
 def _default(field: pw.Field) -> Any:
@@ -666,7 +708,9 @@ def _prepare_target(target: pw.Database, display: str) -> None:
         if version is None:
             migrations.create_schema(target)
         elif version != migrations.SCHEMA_VERSION:
-            raise ValidationError("target", f"{display} was made by another version of Rapport (schema {version}). "
+            log.warning("copy target %s has schema version %s, this Rapport %s", display, version,
+                        migrations.SCHEMA_VERSION)
+            raise ValidationError("target", f"{display} was made by another version of Rapport. "
                                   "Copy into a new, empty database instead.")
     _require_empty(target, display)
 
@@ -701,8 +745,10 @@ def _verify_count(source: pw.Database, target: pw.Database, spec: _Table, copied
         return int(db.execute_sql(sql, params).fetchone()[0])
     here, there = count(source), count(target)
     if not here == there == copied:
-        raise DatabaseError(f"The copy to {display} did not match the office ({spec.name}: {here} here, {there} "
-                            "there), so nothing was kept there. The office itself is unchanged.")
+        log.error("copy to %s: table %s has %s rows here, %s there, %s copied", display, spec.name, here, there, copied)
+        raise DatabaseError(f"The copy to {display} did not match the office ({_LABELS[spec.name]} records: "
+                            f"{here:,} here, {there:,} there), so nothing was kept there. The office itself is "
+                            "unchanged; please try the copy again.")
 
 
 # --- shared SQL helpers -------------------------------------------------------------------------

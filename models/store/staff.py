@@ -62,7 +62,7 @@ def check_pin(staff_id: int, pin: str) -> bool:
 
 def _clean_staff_fields(name: object, initials: object, role: object, pin: object) -> tuple[str, str, str, str | None]:
     name = b.clean(name, "name", "The name", required=True)
-    initials = b.clean(initials or initials_of(name), "initials", "The initials", limit=4)
+    initials = b.clean(initials or initials_of(name), "initials", "The initials", limit=4, plural=True)
     if role not in ROLES:
         raise ValidationError("role", "The role must be Staff or Administrator.")
     if pin not in (None, ""):

@@ -65,7 +65,7 @@ def log_interaction(client_id: int, *, by: int, summary: str, rating: int, chann
     """
     client_id = b.as_id(client_id, "client")
     summary = b.clean(summary, "summary", "The summary", required=True)
-    details = b.clean(details, "details", "The details", multiline=True)
+    details = b.clean(details, "details", "The details", multiline=True, plural=True)
     if isinstance(rating, bool) or not isinstance(rating, int) or not -2 <= rating <= 2:
         raise ValidationError("rating", "Choose how it went: a rating from -2 (went wrong) to +2 (excellent).")
     if channel not in CHANNELS:
@@ -124,7 +124,7 @@ def edit_interaction(interaction_id: int, *, by: int, summary: str | None = None
     if summary is not None:
         values["summary"] = b.clean(summary, "summary", "The summary", required=True)
     if details is not None:
-        values["details"] = b.clean(details, "details", "The details", multiline=True)
+        values["details"] = b.clean(details, "details", "The details", multiline=True, plural=True)
     if rating is not None:
         if isinstance(rating, bool) or not isinstance(rating, int) or not -2 <= rating <= 2:
             raise ValidationError("rating", "Choose how it went: a rating from -2 (went wrong) to +2 (excellent).")

@@ -47,7 +47,7 @@ TUE, WED, THU, FRI, SAT, SUN = (MON + timedelta(days=n) for n in range(1, 7))
 NUMERIC_HINT = "Write the month as a word (1 Dec) or use 2026-12-01: {} could mean two different dates."
 BARE_HOUR = "Add am or pm (3pm) or use 24-hour time (15:00)."
 NOT_UNDERSTOOD = "Rapport did not understand that date. Try: tomorrow 3pm, fri, in 2 days, 1 Dec, 2026-12-01."
-EMPTY = "Type a due date, for example: tomorrow 3pm, fri, in 2 days, 1 Dec"
+EMPTY = "Type a due date, for example: tomorrow 3pm, fri, in 2 days, 1 Dec."
 PAST = "That time has already passed. Save it anyway?"
 FAR = "That is more than two years away. Is the date right?"
 

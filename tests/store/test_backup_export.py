@@ -428,9 +428,13 @@ def test_files_that_are_not_a_rapport_export_are_refused_with_a_sentence(sqlite_
         "newer-schema.json": "exported by a newer version of Rapport",
         "cut.json": "cut.json is damaged or incomplete",
         "counts.json": "counts.json is damaged or incomplete",
-        "unknown-table.json": r"records this version of Rapport does not know \(invoices\)",
-        "bad-value.json": r"an interaction record \(id 1\) with a bad rating",
-        "extra-field.json": r"fields this version of Rapport does not know \(salary\)",
+        "unknown-table.json": r"^unknown-table\.json holds a kind of record Rapport does not know, so nothing was "
+                              r"loaded\. Load the file just as Rapport exported it, without changes\.$",
+        "bad-value.json": r"^bad-value\.json has an interaction record \(number 1\) whose rating is not a whole "
+                          r"number, so nothing was loaded\. Load the file just as Rapport exported it, without "
+                          r"changes\.$",
+        "extra-field.json": r"^extra-field\.json has staff records with details Rapport does not know, so nothing "
+                            r"was loaded\. Load the file just as Rapport exported it, without changes\.$",
     }
     for name, content in cases.items():
         path = tmp_path / name
@@ -531,6 +535,8 @@ def test_a_failed_copy_leaves_no_new_file_behind(sqlite_office: Path, tmp_path: 
         count = real(source, target, spec)
         return count + 1 if spec.name == "note" else count  # as if a row went missing on the way
     monkeypatch.setattr(export_module, "_copy_table", short)
-    with pytest.raises(DatabaseError, match=r"did not match the office \(note: "):
+    with pytest.raises(DatabaseError, match=r"^The copy to copy\.db did not match the office \(note records: \d+ here, "
+                                            r"\d+ there\), so nothing was kept there\. The office itself is unchanged; "
+                                            r"please try the copy again\.$"):
         store.copy_office(tmp_path / "copy.db")
     assert not (tmp_path / "copy.db").exists()

@@ -129,8 +129,10 @@ def test_a_newer_schema_is_refused_with_update_advice(tmp_path: Path) -> None:
     conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(migrations.SCHEMA_VERSION + 1),))
     conn.commit()
     conn.close()
-    with pytest.raises(DatabaseError, match="Please update Rapport on this computer"):
+    with pytest.raises(DatabaseError) as err:
         store.open(path)
+    assert err.value.message == ("future.db was made by a newer version of Rapport. "
+                                 "Please update Rapport on this computer.")
 
 
 def test_a_cloud_sync_folder_is_refused_unless_allowed(tmp_path: Path) -> None:
@@ -169,8 +171,11 @@ def test_a_wal_file_open_elsewhere_is_refused(tmp_path: Path) -> None:
     other.execute("BEGIN")
     other.execute("SELECT count(*) FROM staff").fetchone()
     try:
-        with pytest.raises(DatabaseError, match="WAL"):
+        with pytest.raises(DatabaseError) as err:
             store.open(path)
+        assert err.value.message == (
+            f"{path} is set up in a way that is unsafe in a shared folder, and another desk has it open. "
+            "Close Rapport on the other desks, then open it here once to repair the file.")
     finally:
         other.rollback()
         other.close()
