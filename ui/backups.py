@@ -26,7 +26,7 @@ from ui.context import AppContext
 
 BACKUP_EVERY = timedelta(hours=4)
 """A desk backs up a SQLite office at start, unless its newest backup is younger than this, and then this often."""
-PG_WORDS = ("This office is on a PostgreSQL server. Its backups are made on the server (pg_dump), not at a desk: "
+PG_WORDS = ("This office is on a PostgreSQL server. Its backups are made on the server, not at a desk: "
             "ask whoever looks after the server to schedule them.")
 
 

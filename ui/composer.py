@@ -35,6 +35,9 @@ from ui.widgets import mark_invalid
 
 # While the shared database stays busy, a save is tried again this often (the text stays in the form).
 BUSY_RETRY_MS = 3000
+# Shown in the form meanwhile (ui/tasks.BUSY_WAITING is the window's banner while any call waits on the lock).
+BUSY_RETRYING = ("The shared database is busy at another desk. What you typed is kept, and Rapport keeps trying "
+                 "to save it.")
 
 
 class EnterTextEdit(QPlainTextEdit):
@@ -144,8 +147,7 @@ class ComposerForm(QWidget):
 
         def failed(error: StoreError) -> None:
             if isinstance(error, BusyError):
-                self.show_error("", "The shared database is busy at another desk. What you typed is kept and "
-                                    "will be saved as soon as it answers.")
+                self.show_error("", BUSY_RETRYING)
                 QTimer.singleShot(BUSY_RETRY_MS, lambda: self.ctx.tasks.run(call, done, failed))
                 return
             self.saving = False
@@ -289,7 +291,7 @@ class InteractionForm(ComposerForm):
         summary = self.check("summary", self.summary.text(), "The summary", required=True)
         if summary is None:
             return
-        details = self.check("details", self.details.toPlainText(), "The details", multiline=True)
+        details = self.check("details", self.details.toPlainText(), "The details", multiline=True, plural=True)
         if details is None:
             return
         client_id, by = self.client_id, self.ctx.staff_id

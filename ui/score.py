@@ -162,6 +162,19 @@ class ReasonsPanel(QWidget):
         return [w.text() for w in self.rows if isinstance(w, (QLabel, QPushButton))]
 
 
+def _count(number: int, one: str, many: str) -> str:
+    """'1 fix', '3 fixes': a number with its noun (the plural given, since not every noun just adds an s)."""
+    return f"{number} {one if number == 1 else many}"
+
+
+def history_tooltip(history: ScoreHistory) -> str:
+    """The chart in words: 'Score over the last 26 weeks: from 58 to 72. 1 problem and 2 fixes marked.'"""
+    first, last = history.points[0][1], history.points[-1][1]
+    return (f"Score over the last {_count(len(history.points) - 1, 'week', 'weeks')}: from {first} to {last}. "
+            f"{_count(len(history.failures), 'problem', 'problems')} and "
+            f"{_count(len(history.recoveries), 'fix', 'fixes')} marked.")
+
+
 class HistoryChart(QWidget):
     """The score at weekly points over the last six months, band colours behind it, failures and fixes marked."""
 
@@ -175,9 +188,7 @@ class HistoryChart(QWidget):
     def set_history(self, history: ScoreHistory | None) -> None:
         self.history = history
         if history and history.points:
-            first, last = history.points[0][1], history.points[-1][1]
-            self.setToolTip(f"Score over the last {len(history.points) - 1} weeks: from {first} to {last}. "
-                            f"{len(history.failures)} problem(s) and {len(history.recoveries)} fix(es) marked.")
+            self.setToolTip(history_tooltip(history))
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802

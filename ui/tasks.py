@@ -19,6 +19,13 @@ log = logging.getLogger(__name__)
 Callback = Callable[[Any], None] | None
 # The busy banner appears once a save has waited this long on a locked shared database (SHARING.md).
 BUSY_NOTICE_S = 5.0
+# What the banner says meanwhile: the call is still being retried (models.db.with_retry). If the retry budget
+# runs out, the call fails with BusyError's own sentence ("... stopped waiting ... try again"), except a
+# composer save, which tries again by itself (ui/composer.py).
+BUSY_WAITING = "The shared database is busy at another desk. Rapport keeps trying; what you typed is kept."
+# A bug, not the database: the details are in the log (log.exception), the person gets a sentence.
+UNEXPECTED = ("Rapport ran into an unexpected problem with this. What you typed is kept; please try again, and if "
+              "it keeps happening, tell whoever looks after Rapport.")
 
 
 def _alive(callback: Callable[..., Any] | None) -> bool:
@@ -71,10 +78,9 @@ class Tasks(QObject):
             result, ok = fn(), True
         except StoreError as exc:
             result, ok = exc, False
-        except Exception as exc:  # a bug: log it for support, tell the person plainly
+        except Exception:  # a bug: log it for support, tell the person plainly
             log.exception("a database task failed")
-            result, ok = DatabaseError(f"Something unexpected went wrong ({type(exc).__name__}). "
-                                       "What you typed is kept; please try again."), False
+            result, ok = DatabaseError(UNEXPECTED), False
         if not self._closed:
             self._delivered.emit((on_done, on_error, ok, result))
 

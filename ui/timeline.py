@@ -100,7 +100,7 @@ def _promise_card(entry: PromiseEntry, when: str, now: datetime) -> Card:
     elif entry.action == "cancelled":
         body = f"Reason: {entry.reason}" if entry.reason else ""
     else:
-        body = f"It was due {due} and was not kept within two days. Owner: {entry.owner_name}"
+        body = f"It was due {due} and was not kept within two days. Owner: {entry.owner_name}."
         who = ""
     meta = " · ".join(p for p in (when, "Promise", who) if p)
     return Card(meta, title, body, status, accent)

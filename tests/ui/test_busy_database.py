@@ -38,7 +38,8 @@ def test_a_note_saved_while_another_desk_holds_the_lock(make_window, seeded, set
         qtbot.keyClicks(note.text, "Saved despite the lock")
         qtbot.keyClick(note.text, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: window.busy_banner.isVisible(), timeout=9000)
-        assert "busy at another desk" in window.busy_banner.text.text()
+        assert window.busy_banner.text.text() == ("The shared database is busy at another desk. Rapport keeps trying; "
+                                                  "what you typed is kept.")
         assert note.text.toPlainText() == "Saved despite the lock"  # kept while waiting
         model = window.client_view.timeline.timeline_model
         qtbot.waitUntil(lambda: bool(model.entries) and isinstance(model.entries[0], NoteEntry), timeout=30_000)
