@@ -209,7 +209,7 @@ class ClientListPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in ((0, 118), (1, 180), (2, 150), (3, 120), (4, 100)):
+        for col, width in ((0, 112), (1, 170), (2, 140), (3, 115), (4, 95)):
             self.table.setColumnWidth(col, width)
         self.table.setItemDelegateForColumn(ClientTableModel.SCORE, ScoreDelegate(self.table))
 

@@ -353,10 +353,15 @@ class PromiseActionDialog(FormDialog):
             form.addRow("Reason", self.reason)
         elif action == "reassign":
             self.field = QComboBox()
+            now = store.utcnow()
             for member in ctx.team:
-                away = " (away)" if member.is_away(store.utcnow()) else ""
-                self.field.addItem(member.name + away, member.id)
-            self.field.setCurrentIndex(max(0, self.field.findData(ctx.staff_id)))
+                note = " (has it now)" if member.id == entry.owner_id else " (away)" if member.is_away(now) else ""
+                self.field.addItem(member.name + note, member.id)
+            # Suggest somebody else: yourself when you don't have it, else the first colleague who is in.
+            others = [m for m in ctx.team if m.id != entry.owner_id]
+            suggested = next((m for m in others if m.id == ctx.staff_id), None) or \
+                next((m for m in others if not m.is_away(now)), None)
+            self.field.setCurrentIndex(max(0, self.field.findData(suggested.id if suggested else ctx.staff_id)))
             form.addRow("Give to", self.field)
         else:
             self.field = self.reason

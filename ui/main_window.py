@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,7 +28,7 @@ from ui.client_list import ClientListPanel
 from ui.context import AppContext
 from ui.drafts import Drafts
 from ui.events import Events
-from ui.tasks import SyncTasks, Tasks
+from ui.tasks import BUSY_WAITING, SyncTasks, Tasks
 from ui.watcher import Watcher, also_here_text, online_text
 
 if TYPE_CHECKING:  # built on first use, after the window is usable
@@ -47,6 +47,8 @@ AFTER_READY_LATEST_MS = 3000  # Today and the rest come after the list; at the l
 # The start-up backup and health check each hold the database thread a second or so in a big office: they
 # wait until the receptionist's first clicks are answered.
 MAINTENANCE_DELAY_MS = 15_000
+# Where the desk remembers how its window was arranged (QSettings).
+GEOMETRY_KEY, SPLITTER_KEY, COLUMNS_KEY = "window/geometry", "window/splitter", "window/client_columns"
 
 
 class Banner(QWidget):
@@ -123,6 +125,7 @@ class MainWindow(QMainWindow):
         self.drafts: Drafts | None = None
         self.placeholder = QLabel("Choose a client on the left, or add a new one (Ctrl+N).",
                                   alignment=Qt.AlignmentFlag.AlignCenter, objectName="muted")
+        self._saved_splitter: object = None
         self.right = QStackedWidget()
         self.right.addWidget(self.placeholder)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -166,6 +169,7 @@ class MainWindow(QMainWindow):
         self.clock = QTimer(self, interval=CLOCK_TICK_MS)
         self.clock.timeout.connect(self._on_clock_timeout)
         self._set_ready(False)
+        self._restore_layout()
 
     # --- actions ---
     def _build_actions(self) -> None:
@@ -303,6 +307,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(ready)
         self.desk_button.setEnabled(ready)
         self.pages.setCurrentIndex(1 if ready else 0)
+        if ready and self._saved_splitter is not None:
+            QTimer.singleShot(0, self, self._restore_divider)
 
     # --- start-up ---
     def start(self, location: str, *, demo: bool = False, allow_cloud: bool = False, staff: str | None = None) -> None:
@@ -377,6 +383,7 @@ class MainWindow(QMainWindow):
         self.ctx.staff = member
         self.ctx.settings.setValue(self._staff_key(), member.id)
         self.desk_button.setText(f"At the desk: {member.name}")
+        self._fill_desk_menu()
         if member.id not in {m.id for m in self.ctx.team}:
             self.ctx.tasks.run(store.list_staff, self._on_team_refreshed)
         if self._client_view is not None:
@@ -387,16 +394,16 @@ class MainWindow(QMainWindow):
             self.clock.start()
             self.watcher.start()
             self._after_ready_pending = True  # once the list is on screen (start-up budget, DESIGN.md)
-            QTimer.singleShot(AFTER_READY_LATEST_MS, self._run_after_ready)
+            QTimer.singleShot(AFTER_READY_LATEST_MS, self, self._run_after_ready)
         else:
             self.watcher.heartbeat()
             # Build the client screen once the window is usable, not before (DESIGN.md, Performance).
-            QTimer.singleShot(50, lambda: self.client_view)
+            QTimer.singleShot(50, self, lambda: self.client_view)
             self.client_list.focus_search()
         self.statusBar().showMessage(f"{member.name} is at the desk.", 4000)
 
     def _on_client_list_loaded(self) -> None:
-        QTimer.singleShot(0, self._run_after_ready)
+        QTimer.singleShot(0, self, self._run_after_ready)
 
     def _run_after_ready(self) -> None:
         if self._after_ready_pending:
@@ -417,7 +424,7 @@ class MainWindow(QMainWindow):
         self.notifier.refresh()
         if self.office is not None and self.office.engine == "sqlite":
             database = self.ctx.database
-            QTimer.singleShot(MAINTENANCE_DELAY_MS, lambda: self._maintain(database))
+            QTimer.singleShot(MAINTENANCE_DELAY_MS, self, lambda: self._maintain(database))
 
     def _maintain(self, database: str) -> None:
         """A backup if one is due, then SQLite's quick health check (a SQLite office, still the one open)."""
@@ -445,6 +452,8 @@ class MainWindow(QMainWindow):
         self.desk_menu.clear()
         for member in self.ctx.team:
             action = self.desk_menu.addAction(member.name)
+            action.setCheckable(True)
+            action.setChecked(self.ctx.staff is not None and member.id == self.ctx.staff.id)  # who is here now
             action.triggered.connect(lambda checked=False, m=member: self.set_staff(m))
         self.desk_menu.addSeparator()
         self.desk_menu.addAction("Someone else...", self.ask_who)
@@ -646,8 +655,7 @@ class MainWindow(QMainWindow):
 
     def _on_busy_changed(self, busy: bool) -> None:
         if busy:
-            self.busy_banner.say("The shared database is busy at another desk. What you typed is kept "
-                                 "and will be saved as soon as it answers.")
+            self.busy_banner.say(BUSY_WAITING)
         else:
             self.busy_banner.hide()
             self.statusBar().showMessage("The shared database is answering again; everything is saved.", 5000)
@@ -665,7 +673,30 @@ class MainWindow(QMainWindow):
             for form in self._client_view.composer.forms():
                 form.set_client(None, form.drafts)
 
+    def _restore_layout(self) -> None:
+        """The window's size and place, the divider and the list's columns as this desk left them."""
+        settings = self.ctx.settings
+        for key, restore in ((GEOMETRY_KEY, self.restoreGeometry),
+                             (COLUMNS_KEY, self.client_list.table.horizontalHeader().restoreState)):
+            saved = settings.value(key)
+            if isinstance(saved, QByteArray) and not saved.isEmpty():
+                restore(saved)
+        self._saved_splitter = settings.value(SPLITTER_KEY)
+
+    def _restore_divider(self) -> None:
+        """The divider goes back once the list and the client have their real width to share out."""
+        saved, self._saved_splitter = self._saved_splitter, None
+        if isinstance(saved, QByteArray) and not saved.isEmpty():
+            self.splitter.restoreState(saved)
+
+    def _save_layout(self) -> None:
+        settings = self.ctx.settings
+        settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        settings.setValue(SPLITTER_KEY, self.splitter.saveState())
+        settings.setValue(COLUMNS_KEY, self.client_list.table.horizontalHeader().saveState())
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._save_layout()
         self._flush_drafts()
         self.clock.stop()
         self.watcher.stop()

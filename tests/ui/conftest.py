@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings
 
 from models import store
@@ -47,7 +48,8 @@ def make_window(qtbot, settings: QSettings, db_path: Path) -> Iterator[Callable[
 
     yield make
     for window in windows:
-        window.close()
+        if shiboken6.isValid(window):  # a test may have closed and deleted it already
+            window.close()
     store.set_clock(None)
     store.close()
 

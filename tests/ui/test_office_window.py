@@ -270,3 +270,40 @@ def test_half_typed_text_stays_with_its_own_office_when_the_window_switches(read
     ready.switch_database(str(db_path))
     ready.open_client(seeded["oliver"])
     assert ready.client_view.composer.note.text.toPlainText() == "Half a thought about the lease"
+
+
+def test_give_to_a_colleague_suggests_somebody_who_does_not_have_it(ready: MainWindow, seeded, qtbot) -> None:
+    from datetime import timedelta
+
+    from ui.client_view import PromiseActionDialog
+
+    oliver, anna, ben = seeded["oliver"], seeded["anna"], seeded["ben"]
+    store.make_promise(oliver, by=anna, text="Call back", due=store.utcnow() + timedelta(days=1))
+    ready.open_client(oliver)
+    entry = ready.client_view.timeline.timeline_model.entries[0]
+    dialog = PromiseActionDialog(ready.ctx, "reassign", entry, ready)
+    qtbot.addWidget(dialog)
+    assert dialog.field.currentData() == ben  # Anna has it and is at the desk: Ben is the one to give it to
+    assert dialog.field.itemText(dialog.field.findData(anna)) == "Anna Keller (has it now)"
+
+
+def test_the_desk_menu_ticks_who_is_at_the_desk(ready: MainWindow, seeded) -> None:
+    def ticked() -> list[str]:
+        return [a.text() for a in ready.desk_menu.actions() if a.isChecked()]
+
+    assert ticked() == ["Anna Keller"]
+    ben = next(m for m in ready.ctx.team if m.id == seeded["ben"])
+    ready.set_staff(ben)
+    assert ticked() == ["Ben Okafor"]
+
+
+def test_the_window_comes_back_arranged_as_it_was_left(make_window, ready: MainWindow, qtbot) -> None:
+    ready.resize(760, 560)  # within the offscreen screen (800 x 600): restoring keeps a window on screen
+    ready.splitter.setSizes([150, 590])
+    ready.client_list.table.setColumnWidth(1, 260)
+    sizes = ready.splitter.sizes()
+    ready.close()
+    again = make_window()
+    assert (again.width(), again.height()) == (760, 560)
+    qtbot.waitUntil(lambda: again.splitter.sizes() == sizes, timeout=2000)
+    assert again.client_list.table.columnWidth(1) == 260
