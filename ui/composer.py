@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -38,6 +38,26 @@ BUSY_RETRY_MS = 3000
 # Shown in the form meanwhile (ui/tasks.BUSY_WAITING is the window's banner while any call waits on the lock).
 BUSY_RETRYING = ("The shared database is busy at another desk. What you typed is kept, and Rapport keeps trying "
                  "to save it.")
+
+
+class UndoFallsThrough(QObject):
+    """Ctrl+Z in a box with nothing of its own to undo goes to Edit > Undo (the desk's last action).
+
+    A box always claims Ctrl+Z for itself, so right after "Log it" (the cursor still in the emptied
+    summary) Ctrl+Z used to do nothing at all. Typing in the box is still undone first.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.matches(QKeySequence.StandardKey.Undo)):
+            if isinstance(watched, QLineEdit):
+                own = watched.isUndoAvailable()
+            elif isinstance(watched, QPlainTextEdit):
+                own = watched.document().isUndoAvailable()
+            else:
+                own = True
+            return not own  # consumed unaccepted: the window's Undo shortcut gets the key
+        return False
 
 
 class EnterTextEdit(QPlainTextEdit):
@@ -148,7 +168,7 @@ class ComposerForm(QWidget):
         def failed(error: StoreError) -> None:
             if isinstance(error, BusyError):
                 self.show_error("", BUSY_RETRYING)
-                QTimer.singleShot(BUSY_RETRY_MS, lambda: self.ctx.tasks.run(call, done, failed))
+                QTimer.singleShot(BUSY_RETRY_MS, self, lambda: self.ctx.tasks.run(call, done, failed))
                 return
             self.saving = False
             self.show_error(getattr(error, "field", ""), error.message)
@@ -237,8 +257,8 @@ class InteractionForm(ComposerForm):
         self.reset()
 
     def reset(self) -> None:
-        self.summary.clear()
-        self.details.clear()
+        self.summary.setText("")  # setText and setPlainText also forget the box's undo history
+        self.details.setPlainText("")
         self.rating_group.button(0).setChecked(True)
         self.clear_context()
 
@@ -339,7 +359,7 @@ class NoteForm(ComposerForm):
         self.text.textChanged.connect(self.schedule_draft)
 
     def reset(self) -> None:
-        self.text.clear()
+        self.text.setPlainText("")
         self.pinned.setChecked(False)
 
     def values(self) -> dict[str, Any]:
@@ -407,8 +427,8 @@ class PromiseForm(ComposerForm):
             self.owner.setCurrentIndex(max(self.owner.findData(me), 0))
 
     def reset(self) -> None:
-        self.text.clear()
-        self.due.clear()
+        self.text.setText("")
+        self.due.setText("")
         self.origin = None
         if self.ctx.staff_id is not None:
             self.owner.setCurrentIndex(max(self.owner.findData(self.ctx.staff_id), 0))
@@ -447,6 +467,7 @@ class PromiseForm(ComposerForm):
         now = self._now_local()
         due_local = promise_rules.parse_due(self.due.text(), now)
         if due_local is None:
+            self.hint.clear()  # the same sentence shows once, as the error
             self.show_error("due", promise_rules.due_phrase_hint(self.due.text(), now))
             return
         question = promise_rules.due_warning(due_local, now)
@@ -481,6 +502,10 @@ class Composer(QTabWidget):
         self.addTab(self.note, "Note  (Ctrl+Shift+N)")
         self.addTab(self.promise, "Promise  (Ctrl+Shift+P)")
         self.setDocumentMode(True)
+        self._undo_filter = UndoFallsThrough(self)
+        for form in self.forms():
+            for editor in (*form.findChildren(QLineEdit), *form.findChildren(QPlainTextEdit)):
+                editor.installEventFilter(self._undo_filter)
 
     def forms(self) -> tuple[ComposerForm, ...]:
         return (self.interaction, self.note, self.promise)

@@ -185,7 +185,25 @@ def test_an_unparseable_due_date_is_explained_and_kept(ready, qtbot) -> None:
     promise.submit()
     assert promise.error.isVisible() and "1 Dec" in promise.error.text()
     assert promise.due.text() == "1/12" and promise.text.text() == "Send the corrected invoice"
+    assert promise.hint.text() == ""  # said once, in the error, not again in grey beneath the field
     assert len(store.timeline(cid)) == 0
+
+
+def test_ctrl_z_right_after_saving_takes_the_note_back(ready, qtbot) -> None:
+    """The cursor stays in the emptied box after Enter; Ctrl+Z there used to do nothing at all."""
+    cid = open_client(ready, "Oliver Thompson")
+    qtbot.keyClick(ready, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    note = ready.client_view.composer.note
+    qtbot.keyClicks(note.text, "Wrong client, sorry")
+    qtbot.keyClick(note.text, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # typing is undone first
+    assert note.text.toPlainText() == ""
+    qtbot.keyClicks(note.text, "Wrong client, sorry")
+    qtbot.keyClick(note.text, Qt.Key.Key_Return)
+    assert [e.text for e in store.timeline(cid)] == ["Wrong client, sorry"]
+    assert QApplication.focusWidget() is note.text and note.text.toPlainText() == ""
+    qtbot.keyClick(note.text, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(store.timeline(cid)) == 0, timeout=3000)
+    assert note.text.toPlainText() == ""  # the saved text does not come back into the box
 
 
 def test_everything_persists_after_closing_and_reopening(ready, make_window, qtbot, settings, db_path) -> None:
