@@ -204,7 +204,7 @@ def _sentence(reason: imp.Reason, entry: tuple[datetime, str, str] | None) -> st
     """The reason as the desk reads it (the caps as plain sentences, SPEC.md and the impression issue)."""
     label = entry[2] if entry else reason.label
     when = _when(entry[0]) if entry else ""
-    points = f"{reason.points:+.0f}"
+    points = f"{reason.points:+.0f} point{'' if round(abs(reason.points)) == 1 else 's'}"  # "+4 points"
     if reason.kind == "cap_overdue_promise":
         return f"Can't be green while the promise '{label}' (due {when}) is overdue."
     if reason.kind == "cap_open_failure" and reason.ref and reason.ref[0] == "promise":

@@ -77,6 +77,7 @@ def test_reasons_name_their_events_and_caps_read_as_sentences(clock, anna: int) 
     meeting = next(r for r in score.reasons if r.kind == "encounter")
     assert meeting.entry_kind == "interaction" and meeting.staff_name == "Anna Keller"
     assert meeting.summary == "Kick-off meeting" and meeting.at == at_day(0)
+    assert meeting.sentence == f"'Kick-off meeting' {meeting.points:+.0f} points"  # points, said as points
 
 
 def test_a_fix_with_an_apology_lifts_the_score(clock, anna: int) -> None:
