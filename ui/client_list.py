@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sized
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -357,7 +357,10 @@ class ClientListPanel(QWidget):
             blocker = self.table.selectionModel().blockSignals(True)
             self.table.selectRow(row)
             self.table.selectionModel().blockSignals(blocker)
-            self.table.scrollTo(self.model.index(row, 0))
+            index = self.model.index(row, 0)
+            # After a reset the view lays its rows out later: scroll once it has (a new client at the
+            # end was left as a sliver under the scroll bar).
+            QTimer.singleShot(0, self.table, lambda: self.table.scrollTo(index))
 
     def _on_search_text_changed(self, text: str) -> None:
         self.model.set_filter(text)

@@ -137,14 +137,15 @@ class ClientView(QWidget):
 
         self.timeline = TimelineView(ctx)
         self.empty = QLabel("Nothing on the timeline yet. Log the first call, visit or email above.",
-                            objectName="muted", alignment=Qt.AlignmentFlag.AlignCenter)
+                            objectName="muted",
+                            alignment=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.empty.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.score_panel)
         layout.addWidget(self.composer)
         layout.addWidget(self.offer)
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1)  # whichever of the two shows takes the rest: the forms keep their size
         layout.addWidget(self.timeline, 1)
 
         self.header.edit_requested.connect(self.edit_client)

@@ -307,3 +307,29 @@ def test_the_window_comes_back_arranged_as_it_was_left(make_window, ready: MainW
     assert (again.width(), again.height()) == (760, 560)
     qtbot.waitUntil(lambda: again.splitter.sizes() == sizes, timeout=2000)
     assert again.client_list.table.columnWidth(1) == 260
+
+
+def test_a_client_with_an_empty_timeline_keeps_the_forms_at_their_size(ready: MainWindow, seeded, qtbot) -> None:
+    ready.resize(760, 560)
+    ready.open_client(seeded["isla"])  # nothing on her timeline
+    view = ready.client_view
+    qtbot.waitUntil(lambda: view.empty.isVisible())
+    view.header.why_button.setChecked(False)  # the score panel folded away: room to spare below the forms
+    qtbot.waitUntil(lambda: not view.score_panel.isVisible())
+    qtbot.wait(50)  # the layout shares out the freed room
+    assert view.composer.height() <= view.composer.sizeHint().height() + 4  # not stretched over the pane
+
+
+def test_a_new_client_at_the_end_of_a_long_list_is_scrolled_fully_into_view(ready: MainWindow, seeded,
+                                                                             qtbot) -> None:
+    anna = seeded["anna"]
+    for k in range(40):
+        store.add_client(name=f"Client {k:02d}", by=anna)
+    ready.client_list.reload()
+    qtbot.waitUntil(lambda: ready.client_list.model.rowCount() == 42)
+    new = store.add_client(name="Zoe Zimmermann", by=anna).id
+    ready.client_list._on_data_changed(store.Changes(frozenset({new}), frozenset({"client"})))
+    ready.open_client(new)
+    table = ready.client_list.table
+    row = ready.client_list.model.row_of(new)
+    qtbot.waitUntil(lambda: table.viewport().rect().contains(table.visualRect(ready.client_list.model.index(row, 1))))
