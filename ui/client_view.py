@@ -94,7 +94,9 @@ class ClientHeader(QWidget):
             parts.append(f"prefers {channel_label(client.preferred_channel).lower()}")
         if client.usual_handler_name:
             parts.append(f"usually {client.usual_handler_name}")
-        self.contact.setText("  ·  ".join(p for p in parts if p) or "No contact details yet")
+        # Each part stays whole on one line, and a line breaks only after a dot, never before one.
+        whole = [p.replace(" ", "\u00a0") for p in parts if p]
+        self.contact.setText("\u00a0\u00a0·\u00a0 ".join(whole) or "No contact details yet")
         if client.caution:
             self.caution.setText(f"Caution: {client.caution}")
             self.caution.show()

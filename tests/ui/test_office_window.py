@@ -333,3 +333,10 @@ def test_a_new_client_at_the_end_of_a_long_list_is_scrolled_fully_into_view(read
     table = ready.client_list.table
     row = ready.client_list.model.row_of(new)
     qtbot.waitUntil(lambda: table.viewport().rect().contains(table.visualRect(ready.client_list.model.index(row, 1))))
+
+
+def test_the_contact_line_breaks_only_between_whole_parts(ready: MainWindow, seeded) -> None:
+    ready.open_client(seeded["oliver"])
+    text = ready.client_view.header.contact.text()
+    assert text == "Bayview\u00a0Holdings\u00a0\u00a0·\u00a0 01632\u00a0960001"
+    assert text.split(" ") == ["Bayview\u00a0Holdings\u00a0\u00a0·\u00a0", "01632\u00a0960001"]  # one break
