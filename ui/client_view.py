@@ -89,14 +89,15 @@ class ClientHeader(QWidget):
 
     def show_client(self, client: ClientDetails) -> None:
         self.name.setText(client.name + ("  (in the Trash)" if client.deleted_at else ""))
-        parts = [client.organisation, client.phone, client.email]
+        reach = [client.organisation, client.phone, client.email]
+        habits = []
         if client.preferred_channel:
-            parts.append(f"prefers {channel_label(client.preferred_channel).lower()}")
+            habits.append(f"prefers {channel_label(client.preferred_channel).lower()}")
         if client.usual_handler_name:
-            parts.append(f"usually {client.usual_handler_name}")
-        # Each part stays whole on one line, and a line breaks only after a dot, never before one.
-        whole = [p.replace(" ", "\u00a0") for p in parts if p]
-        self.contact.setText("\u00a0\u00a0·\u00a0 ".join(whole) or "No contact details yet")
+            habits.append(f"usually {client.usual_handler_name}")
+        # How to reach them on one line, their habits on the next; a part is never split across lines.
+        lines = ["\u00a0\u00a0·\u00a0 ".join(p.replace(" ", "\u00a0") for p in group if p) for group in (reach, habits)]
+        self.contact.setText("\n".join(line for line in lines if line) or "No contact details yet")
         if client.caution:
             self.caution.setText(f"Caution: {client.caution}")
             self.caution.show()

@@ -336,7 +336,10 @@ def test_a_new_client_at_the_end_of_a_long_list_is_scrolled_fully_into_view(read
 
 
 def test_the_contact_line_breaks_only_between_whole_parts(ready: MainWindow, seeded) -> None:
-    ready.open_client(seeded["oliver"])
-    text = ready.client_view.header.contact.text()
-    assert text == "Bayview\u00a0Holdings\u00a0\u00a0·\u00a0 01632\u00a0960001"
-    assert text.split(" ") == ["Bayview\u00a0Holdings\u00a0\u00a0·\u00a0", "01632\u00a0960001"]  # one break
+    oliver, anna, ben = seeded["oliver"], seeded["anna"], seeded["ben"]
+    store.update_client(oliver, version=store.get_client(oliver).version, by=anna, preferred_channel="email",
+                        usual_handler=ben)
+    ready.open_client(oliver)
+    reach, habits = ready.client_view.header.contact.text().split("\n")
+    assert reach == "Bayview\u00a0Holdings\u00a0\u00a0·\u00a0 01632\u00a0960001"  # may break after the dot only
+    assert habits == "prefers\u00a0email\u00a0\u00a0·\u00a0 usually\u00a0Ben\u00a0Okafor"
