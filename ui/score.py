@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QPen
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ui import fmt
 
 if TYPE_CHECKING:  # annotations only: the score engine loads after the first window (start-up budget)
+    from PySide6.QtGui import QKeyEvent, QMouseEvent
+
     from models.store import Badge, ScoreHistory, ScoreReason
 
 # Band colours: strong enough to read on light and dark palettes; the band is also written out.
@@ -148,18 +150,43 @@ class ReasonsPanel(QWidget):
         if reason.entry_id is None:
             label = QLabel(text, wordWrap=True)
             return label
-        button = QPushButton(("\u26a0 " if reason.is_cap else "\u2022 ") + text)
-        button.setObjectName("reason")
-        button.setFlat(True)
-        button.setCursor(Qt.CursorShape.PointingHandCursor)
-        button.setToolTip("Show this on the timeline")
-        button.setStyleSheet("text-align: left; padding: 2px 4px;")
+        link = ReasonLink(("\u26a0 " if reason.is_cap else "\u2022 ") + text)
         kind, entry_id = reason.entry_kind, reason.entry_id
-        button.clicked.connect(lambda: self.reason_clicked.emit(kind, entry_id))
-        return button
+        link.clicked.connect(lambda: self.reason_clicked.emit(kind, entry_id))
+        return link
 
     def texts(self) -> list[str]:
-        return [w.text() for w in self.rows if isinstance(w, (QLabel, QPushButton))]
+        return [w.text() for w in self.rows if isinstance(w, QLabel)]
+
+
+class ReasonLink(QLabel):
+    """A reason that wraps like text and jumps to its event when clicked (or Enter / Space when focused).
+
+    A button cannot wrap: a long reason made the client screen so wide that the list beside it shrank.
+    """
+
+    clicked = Signal()
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent, wordWrap=True, objectName="reason")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setToolTip("Show this on the timeline")
+        self.setContentsMargins(4, 2, 4, 2)
+
+    def click(self) -> None:
+        self.clicked.emit()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.click()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.click()
+            return
+        super().keyPressEvent(event)
 
 
 def _count(number: int, one: str, many: str) -> str:

@@ -93,3 +93,18 @@ def test_logging_a_bad_interaction_updates_the_badge(ready, qtbot, seeded) -> No
     qtbot.keyClicks(form.summary, "Engineer never came")
     qtbot.keyClick(form.summary, Qt.Key.Key_Return)
     assert view.header.badge.badge.score < before
+
+
+def test_a_long_reason_wraps_instead_of_widening_the_client_screen(ready, qtbot, seeded) -> None:
+    """Reasons were buttons, which cannot wrap: a long summary squeezed the client list beside them."""
+    anna, isla = seeded["anna"], seeded["isla"]
+    summary = "Explained the whole deposit scheme again, including the inventory, the deductions and the dates"
+    store.log_interaction(isla, by=anna, summary=summary, rating=2, channel="visit")
+    ready.open_client(isla)
+    view = ready.client_view
+    link = next(w for w in view.reasons.rows if summary in w.text())
+    assert link.wordWrap() and view.minimumSizeHint().width() < 650
+    link.setFocus()
+    qtbot.keyClick(link, Qt.Key.Key_Return)  # the keyboard reaches it too
+    qtbot.waitUntil(lambda: isinstance(view.timeline.current_entry(), InteractionEntry)
+                    and view.timeline.current_entry().summary == summary, timeout=5000)
