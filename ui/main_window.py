@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -47,6 +47,8 @@ AFTER_READY_LATEST_MS = 3000  # Today and the rest come after the list; at the l
 # The start-up backup and health check each hold the database thread a second or so in a big office: they
 # wait until the receptionist's first clicks are answered.
 MAINTENANCE_DELAY_MS = 15_000
+DEFAULT_SIZE = QSize(1280, 780)
+SCREEN_MARGIN = 24  # room left around a first window on a screen smaller than DEFAULT_SIZE
 # Where the desk remembers how its window was arranged (QSettings).
 GEOMETRY_KEY, SPLITTER_KEY, COLUMNS_KEY = "window/geometry", "window/splitter", "window/client_columns"
 
@@ -80,7 +82,7 @@ class MainWindow(QMainWindow):
                  settings: QSettings | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Rapport")
-        self.resize(1280, 780)
+        self.resize(self._first_size())
         events = Events(self)
         tasks = tasks_factory(events) if tasks_factory else Tasks(events, self)
         self.ctx = AppContext(tasks, events, settings or QSettings())
@@ -672,6 +674,12 @@ class MainWindow(QMainWindow):
         if self._client_view is not None:
             for form in self._client_view.composer.forms():
                 form.set_client(None, form.drafts)
+
+    def _first_size(self) -> QSize:
+        """1280 x 780, or less on a small screen (a 1366 x 768 laptop): the whole window always shows."""
+        screen = self.screen().availableGeometry()
+        return QSize(min(DEFAULT_SIZE.width(), screen.width() - SCREEN_MARGIN),
+                     min(DEFAULT_SIZE.height(), screen.height() - SCREEN_MARGIN))
 
     def _restore_layout(self) -> None:
         """The window's size and place, the divider and the list's columns as this desk left them."""

@@ -332,7 +332,12 @@ def test_a_new_client_at_the_end_of_a_long_list_is_scrolled_fully_into_view(read
     ready.open_client(new)
     table = ready.client_list.table
     row = ready.client_list.model.row_of(new)
-    qtbot.waitUntil(lambda: table.viewport().rect().contains(table.visualRect(ready.client_list.model.index(row, 1))))
+
+    def fully_in_view() -> bool:
+        cell = table.visualRect(ready.client_list.model.index(row, 0))
+        return cell.top() >= 0 and cell.bottom() <= table.viewport().height()
+
+    qtbot.waitUntil(fully_in_view)
 
 
 def test_the_contact_line_breaks_only_between_whole_parts(ready: MainWindow, seeded) -> None:
@@ -343,3 +348,10 @@ def test_the_contact_line_breaks_only_between_whole_parts(ready: MainWindow, see
     reach, habits = ready.client_view.header.contact.text().split("\n")
     assert reach == "Bayview\u00a0Holdings\u00a0\u00a0·\u00a0 01632\u00a0960001"  # may break after the dot only
     assert habits == "prefers\u00a0email\u00a0\u00a0·\u00a0 usually\u00a0Ben\u00a0Okafor"
+
+
+def test_the_first_window_fits_a_small_screen(ready: MainWindow) -> None:
+    """1280 x 780 would hang off a 1366 x 768 laptop; the test screen is 800 x 600."""
+    screen = ready.screen().availableGeometry()
+    assert (screen.width(), screen.height()) == (800, 600)
+    assert (ready.width(), ready.height()) == (800 - 24, 600 - 24)
