@@ -298,7 +298,7 @@ def test_the_desk_menu_ticks_who_is_at_the_desk(ready: MainWindow, seeded) -> No
 
 
 def test_the_window_comes_back_arranged_as_it_was_left(make_window, ready: MainWindow, qtbot) -> None:
-    ready.resize(760, 560)  # within the offscreen screen (800 x 600): restoring keeps a window on screen
+    ready.resize(760, 560)  # within the offscreen test screen: restoring keeps a window on screen
     ready.splitter.setSizes([150, 590])
     ready.client_list.table.setColumnWidth(1, 260)
     sizes = ready.splitter.sizes()
