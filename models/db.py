@@ -129,17 +129,18 @@ def probe(location: str | os.PathLike[str], *, allow_cloud: bool = False) -> str
 
     Raises DatabaseError (with its sentence) when it could not be used.
     """
+    existed = not is_postgres_url(location) and Path(location).exists()
     if is_postgres_url(location):
         db, info = _open_postgres(str(location))
     else:
         db, info = _open_sqlite(Path(location), allow_cloud=allow_cloud)
     try:
         if info.created:
-            if info.engine == "sqlite":
+            if info.engine == "sqlite" and not existed:
                 _close_quietly(db)
                 empty = Path(location)
                 if empty.exists() and empty.stat().st_size == 0:
-                    empty.unlink()  # a probe leaves nothing behind
+                    empty.unlink()  # a probe leaves nothing behind (and never removes a file it found)
             return f"{info.display}: a new, empty office will be created there."
         row = db.execute_sql("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         version = int(row[0]) if row else 0

@@ -197,3 +197,14 @@ def test_an_empty_file_becomes_a_new_office(tmp_path: Path) -> None:
         assert not again.created and [s.name for s in store.list_staff()] == ["Anna Keller"]
     finally:
         store.close()
+
+
+def test_checking_a_location_leaves_an_empty_file_that_was_there(tmp_path: Path) -> None:
+    """File > Office database's check never deletes a file it found, even an empty one."""
+    found = tmp_path / "office.db"
+    found.touch()
+    assert "a new, empty office will be created there" in store.probe(found)
+    assert found.exists()
+    new = tmp_path / "new.db"
+    assert "a new, empty office will be created there" in store.probe(new)
+    assert not new.exists()  # what the check itself made, it takes away again
