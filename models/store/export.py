@@ -301,6 +301,8 @@ def import_office(path: str | os.PathLike[str], *, by: int | None = None) -> int
             if isinstance(db, pw.SqliteDatabase):
                 db.execute_sql("PRAGMA defer_foreign_keys = ON")  # checked at COMMIT, whatever the order
             count = _load_file(db, source)
+            if isinstance(db, pw.SqliteDatabase):
+                _check_references(db, source.name)  # deferred keys would fail only at COMMIT, in other words
             if by is not None:
                 _log_import(by, source.name)
             fix_sequences(db)
@@ -402,6 +404,15 @@ def _load_rows(db: pw.Database, reader: _Reader, spec: _Table, name: str) -> int
     if batch:
         _insert_batch(db, batch, spec, name)
     return count
+
+
+def _check_references(db: pw.Database, name: str) -> None:
+    """Every loaded record's references point at loaded records (SQLite checks them only at COMMIT)."""
+    broken = db.execute_sql("PRAGMA foreign_key_check").fetchone()
+    if broken is not None:
+        log.warning("%s: %s record %s refers to a missing %s", name, broken[0], broken[1], broken[2])
+        raise ValidationError("path", f"{name} does not fit together ({_LABELS.get(broken[0], 'some')} records "
+                              f"refer to records that are not in the file), so nothing was loaded. {AS_EXPORTED}")
 
 
 def _insert_batch(db: pw.Database, batch: list[tuple[Any, ...]], spec: _Table, name: str) -> None:

@@ -270,6 +270,14 @@ def test_an_export_whose_records_appear_twice_is_refused_without_the_database_er
     assert logged(caplog, "UNIQUE")
 
 
+def test_an_export_with_a_record_pointing_at_a_missing_one_is_refused_in_words(exported: dict,
+                                                                                tmp_path: Path) -> None:
+    exported["tables"]["note"][0]["client_id"] = 99  # a note about a client the file does not hold
+    message = load(tmp_path, "dangling.json", exported)
+    assert message == ("dangling.json does not fit together (note records refer to records that are not in the "
+                       f"file), so nothing was loaded. {AS_EXPORTED}")
+
+
 @pytest.mark.parametrize(("table", "change", "problem"), [
     ("note", {"client_id": "Oliver"}, "a note record (number 1) whose client is not a whole number"),
     ("promise_event", None, "a promise step record (number 1) whose date and time is not a date and time with a "
