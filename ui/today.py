@@ -44,6 +44,7 @@ from models import store
 from models.rules import promises as promise_rules
 from models.store import Changes, ConflictError, PromiseRow, StaffMember, StoreError
 from ui import fmt
+from ui.app import muted_colour
 from ui.context import AppContext
 from ui.notify import cover_words
 from ui.score import badge_text, band_colour, paint_badge
@@ -151,17 +152,6 @@ def is_dark(palette: QPalette) -> bool:
 def status_colour(colours: tuple[str, str], palette: QPalette | None = None) -> QColor:
     """One of OVERDUE_COLOURS / DUE_TODAY_COLOURS: the shade that reads on this palette (light or dark)."""
     return QColor(colours[is_dark(palette or QApplication.palette())])
-
-
-def muted_colour(palette: QPalette | None = None) -> QColor:
-    """Quieter than the text but still easy to read (8.5:1 for black on white): text, 30% of the way to the base.
-
-    The palette's PlaceholderText is half-transparent text (about 4:1 on white, less on a tinted window): too faint
-    for a sentence a receptionist must read, such as "Nothing is due today."
-    """
-    palette = palette or QApplication.palette()
-    text, base = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
-    return QColor.fromRgbF(*(0.7 * a + 0.3 * b for a, b in zip(text.getRgbF()[:3], base.getRgbF()[:3], strict=True)))
 
 
 class PromiseTableModel(ColumnsModel):

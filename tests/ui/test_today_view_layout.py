@@ -285,3 +285,20 @@ def test_the_score_badge_comes_back_after_taking_a_promise(ready: MainWindow, se
     assert [r.id for r in today.rows_in("upcoming")] == [pid]  # it is Anna's now
     assert today.rows_in("upcoming")[0].client_score is None  # the save made the cached badge stale ...
     qtbot.waitUntil(lambda: cell(today, pid, badge) == f"{score.score} {score.band}", timeout=2500)  # ... not for long
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_quiet_labels_everywhere_read_at_4_5_to_1(scheme: str) -> None:
+    """QLabel#muted and #hint (the Today header, 'Database: ...', form hints) were the palette's half-transparent
+    placeholder colour, about 4:1; the style sheet now gets a readable one for the palette in use."""
+    import re
+
+    from ui.app import style_sheet
+
+    palette = dark_palette() if scheme == "dark" else QApplication.style().standardPalette()
+    sheet = style_sheet(palette)
+    assert "placeholder-text" not in sheet
+    colours = re.findall(r"QLabel#(?:muted|hint) \{ color: (#[0-9a-f]{6}); \}", sheet)
+    assert len(colours) == 2
+    for name in colours:
+        assert contrast(QColor(name), palette.color(QPalette.ColorRole.Window)) >= 4.5
