@@ -174,9 +174,16 @@ class DatabaseDialog(QDialog):
         self.result.style().polish(self.result)
 
     def _on_open_clicked(self) -> None:
+        """Check the location first: a place Rapport cannot use is said here, and the open office stays open."""
         problem = self._problem()
         if problem:
             self._say(problem, ok=False)
             return
-        self.location_chosen.emit(self.location(), self.cloud.isChecked())
-        self.accept()
+        location, allow = self.location(), self.cloud.isChecked()
+        self._say("Checking...", ok=True)
+
+        def usable(_text: str) -> None:
+            self.location_chosen.emit(location, allow)
+            self.accept()
+
+        self.ctx.tasks.run(lambda: store.probe(location, allow_cloud=allow), usable, self._on_check_failed)

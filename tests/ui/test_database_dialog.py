@@ -72,3 +72,26 @@ def test_a_failed_open_offers_a_way_out(make_window, qtbot, tmp_path: Path) -> N
     assert "not a Rapport database" in window.opening.text()
     assert window.choose_button.isVisible() and window.retry_button.isVisible()
     assert not window.anyway_button.isVisible()
+
+
+def test_open_with_a_place_that_cannot_be_used_keeps_the_open_office(ready, qtbot, tmp_path: Path,
+                                                                      db_path: Path) -> None:
+    """Open used to close the working office first and remember the bad place for the next start."""
+    dialog = DatabaseDialog(ready.ctx, str(db_path), ready)
+    qtbot.addWidget(dialog)
+    chosen: list[tuple[str, bool]] = []
+    dialog.location_chosen.connect(lambda loc, allow: chosen.append((loc, allow)))
+    not_a_database = tmp_path / "notes.txt"
+    not_a_database.write_text("shopping list")
+    said = []
+    for bad in (tmp_path / "missing" / "x.db", not_a_database):
+        dialog.path.setText(str(bad))
+        dialog.buttons.accepted.emit()
+        assert chosen == [] and dialog.result.objectName() == "error"
+        said.append(dialog.result.text())
+    assert "does not exist" in said[0] and "notes.txt" in said[1]
+    assert ready.ctx.settings.value("database/location") in (None, "")
+    assert [c.name for c in store.list_clients()] == ["Isla Walsh", "Oliver Thompson"]
+    dialog.path.setText(str(tmp_path / "new.db"))
+    dialog.buttons.accepted.emit()
+    assert chosen == [(str(tmp_path / "new.db"), False)]
