@@ -6,6 +6,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -52,9 +53,11 @@ class ClientHeader(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.name = QLabel(objectName="clientName")
+        self.name = QLabel(objectName="clientName", wordWrap=True)
         self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.contact = QLabel(objectName="muted", wordWrap=True)
+        for label in (self.name, self.contact):  # a very long name or email wraps or is cut, never widens the
+            label.setMinimumWidth(1)             # screen past the window (the list beside it shrank to nothing)
         self.contact.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.caution = QLabel(objectName="caution", wordWrap=True)
         self.caution.hide()
@@ -371,6 +374,9 @@ class PromiseActionDialog(FormDialog):
             self.field = self.reason
             form.addRow("Reason", self.reason)
         self.finish(form)
+        if action == "cancel":  # "Cancel" in a dialog that cancels a promise would read the wrong way round
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Cancel the promise")
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Keep it")
 
     def _on_due_text_changed(self, text: str) -> None:
         self.hint.setText(promise_rules.due_phrase_hint(text, fmt.local(store.utcnow())))
@@ -401,7 +407,7 @@ class PromiseActionDialog(FormDialog):
         now = store.utcnow()
         if member is None or owner == self.ctx.staff_id or not (member.is_away(now) or (due and member.is_away(due))):
             return True
-        back = fmt.when(member.away_until, now) if member.away_until else "later"
+        back = fmt.in_sentence(fmt.date_only(member.away_until, now)) if member.away_until else "later"
         answer = QMessageBox.question(self, "Colleague away",
                                       f"{member.name} is away then (back {back}). Give the promise to them anyway?")
         return answer == QMessageBox.StandardButton.Yes

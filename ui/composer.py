@@ -221,7 +221,8 @@ class InteractionForm(ComposerForm):
         self.details.setAccessibleName("Details")
         self.context = QLabel(objectName="context", wordWrap=True)
         self.context.hide()
-        self.apology = QCheckBox("We apologised")
+        self.apology = QCheckBox("We apologised to the client")
+        self.apology.setToolTip("Tick only if the client heard an apology: a fix with one restores more trust")
         self.apology.hide()
         self.cancel_context = QPushButton("Not a fix")
         self.cancel_context.hide()
@@ -282,7 +283,7 @@ class InteractionForm(ComposerForm):
         self.fixing = entry
         self.context.setText(f"Fixing: {entry.summary} ({fmt.when(entry.at, store.utcnow())})")
         self.context.show()
-        self.apology.setChecked(True)
+        self.apology.setChecked(False)  # recorded only when somebody ticks it: it must be true
         self.apology.show()
         self.cancel_context.setText("Not a fix")
         self.cancel_context.show()
@@ -478,7 +479,7 @@ class PromiseForm(ComposerForm):
         member = next((m for m in self.ctx.team if m.id == owner), None)
         due = due_local.astimezone(UTC)  # naive local -> aware UTC for the store
         if member is not None and owner != self.ctx.staff_id and member.is_away(due):
-            back = fmt.when(member.away_until, store.utcnow()) if member.away_until else ""
+            back = fmt.in_sentence(fmt.date_only(member.away_until, store.utcnow())) if member.away_until else ""
             answer = QMessageBox.question(
                 self, "Colleague away", f"{member.name} is away then (back {back}). Give it to them anyway?")
             if answer != QMessageBox.StandardButton.Yes:

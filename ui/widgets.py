@@ -48,19 +48,25 @@ def ask_apology(parent: QWidget) -> bool | None:
     return answer == buttons.Yes
 
 
+FORM_MIN_WIDTH = 440
+
+
 class FormDialog(QDialog):
     """A small dialog: a form, a line for what went wrong, OK/Save and Cancel; subclasses implement submit()."""
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.setMinimumWidth(FORM_MIN_WIDTH)  # room for the examples in the fields and a hint's sentence
         self.error = QLabel(objectName="error", wordWrap=True)
         self.error.hide()
+        self.buttons = QDialogButtonBox()
 
     def finish(self, form: QLayout,
                button: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Ok) -> None:
         """Lay the form out above the error line and the buttons."""
-        buttons = QDialogButtonBox(button | QDialogButtonBox.StandardButton.Cancel)
+        buttons = self.buttons
+        buttons.setStandardButtons(button | QDialogButtonBox.StandardButton.Cancel)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)

@@ -355,3 +355,35 @@ def test_the_first_window_fits_a_small_screen(ready: MainWindow) -> None:
     screen = ready.screen().availableGeometry()
     assert screen.width() < 1280  # so the window had to shrink
     assert (ready.width(), ready.height()) == (screen.width() - 24, min(780, screen.height() - 24))
+
+
+def test_a_very_long_name_and_email_do_not_widen_the_client_screen(ready: MainWindow, seeded, qtbot) -> None:
+    name = "Dr Alexandra Konstantinopoulou-Featherstonehaugh of the Greater Northumberland Property Trust"
+    cid = store.add_client(name=name, by=seeded["anna"],
+                           email="alexandra.konstantinopoulou-featherstonehaugh@northumberland-trust.example").id
+    width = ready.width()
+    ready.open_client(cid)
+    view = ready.client_view
+    assert view.header.name.text() == name
+    qtbot.wait(20)  # the layout settles
+    assert ready.width() == width  # the window grew past the screen's edge before
+    assert view.minimumSizeHint().width() < 650  # and the list beside it keeps its room
+
+
+def test_the_cancel_promise_dialog_says_which_button_cancels(ready: MainWindow, seeded, qtbot) -> None:
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ui.client_view import PromiseActionDialog
+
+    store.make_promise(seeded["oliver"], by=seeded["anna"], text="Call back", due=store.utcnow() + timedelta(days=1))
+    ready.open_client(seeded["oliver"])
+    entry = ready.client_view.timeline.timeline_model.entries[0]
+    dialog = PromiseActionDialog(ready.ctx, "cancel", entry, ready)
+    qtbot.addWidget(dialog)
+    texts = [b.text() for b in dialog.buttons.buttons()]
+    assert sorted(texts) == ["Cancel the promise", "Keep it"]
+    assert dialog.minimumWidth() >= 440
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()  # "Keep it"
+    assert store.client_promises(seeded["oliver"])[0].text == "Call back"

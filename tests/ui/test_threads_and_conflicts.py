@@ -116,6 +116,8 @@ def test_handing_a_promise_to_an_away_colleague_asks_first(ready, qtbot, seeded,
                         or QMessageBox.StandardButton.No)
     dialog.submit()
     assert asked and "Ben Okafor is away" in asked[0]
+    back = asked[0].split("(back ")[1].split(")")[0]
+    assert back and ":" not in back and "am" not in back and "pm" not in back  # the day they are back, no clock
     assert store.get_promise(pid).owner_id == anna
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     dialog.submit()
