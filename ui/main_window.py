@@ -622,8 +622,8 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.about(self, "About Rapport",
-                          "Rapport keeps every client's timeline, an explainable impression score, "
-                          "and the office's promises, so no follow-up is forgotten.")
+                          f"Rapport {APP_VERSION}\n\nRapport keeps every client's timeline, an explainable "
+                          "impression score, and the office's promises, so no follow-up is forgotten.")
 
     # --- events ---
     def _on_data_changed(self, changes: Changes) -> None:

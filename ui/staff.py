@@ -161,6 +161,8 @@ class TeamDialog(QDialog):
         self.name.returnPressed.connect(self._on_add_clicked)
         self.away_button.clicked.connect(self._on_away_clicked)
         self.back_button.clicked.connect(self._on_back_clicked)
+        self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self._update_buttons()
         ctx.events.data_changed.connect(self._on_data_changed)
         self.reload()
 
@@ -176,13 +178,20 @@ class TeamDialog(QDialog):
         now = store.utcnow()
         for member in team:
             text = member.name
-            if member.away_until and member.away_until > now:
-                text += (f"  (away {fmt.in_sentence(fmt.date_only(member.away_from, now))} to "
+            if member.away_until and member.away_until > now:  # away_until is the day they are back
+                since = "since" if member.away_from and member.away_from <= now else "from"
+                text += (f"  (away {since} {fmt.in_sentence(fmt.date_only(member.away_from, now))}, back "
                          f"{fmt.in_sentence(fmt.date_only(member.away_until, now))}")
                 text += f": {member.away_reason})" if member.away_reason else ")"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, member)
             self.list.addItem(item)
+
+    def _update_buttons(self) -> None:
+        """Mark away / Back at work act on the chosen colleague: offered only once somebody is chosen."""
+        chosen = self.list.currentItem() is not None
+        self.away_button.setEnabled(chosen)
+        self.back_button.setEnabled(chosen)
 
     def _selected(self) -> StaffMember | None:
         item = self.list.currentItem()

@@ -11,6 +11,7 @@ def test_add_a_colleague_and_mark_them_away_and_back(ready, qtbot, seeded) -> No
     ready.show_team()
     team = ready.team_dialog
     assert isinstance(team, TeamDialog)
+    assert not team.away_button.isEnabled() and not team.back_button.isEnabled()  # nobody chosen yet
     team.name.setText("Chloé Martin")  # typed with an accent (QtTest's key clicks take ASCII only)
     qtbot.keyClick(team.name, Qt.Key.Key_Return)
     assert "Chloé Martin" in [m.name for m in store.list_staff()]
@@ -34,8 +35,9 @@ def test_add_a_colleague_and_mark_them_away_and_back(ready, qtbot, seeded) -> No
     assert ben.away_reason == "Holiday" and ben.is_away(store.utcnow())
     row = next(team.list.item(i).text() for i in range(team.list.count())
                if team.list.item(i).text().startswith("Ben Okafor"))
-    assert "away" in row and "Holiday" in row
+    assert row.startswith("Ben Okafor  (away since today, back ") and row.endswith(": Holiday)")
     team.list.setCurrentRow(next(i for i in range(team.list.count())
                                  if team.list.item(i).text().startswith("Ben Okafor")))
+    assert team.away_button.isEnabled() and team.back_button.isEnabled()
     team.back_button.click()
     assert not store.get_staff(ben.id).is_away(store.utcnow())
