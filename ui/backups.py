@@ -61,6 +61,9 @@ class AutoBackup(QObject):
     failed = Signal(str)
     """A backup could not be made or failed its check: the sentence to show."""
 
+    made = Signal()
+    """A backup was made (an open Backups window lists it)."""
+
     def __init__(self, ctx: AppContext, parent: QObject | None = None, *, every: timedelta = BACKUP_EVERY) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -85,6 +88,7 @@ class AutoBackup(QObject):
         if info is None:
             return
         self.last = info
+        self.made.emit()
         if not info.ok:
             self.failed.emit(info.problem)
 

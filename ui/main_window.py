@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -437,6 +438,7 @@ class MainWindow(QMainWindow):
 
             self.auto_backup = AutoBackup(self.ctx, self)
             self.auto_backup.failed.connect(self.error_banner.say)
+            self.auto_backup.made.connect(self._on_backup_made)
         self.auto_backup.start()
         self.ctx.tasks.run(store.check_integrity, self._on_integrity_checked, lambda _error: None)
 
@@ -582,6 +584,12 @@ class MainWindow(QMainWindow):
         engine = self.office.engine if self.office is not None else "sqlite"
         self.backups_dialog = BackupsDialog(self.ctx, engine, self)
         self.backups_dialog.open()
+
+    def _on_backup_made(self) -> None:
+        """An automatic backup landed: an open Backups window lists it (it said "no backups yet" before)."""
+        dialog = getattr(self, "backups_dialog", None)
+        if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
+            dialog.reload()
 
     def _on_files_finished(self, message: str) -> None:
         self.statusBar().showMessage(message, 15000)

@@ -387,3 +387,17 @@ def test_the_cancel_promise_dialog_says_which_button_cancels(ready: MainWindow, 
     assert dialog.minimumWidth() >= 440
     dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()  # "Keep it"
     assert store.client_promises(seeded["oliver"])[0].text == "Call back"
+
+
+def test_an_open_backups_window_lists_the_start_up_backup_when_it_lands(make_window, seeded, settings: QSettings,
+                                                                         db_path: Path, monkeypatch) -> None:
+    import ui.main_window
+
+    monkeypatch.setattr(ui.main_window, "MAINTENANCE_DELAY_MS", 10**7)  # opened before the backup at start
+    settings.setValue(f"desk/staff/{db_path}", seeded["anna"])
+    window = make_window()
+    window.backups_action.trigger()
+    dialog: BackupsDialog = window.backups_dialog
+    assert dialog.list.count() == 0
+    window._maintain(window.ctx.database)  # what the start-up timer does
+    assert dialog.list.count() == 1 and "At start" in dialog.list.item(0).text()
