@@ -38,7 +38,9 @@ class TrashDialog(QDialog):
         self.setWindowTitle("Trash")
         self.setMinimumSize(560, 380)
         self.list = QListWidget()
-        self.empty = QLabel("The Trash is empty.", objectName="muted", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.empty = QLabel("The Trash is empty.", objectName="muted",
+                            alignment=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.restored_line = QLabel(objectName="muted", wordWrap=True)  # what the last Restore brought back
         self.restore_button = QPushButton("Restore")
         self.error = QLabel(objectName="error", wordWrap=True)
         self.error.hide()
@@ -49,8 +51,9 @@ class TrashDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Deleted things stay here, so nothing is lost by a slip of the mouse."))
         layout.addWidget(self.list, 1)
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1)  # the empty list's room, so the sentence above stays at the top
         layout.addLayout(row)
+        layout.addWidget(self.restored_line)
         layout.addWidget(self.error)
         layout.addWidget(close)
         close.rejected.connect(self.reject)
@@ -86,8 +89,12 @@ class TrashDialog(QDialog):
         item: store.TrashItem = entry.data(Qt.ItemDataRole.UserRole)
         by = self.ctx.staff_id
         self.error.hide()
-        self.ctx.tasks.run(lambda: store.restore(item.kind, item.id, by=by),
-                           lambda _: self.ctx.events.message_reported.emit("Restored."), self._on_failed)
+        self._restoring = f"{KIND_WORDS.get(item.kind, item.kind)} restored: {item.text}."
+        self.ctx.tasks.run(lambda: store.restore(item.kind, item.id, by=by), self._on_restored, self._on_failed)
+
+    def _on_restored(self, _changes: object) -> None:
+        self.restored_line.setText(self._restoring)  # said here: the status bar is behind this dialog
+        self.ctx.events.message_reported.emit(self._restoring)
 
     def _on_failed(self, error: StoreError) -> None:
         self.error.setText(error.message)

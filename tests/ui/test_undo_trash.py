@@ -30,6 +30,7 @@ def test_ctrl_z_undoes_the_last_note_and_the_trash_restores_it(ready, qtbot, see
     assert dialog.list.count() == 0
     assert dialog.empty.isVisible() and dialog.empty.text() == "The Trash is empty."
     assert not dialog.list.isVisible() and not dialog.restore_button.isEnabled()
+    assert dialog.restored_line.text() == "Note restored: Wrong client, sorry."  # said in the dialog, not behind it
 
 
 def test_undo_refused_when_a_colleague_changed_it_since(ready, qtbot, seeded) -> None:
