@@ -125,7 +125,7 @@ def handoff_html(card: HandoffCard, now: datetime) -> str:
             late = p.status in ("overdue", "broken")
             words = promise_rules.describe_status(p.status, fmt.local(p.due), now_local)
             style = f' style="color:{LATE_COLOUR}; font-weight:bold;"' if late else ""
-            due = _e(absolute(p.due)).replace(" ", "&nbsp;")  # one line: "7:58 pm" never splits
+            due = _e(absolute(p.due)).replace(", ", "<br>", 1)  # the day, then the time: "7:58 pm" never splits
             out.append(f'<tr><td width="28%"{style}>{_e(words)}<br>{_muted(due)}</td>'
                        f"<td>{_e(p.text)}</td><td width=\"22%\">{_e(p.owner_name)}</td></tr>")
         out.append("</table>")
