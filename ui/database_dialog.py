@@ -1,6 +1,7 @@
 """Choose the office database: this computer, a file in a shared folder, or a PostgreSQL server."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
@@ -153,14 +154,17 @@ class DatabaseDialog(QDialog):
 
     def check(self) -> None:
         """Try the location on the database thread, without switching to it."""
+        self._probe(lambda text: self._say(text, ok=True))
+
+    def _probe(self, on_usable: Callable[[str], None]) -> None:
+        """Say what is wrong with the typed location, or try it on the database thread; `on_usable` if it works."""
         problem = self._problem()
         if problem:
             self._say(problem, ok=False)
             return
         location, allow = self.location(), self.cloud.isChecked()
         self._say("Checking...", ok=True)
-        self.ctx.tasks.run(lambda: store.probe(location, allow_cloud=allow), lambda text: self._say(text, ok=True),
-                           self._on_check_failed)
+        self.ctx.tasks.run(lambda: store.probe(location, allow_cloud=allow), on_usable, self._on_check_failed)
 
     def _on_check_failed(self, error: StoreError) -> None:
         if isinstance(error, CloudFolderError):
@@ -175,15 +179,10 @@ class DatabaseDialog(QDialog):
 
     def _on_open_clicked(self) -> None:
         """Check the location first: a place Rapport cannot use is said here, and the open office stays open."""
-        problem = self._problem()
-        if problem:
-            self._say(problem, ok=False)
-            return
         location, allow = self.location(), self.cloud.isChecked()
-        self._say("Checking...", ok=True)
 
         def usable(_text: str) -> None:
             self.location_chosen.emit(location, allow)
             self.accept()
 
-        self.ctx.tasks.run(lambda: store.probe(location, allow_cloud=allow), usable, self._on_check_failed)
+        self._probe(usable)

@@ -116,3 +116,15 @@ def scratch_pg() -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_office(tmp_path: Path) -> Iterator[Path]:
+    """A new, empty office in a SQLite file, open for the test; the store's clock back to real time after."""
+    path = tmp_path / "office.db"
+    store.open(path)
+    try:
+        yield path
+    finally:
+        store.set_clock(None)
+        store.close()

@@ -28,15 +28,6 @@ START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 # --- helpers -------------------------------------------------------------------------------------
 
-@pytest.fixture
-def sqlite_office(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "office.db"
-    store.open(path)
-    try:
-        yield path
-    finally:
-        store.set_clock(None)
-        store.close()
 
 
 def fill_office() -> dict[str, int]:

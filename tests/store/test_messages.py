@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -144,14 +143,6 @@ def test_a_postgres_server_that_refuses_gets_a_sentence_and_its_words_go_to_the_
 
 # --- backups -----------------------------------------------------------------------------------------
 
-@pytest.fixture
-def sqlite_office(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "office.db"
-    store.open(path)
-    try:
-        yield path
-    finally:
-        store.close()
 
 
 @pytest.mark.parametrize(("failure", "sentence"), [
