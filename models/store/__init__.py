@@ -61,6 +61,8 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("BackupInfo", "backup_now", "backups_folder", "list_backups", "restore_backup"),
                     "models.store.backup"),
     **dict.fromkeys(("copy_office", "export_client", "export_office", "import_office"), "models.store.export"),
+    **dict.fromkeys(("OfficeSettings", "office_settings", "setting_names", "update_office_settings"),
+                    "models.store.settings"),
 }
 
 if TYPE_CHECKING:  # the lazy names, for type checkers and readers
@@ -104,6 +106,12 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         online,
         poll,
         start_session,
+    )
+    from models.store.settings import (  # noqa: F401
+        OfficeSettings,
+        office_settings,
+        setting_names,
+        update_office_settings,
     )
     from models.store.timelines import (  # noqa: F401
         add_note,
