@@ -19,6 +19,7 @@ from models.errors import (
     CloudFolderError,
     ConflictError,
     DatabaseError,
+    PermissionDenied,
     StoreError,
     ValidationError,
 )
@@ -161,7 +162,7 @@ def check_integrity(full: bool = False) -> str | None:
 
 __all__ = [
     "BusyError", "CloudFolderError", "Changes", "ClientDetails", "ClientRow", "ConflictError", "DatabaseError",
-    "InteractionEntry",
+    "InteractionEntry", "PermissionDenied",
     "NoteEntry", "Office", "PromiseEntry", "PromiseRow", "StaffMember", "StoreError", "TimelineCursor",
     "TimelineEntry", "TimelinePage", "ValidationError",
     "add_client", "add_staff", "check_integrity", "check_pin", "close", "delete_client", "get_client", "get_staff",

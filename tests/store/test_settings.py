@@ -79,3 +79,14 @@ def test_only_someone_on_the_team_changes_settings(office: str, anna: int) -> No
     with pytest.raises(store.ValidationError) as refused:
         store.update_office_settings(version=0, by=999, review_day=3)
     assert refused.value.field == "by"
+
+
+def test_the_role_check_every_administrator_write_uses(office: str, anna: int, ben: int) -> None:
+    from models.store import _base as b
+
+    assert b.require_admin(anna, "restore a backup").id == anna
+    with pytest.raises(store.PermissionDenied) as refused:
+        b.require_admin(ben, "restore a backup")
+    assert refused.value.message == ("Only an administrator can restore a backup. Ask an administrator of the "
+                                     "office.")
+    assert isinstance(refused.value, store.StoreError)
