@@ -11,6 +11,7 @@ import peewee as pw
 
 from models import db as dbmod
 from models import tables as t
+from models.matching import client_keys
 from models.rules.text import search_key
 from models.store.clients import refresh_contact_columns
 
@@ -94,6 +95,11 @@ def generate_big_office(*, clients: int = 10_000, entries: int = 1_000_000, prom
                            t.Client.created_by, t.Client.updated_at, t.Client.version, t.Client.deleted_at,
                            t.Client.last_contact_at, t.Client.next_due_at, t.Client.search_text], iter(client_rows))
     client_ids = [cid for (cid,) in t.Client.select(t.Client.id).order_by(t.Client.id).tuples()]
+    with dbmod.write_transaction():
+        _insert(t.ClientKey, [t.ClientKey.client, t.ClientKey.kind, t.ClientKey.key],
+                ((cid, kind, key) for cid, row in zip(client_ids, client_rows, strict=True)
+                 for kind, key in sorted(client_keys(name=row[0], organisation=row[1], phone=row[2],
+                                                     email=row[3]).rows())))
 
     channels = ("phone", "email", "visit", "meeting", "invoice", "letter", "website", "other")
     last_contact: dict[int, int] = {}
