@@ -161,6 +161,9 @@ def restore_client(client_id: int, *, by: int) -> Changes:
 
     def work(tx: b.Tx) -> None:
         b.require_client(client_id, allow_deleted=True)
+        from models.store.duplicates import refuse_if_merged  # noqa: PLC0415
+
+        refuse_if_merged(client_id)
         t.Client.update(deleted_at=None, version=t.Client.version + 1).where(t.Client.id == client_id).execute()
         tx.log("client", client_id, client_id, "restore", CLIENT_KINDS + ("promise",))
     return b.write(by, work)

@@ -245,3 +245,189 @@ def find_duplicates(*, limit: int = 100) -> tuple[DuplicatePair, ...]:
         found.sort(key=lambda p: (-p.strength, p.a_name.casefold(), p.a, p.b))
         return tuple(found[:max(0, limit)])
     return b.read(work)
+
+
+# --- merge and un-merge ----------------------------------------------------------------------------
+
+MERGE_KINDS = ("client", "timeline", "promise", "score")
+# The rows that belong to a client and move with it, in the order they are moved (and moved back).
+_MOVED: dict[str, type[t.BaseTable]] = {"interaction": t.Interaction, "note": t.Note, "promise": t.Promise,
+                                         "promise_event": t.PromiseEvent}
+
+
+@dataclass(frozen=True, slots=True)
+class MergeInfo:
+    """A merge into a client that can still be taken back, and what un-merging it would leave where it is."""
+
+    id: int
+    keep: int
+    other: int
+    other_name: str
+    at: Any  # datetime (UTC)
+    by: int | None
+    moved: int  # entries, notes and promises that came over from `other`
+    added_since: int  # entries, notes and promises logged on the merged client since: they stay with it
+
+
+def _client_values(client_id: int) -> dict[str, Any]:
+    """The client's row in database form (times as microseconds), by column: what un-merge writes back."""
+    query = t.Client.select().where(t.Client.id == client_id)
+    cursor = t.database.obj.execute(query)
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+def _write_client_values(client_id: int, values: dict[str, Any]) -> None:
+    columns = t.Client._meta.columns
+    t.Client.update({columns[name]: value for name, value in values.items() if name != "id"}).where(
+        t.Client.id == client_id).execute()
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def _settle(*client_ids: int) -> None:
+    """After rows changed hands: the list's columns, the score and the keys of these clients follow."""
+    from models.store.clients import refresh_contact_columns  # noqa: PLC0415
+    from models.store.timelines import forget_score  # noqa: PLC0415
+
+    for client_id in client_ids:
+        refresh_contact_columns(client_id)
+        forget_score(client_id)
+    index_clients(client_ids)
+
+
+def merge_clients(keep: int, other: int, *, by: int, fields: dict[str, str] | None = None) -> Changes:
+    """Merge `other` into `keep` (administrator): one client with both timelines, promises, notes and change
+    log. `fields` maps a detail ("phone") to "keep" or "other": whose value the merged client keeps (the rest
+    keep `keep`'s). Changes.id is the merge's id, for unmerge(); every moved row records it.
+    """
+    from models.store.clients import FIELDS, _search_text  # noqa: PLC0415
+
+    keep, other = b.as_id(keep, "keep"), b.as_id(other, "other")
+    if keep == other:
+        raise ValidationError("other", "Choose two different clients to merge.")
+    chosen = dict(fields or {})
+    for field, side in chosen.items():
+        if field not in FIELDS:
+            raise ValidationError(field, f"Clients have no field called {field!r}.")
+        if side not in ("keep", "other"):
+            raise ValidationError(field, "Choose whose value to keep: \"keep\" or \"other\".")
+
+    def work(tx: b.Tx) -> int:
+        b.require_admin(tx.by, "merge clients")
+        kept, gone = b.require_client(keep), b.require_client(other)
+        keep_before, other_before = _client_values(keep), _client_values(other)
+        merge = t.Merge.create(keep=keep, other=other, by=tx.by, at=tx.at, keep_before=json.dumps(keep_before),
+                               other_before=json.dumps(other_before), fields=json.dumps(chosen, sort_keys=True))
+        values = {field: getattr(gone if chosen.get(field) == "other" else kept,
+                                 "usual_handler_id" if field == "usual_handler" else field) for field in FIELDS}
+        t.Client.update({**{getattr(t.Client, f): v for f, v in values.items()}, t.Client.version: kept.version + 1,
+                         t.Client.updated_at: tx.at, t.Client.search_text: _search_text(values)}).where(
+            t.Client.id == keep).execute()
+        t.Client.update(deleted_at=tx.at, version=gone.version + 1).where(t.Client.id == other).execute()
+        moved = 0
+        for entity, table in {**_MOVED, "change": t.Change}.items():
+            ids = [i for (i,) in table.select(table.id).where(table.client == other).tuples()]
+            for chunk in _chunks(ids):
+                t.MergeMove.insert_many([{"merge": merge.id, "entity": entity, "row_id": i} for i in chunk]).execute()
+                table.update(client=keep).where(table.id.in_(chunk)).execute()
+            moved += len(ids) if entity in ("interaction", "note", "promise") else 0
+        _settle(keep, other)
+        changed = {f: v for f, v in values.items() if (kept.usual_handler_id if f == "usual_handler"
+                                                        else getattr(kept, f)) != v}
+        tx.log("merge", merge.id, other, "merged-away", MERGE_KINDS, after={"into": keep})
+        tx.log("merge", merge.id, keep, "merge", MERGE_KINDS, before={"other": other, "name": gone.name},
+               after={"fields": changed, "moved": moved})
+        return merge.id
+    return b.write(by, work)
+
+
+def _unmerge(tx: b.Tx, merge_id: int) -> None:
+    b.require_admin(tx.by, "un-merge clients")
+    merge = t.Merge.get_or_none(t.Merge.id == merge_id)
+    if merge is None:
+        raise ValidationError("merge", "That merge does not exist.")
+    if merge.undone_at is not None:
+        raise ValidationError("merge", "Those clients were already un-merged.")
+    kept = t.Client.get_or_none(t.Client.id == merge.keep_id)
+    gone = t.Client.get_or_none(t.Client.id == merge.other_id)
+    if kept is None or gone is None:
+        raise ValidationError("merge", "One of the two clients no longer exists, so they cannot be un-merged.")
+    if kept.deleted_at is not None:
+        raise ValidationError("merge", f"{kept.name} was deleted or merged again since; restore or un-merge that "
+                                       "first.")
+    if gone.deleted_at != merge.at:
+        raise ValidationError("merge", f"{gone.name} was changed since the merge, so it cannot be un-merged.")
+    moved: dict[str, list[int]] = defaultdict(list)
+    for entity, row_id in (t.MergeMove.select(t.MergeMove.entity, t.MergeMove.row_id)
+                           .where(t.MergeMove.merge == merge.id).tuples()):
+        moved[entity].append(row_id)
+    for entity, table in {**_MOVED, "change": t.Change}.items():
+        for chunk in _chunks(moved.get(entity, [])):
+            table.update(client=merge.other_id).where(table.id.in_(chunk) & (table.client == merge.keep_id)).execute()
+    # steps logged since on a promise that goes back belong to that promise
+    for chunk in _chunks(moved.get("promise", [])):
+        t.PromiseEvent.update(client=merge.other_id).where(t.PromiseEvent.promise.in_(chunk)).execute()
+    _write_client_values(merge.keep_id, json.loads(merge.keep_before))
+    _write_client_values(merge.other_id, json.loads(merge.other_before))
+    t.Merge.update(undone_at=tx.at, undone_by=tx.by).where(t.Merge.id == merge.id).execute()
+    _settle(merge.keep_id, merge.other_id)
+    tx.log("merge", merge.id, merge.other_id, "unmerge", MERGE_KINDS, after={"from": merge.keep_id})
+    tx.log("merge", merge.id, merge.keep_id, "unmerge", MERGE_KINDS, after={"other": merge.other_id})
+
+
+def unmerge(merge_id: int, *, by: int) -> Changes:
+    """Take a merge back (administrator): both clients as they were, with their own entries, details and
+    promises. Entries colleagues logged on the merged client since stay with it.
+    """
+    merge_id = b.as_id(merge_id, "merge")
+
+    def work(tx: b.Tx) -> int:
+        _unmerge(tx, merge_id)
+        return merge_id
+    return b.write(by, work)
+
+
+def undo_merge(tx: b.Tx, row: t.Change) -> None:
+    """Edit > Undo of a merge (models/store/recycle.py): un-merge it; its second change row needs nothing."""
+    if row.action == "merge":
+        _unmerge(tx, int(row.entity_id))
+    elif row.action != "merged-away":
+        raise ValidationError("undo", "That can't be undone from here.")
+
+
+def merges(client_id: int) -> tuple[MergeInfo, ...]:
+    """Merges into this client that can still be un-merged, newest first."""
+    client_id = b.as_id(client_id, "client")
+
+    def work() -> tuple[MergeInfo, ...]:
+        out = []
+        query = (t.Merge.select().where((t.Merge.keep == client_id) & t.Merge.undone_at.is_null())
+                 .order_by(t.Merge.id.desc()))
+        for m in query:
+            other = json.loads(m.other_before)
+            moved = (t.MergeMove.select().where((t.MergeMove.merge == m.id)
+                                                & t.MergeMove.entity.in_(("interaction", "note", "promise"))).count())
+            added = sum(table.select().where((table.client == client_id) & (table.created_at > m.at)).count()
+                        for table in (t.Interaction, t.Note))
+            added += t.Promise.select().where((t.Promise.client == client_id) & (t.Promise.made_at > m.at)).count()
+            out.append(MergeInfo(m.id, m.keep_id, m.other_id, other.get("name", ""), m.at, m.by, moved, added))
+        return tuple(out)
+    return b.read(work)
+
+
+def merged_away() -> pw.Select:
+    """The ids of clients merged into another (and not un-merged): not in the Trash, not restorable from it."""
+    return t.Merge.select(t.Merge.other).where(t.Merge.undone_at.is_null())
+
+
+def refuse_if_merged(client_id: int) -> None:
+    """A ValidationError when the client was merged into another: un-merging brings it back, not Restore."""
+    merge = t.Merge.get_or_none((t.Merge.other == client_id) & t.Merge.undone_at.is_null())
+    if merge is not None:
+        into = t.Client.get_or_none(t.Client.id == merge.keep_id)
+        raise ValidationError("client", f"This client was merged into {into.name if into else 'another client'}; "
+                                        "un-merge them from that client's menu to bring it back.")
