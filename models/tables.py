@@ -252,9 +252,15 @@ class ClientKey(BaseTable):
     client = pw.ForeignKeyField(Client, backref="+", on_delete="CASCADE")
     kind = pw.CharField(max_length=10)  # phone, email, name, org, addr, orgname, addrname
     key = pw.CharField(max_length=200)
+    # True while 2 to 25 clients have this key: find_duplicates reads only these rows (a partial index).
+    shared = pw.BooleanField(default=False, index=False)
 
     class Meta:
         indexes = ((("kind", "key"), False),)
+
+
+ClientKey.add_index(ClientKey.index(ClientKey.kind, ClientKey.key, ClientKey.client, name="client_key_shared",
+                                    where=ClientKey.shared))
 
 
 class NotSame(BaseTable):

@@ -24,9 +24,9 @@ from models.store.records import Changes
 
 KINDS = ("client",)
 # A key shared by more clients than this (a switchboard number, a big organisation's first letters) does
-# not point at one person; find_duplicates leaves such blocks out, similar_clients reads at most this many.
+# not point at one person: find_duplicates leaves such blocks out, and similar_clients leaves out such an
+# organisation-and-first-letters block and reads at most this many clients with one phone, email or name.
 BLOCK_LIMIT = 25
-CANDIDATES_PER_KEY = 200
 EXACT_KINDS = ("phone", "email", "name")
 BLOCK_KINDS = ("phone", "email", "name", "orgname", "addrname")
 
@@ -81,20 +81,57 @@ def index_clients(client_ids: Iterable[int]) -> None:
     if not ids:
         return
     country = office_country()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        t.ClientKey.delete().where(t.ClientKey.client.in_(chunk)).execute()
+    touched: set[tuple[str, str]] = set()
+    for chunk in _chunks(ids):
+        k = t.ClientKey
+        touched.update(k.select(k.kind, k.key).where(k.client.in_(chunk)).tuples())
+        k.delete().where(k.client.in_(chunk)).execute()
         rows = [{"client": c.id, "kind": kind, "key": key}
                 for c in t.Client.select().where(t.Client.id.in_(chunk))
                 for kind, key in sorted(_keys_of(c, country).rows())]
+        touched.update((row["kind"], row["key"]) for row in rows)
         for at in range(0, len(rows), 300):
-            t.ClientKey.insert_many(rows[at:at + 300]).execute()
+            k.insert_many(rows[at:at + 300]).execute()
+    for kind, key in touched:
+        if kind in BLOCK_KINDS:
+            _flag(kind, key)
+
+
+def _flag(kind: str, key: str) -> None:
+    """Mark a key's rows shared while 2 to BLOCK_LIMIT clients have it (just past the limit: unmark them all)."""
+    k = t.ClientKey
+    ids = [i for (i,) in k.select(k.id).where((k.kind == kind) & (k.key == key)).limit(BLOCK_LIMIT + 2).tuples()]
+    if len(ids) <= BLOCK_LIMIT + 1:
+        k.update(shared=2 <= len(ids) <= BLOCK_LIMIT).where(k.id.in_(ids)).execute()
+
+
+def flag_all() -> None:
+    """Mark every shared key at once (after keys were written in bulk: an upgrade, an import, the generator)."""
+    k = t.ClientKey
+    k.update(shared=False).where(k.shared).execute()
+    groups = (k.select(k.kind, k.key).where(k.kind.in_(BLOCK_KINDS)).group_by(k.kind, k.key)
+              .having(pw.fn.COUNT(pw.SQL("*")).between(2, BLOCK_LIMIT)))
+    for kind, key in list(groups.tuples()):
+        k.update(shared=True).where((k.kind == kind) & (k.key == key)).execute()
 
 
 def rebuild_keys() -> None:
     """Compute every client's keys again (after an upgrade, an import, or a change of the office's country)."""
+    t.ClientKey.delete().execute()
     ids = [cid for (cid,) in t.Client.select(t.Client.id).tuples()]
-    index_clients(ids)
+    country = office_country()
+    for chunk in _chunks(ids):
+        rows = [(c.id, kind, key) for c in t.Client.select().where(t.Client.id.in_(chunk))
+                for kind, key in sorted(_keys_of(c, country).rows())]
+        for at in range(0, len(rows), 300):
+            t.ClientKey.insert_many(rows[at:at + 300], fields=[t.ClientKey.client, t.ClientKey.kind,
+                                                               t.ClientKey.key]).execute()
+    flag_all()
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
 
 
 # --- clients like the one being typed ---------------------------------------------------------------
@@ -111,7 +148,7 @@ def _stored_keys(ids: Iterable[int]) -> dict[int, set[tuple[str, str]]]:
     for start in range(0, len(ids), 500):
         query = (t.ClientKey.select(t.ClientKey.client, t.ClientKey.kind, t.ClientKey.key)
                  .where(t.ClientKey.client.in_(ids[start:start + 500])))
-        for cid, kind, key in query.tuples():
+        for cid, kind, key in t.database.obj.execute(query).fetchall():
             out[cid].add((kind, key))
     return out
 
@@ -124,7 +161,7 @@ def _live(ids: Iterable[int]) -> dict[int, tuple[str, str, str, str]]:
     for start in range(0, len(ids), 500):
         query = (c.select(c.id, c.name, c.phone, c.email, c.organisation)
                  .where(c.id.in_(ids[start:start + 500]) & c.deleted_at.is_null()))
-        for cid, *rest in query.tuples():
+        for cid, *rest in t.database.obj.execute(query).fetchall():
             out[cid] = tuple(rest)  # type: ignore[assignment]
     return out
 
@@ -160,11 +197,12 @@ def similar_clients(*, name: str = "", phone: str = "", email: str = "", organis
         for kind, key in wanted:
             by_kind[kind].append(key)
         for kind, values in by_kind.items():
-            per = CANDIDATES_PER_KEY if kind in ("orgname", "addrname") else BLOCK_LIMIT
             for key in values:
                 query = (t.ClientKey.select(t.ClientKey.client)
-                         .where((t.ClientKey.kind == kind) & (t.ClientKey.key == key)).limit(per))
-                candidates.update(cid for (cid,) in query.tuples())
+                         .where((t.ClientKey.kind == kind) & (t.ClientKey.key == key)).limit(BLOCK_LIMIT + 1))
+                ids = [cid for (cid,) in query.tuples()]
+                if len(ids) <= BLOCK_LIMIT or kind in EXACT_KINDS:
+                    candidates.update(ids[:BLOCK_LIMIT])
         candidates -= excluded
         if len(excluded) == 1:
             candidates -= _not_same(next(iter(excluded)))
@@ -217,15 +255,11 @@ def find_duplicates(*, limit: int = 100) -> tuple[DuplicatePair, ...]:
     BLOCK_LIMIT clients is left out, so the work grows with the office, not with its square.
     """
     def work() -> tuple[DuplicatePair, ...]:
-        k, c = t.ClientKey, t.Client
-        count = pw.fn.COUNT(k.id).over(partition_by=[k.kind, k.key])
-        inner = (k.select(k.kind, k.key, k.client.alias("cid"), count.alias("n"))
-                 .join(c, on=(c.id == k.client)).where(c.deleted_at.is_null() & k.kind.in_(BLOCK_KINDS)))
-        sub = inner.alias("blocks")
-        query = (pw.Select([sub], [sub.c.kind, sub.c.key, sub.c.cid])
-                 .where((sub.c.n >= 2) & (sub.c.n <= BLOCK_LIMIT)).order_by(sub.c.kind, sub.c.key, sub.c.cid))
+        k = t.ClientKey
+        # only the keys 2 to BLOCK_LIMIT clients share: a partial index holds just those rows
+        members = k.select(k.kind, k.key, k.client).where(k.shared)
         blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for kind, key, cid in t.database.obj.execute(query).fetchall():
+        for kind, key, cid in t.database.obj.execute(members).fetchall():
             blocks[(kind, key)].append(cid)
         pairs = {pair for members in blocks.values() for pair in combinations(sorted(members), 2)}
         if not pairs:
@@ -281,11 +315,6 @@ def _write_client_values(client_id: int, values: dict[str, Any]) -> None:
     columns = t.Client._meta.columns
     t.Client.update({columns[name]: value for name, value in values.items() if name != "id"}).where(
         t.Client.id == client_id).execute()
-
-
-def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
 
 
 def _settle(*client_ids: int) -> None:

@@ -114,3 +114,16 @@ def test_an_upgraded_office_finds_its_existing_clients(tmp_path: Path) -> None:
         assert [h.name for h in store.similar_clients(name="Isla Walsh")] == ["Isla Walsh"]
     finally:
         store.close()
+
+
+def test_find_duplicates_strongest_first_and_a_switchboard_number_is_not_evidence(anna: int, aisha: int) -> None:
+    twin = store.add_client(name="Aisha Clarke", by=anna, email="aisha.clarke@example.com").id
+    namesake = store.add_client(name="Clarke, Aisha", by=anna).id
+    for n in range(26):  # everybody at the council calls from its switchboard
+        store.add_client(name=f"Officer {n}", by=anna, phone="0161 496 0000")
+    pairs = store.find_duplicates()
+    assert [(p.a, p.b, p.why) for p in pairs] == [
+        (aisha, twin, "same email address and same name"), (aisha, namesake, "same name"),
+        (twin, namesake, "same name")]
+    assert pairs[0].strength > pairs[1].strength and pairs[1].a_name == "Aisha Clarke"
+    assert [(p.a, p.b) for p in store.find_duplicates(limit=1)] == [(aisha, twin)]
