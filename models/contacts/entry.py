@@ -137,7 +137,10 @@ def build(row: int, items: list[Item], *, source: tuple[str, ...] = ()) -> Conta
     for item in by_kind.get("organisation", [])[1:]:
         contact.more.append(_line("organisation", item))
     for item in by_kind.get("more", []):
-        contact.more.append(f"{item.label}: {one_line(item.value)}" if item.label else one_line(item.value))
+        if item.label:
+            contact.more.append(f"{item.label}: {one_line(item.value)}")
+        else:
+            contact.more.extend(line.strip() for line in item.value.splitlines() if line.strip())
     notes = [f"{item.label}: {item.value}" if item.label else item.value for item in by_kind.get("note", [])]
     contact.note = "\n".join(notes)
     contact.uid = first("uid")

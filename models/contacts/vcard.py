@@ -11,6 +11,7 @@ import quopri
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from models.contacts.decode import FileProblem, sniff_encoding
 from models.contacts.entry import Contact, Item, build, clean_label
@@ -260,6 +261,8 @@ def contact_of(card: Card) -> Contact:
             items.append(Item("note", _text(value)))
         elif name == "UID":
             items.append(Item("uid", _text(value)))
+        elif name == "X-RAPPORT-MORE":
+            items.append(Item("more", _text(value)))
         elif name == "CATEGORIES":
             groups = [g for g in (_text(v) for v in (value if isinstance(value, list) else [value]))
                       if g and g.casefold() not in _DEFAULT_GROUPS]
@@ -286,3 +289,94 @@ def read_cards(data: bytes) -> list[Card]:
     if not found:
         raise FileProblem("The file has no contact cards in it (no BEGIN:VCARD).")
     return found
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+_MORE_LINE = re.compile(r"^(Phone|Email|Address|Website)(?: \((.+)\))?: (.+)$")
+_SIMPLE_LINE = re.compile(r"^(Job title|Department|Nickname|Birthday): (.+)$")
+PRODID = "-//Rapport//Rapport contacts//EN"
+
+
+@dataclass(frozen=True, slots=True)
+class OutCard:
+    """What a client contributes to a vCard."""
+
+    uid: str
+    name: str
+    organisation: str
+    phone: str
+    email: str
+    address: str
+    more_details: str
+
+
+def write_card(card: OutCard, version: str = "3.0") -> str:
+    """One client as a vCard 3.0 or 4.0 that Apple Contacts, Google and Outlook read.
+
+    Other details become ordinary properties where vCard has one (TEL, EMAIL, ADR, URL with an Apple
+    X-ABLabel for their label; TITLE, BDAY, NICKNAME); anything else is kept in X-RAPPORT-MORE lines, which
+    Rapport reads back as they were.
+    """
+    import vobject  # noqa: PLC0415
+
+    v4 = version == "4.0"
+    vc = vobject.vCard()
+    vc.add("version").value = version
+    vc.add("prodid").value = PRODID
+    vc.add("uid").value = card.uid
+    vc.add("fn").value = card.name
+    words = card.name.split()
+    vc.add("n").value = vobject.vcard.Name(family=words[-1] if len(words) > 1 else card.name,
+                                           given=" ".join(words[:-1]) if len(words) > 1 else "")
+    department = ""
+    items = 0
+
+    def typed(name: str, value: Any, label: str = "", pref: bool = False) -> None:
+        nonlocal items
+        if label:
+            items += 1
+            prop = vc.add(f"item{items}.{name}")
+            prop.value = value
+            vc.add(f"item{items}.x-ablabel").value = label
+        else:
+            prop = vc.add(name)
+            prop.value = value
+        if pref:
+            if v4:
+                prop.params["PREF"] = ["1"]
+            else:
+                prop.params["TYPE"] = ["pref"]
+
+    def address(text: str) -> Any:
+        return vobject.vcard.Address(street="\n".join(text.splitlines()))
+
+    if card.phone:
+        typed("tel", card.phone, pref=True)
+    if card.email:
+        typed("email", card.email, pref=True)
+    if card.address:
+        typed("adr", address(card.address), pref=True)
+    for line in card.more_details.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        found = _MORE_LINE.match(line)
+        simple = _SIMPLE_LINE.match(line)
+        if found:
+            kind, label, value = found.groups()
+            name = {"Phone": "tel", "Email": "email", "Address": "adr", "Website": "url"}[kind]
+            typed(name, address(value) if name == "adr" else value, label or "")
+        elif simple and simple.group(1) == "Department" and not department:
+            department = simple.group(2)
+        elif simple and simple.group(1) == "Job title" and "title" not in vc.contents:
+            vc.add("title").value = simple.group(2)
+        elif simple and simple.group(1) == "Nickname" and "nickname" not in vc.contents:
+            vc.add("nickname").value = simple.group(2)
+        elif simple and simple.group(1) == "Birthday" and "bday" not in vc.contents:
+            vc.add("bday").value = simple.group(2)
+        else:
+            vc.add("x-rapport-more").value = line
+    if card.organisation or department:
+        vc.add("org").value = [card.organisation, department] if department else [card.organisation]
+    return vc.serialize()

@@ -64,6 +64,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("copy_office", "export_client", "export_office", "import_office"), "models.store.export"),
     **dict.fromkeys(("OfficeSettings", "office_settings", "setting_names", "update_office_settings"),
                     "models.store.settings"),
+    **dict.fromkeys(("ImportInfo", "ImportPreview", "ImportProblem", "ImportReport", "ImportRow", "PreviewRow", "import_contacts", "import_steps", "list_imports", "preview_import", "revert_import", "save_import_problems", "touched_since_import", "export_vcards", "export_clients_csv"), "models.store.imports"),
 }
 
 if TYPE_CHECKING:  # the lazy names, for type checkers and readers
@@ -113,6 +114,23 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         office_settings,
         setting_names,
         update_office_settings,
+    )
+    from models.store.imports import (  # noqa: F401
+        ImportInfo,
+        ImportPreview,
+        ImportProblem,
+        ImportReport,
+        ImportRow,
+        PreviewRow,
+        export_clients_csv,
+        export_vcards,
+        import_contacts,
+        import_steps,
+        list_imports,
+        preview_import,
+        revert_import,
+        save_import_problems,
+        touched_since_import,
     )
     from models.store.timelines import (  # noqa: F401
         add_note,
