@@ -103,7 +103,8 @@ def build(row: int, items: list[Item], *, source: tuple[str, ...] = ()) -> Conta
     for item in items:
         if item.value.strip() in _EMPTY_DATES or (item.kind == "more" and _is_default_group(item)):
             continue
-        value = item.value.strip() if item.kind not in ("note", "address") else item.value.strip("\r\n ")
+        value = item.value.replace("\r\n", "\n").replace("\r", "\n")
+        value = value.strip() if item.kind not in ("note", "address") else value.strip("\n ")
         if not value:
             continue
         item.value = value

@@ -50,7 +50,9 @@ WORK_WORDS = re.compile(r"\b(work|business|company|office|arbeit\w*|geschaftlich
                         r"professionnel\w*|bureau|trabajo|oficina|empresa)\b|勤務先|会社", re.IGNORECASE)
 FAX_WORDS = re.compile(r"\b(fax|telefax|pager|beeper|funkruf)\b|ファックス|ＦＡＸ", re.IGNORECASE)
 
-_P = r"(?:\s\d+)?"  # an optional number after a part word ("street 2")
+_NOTES = r"^(notes?|anmerkungen|notizen|notiz|bemerkungen?|remarques?|notas?|メモ|備考|comments?)$"
+# Columns whose lines are taken as they are, without the header as a label (notes; Rapport's own export).
+_VERBATIM = re.compile(_NOTES + r"|^(more contact details|more details|weitere kontaktdaten)$")
 # (pattern over the folded header, target, the words removed to find the column's group)
 _RULES: tuple[tuple[str, str], ...] = (
     # types/labels first: "Phone 1 - Type", "E-mail 2 - Label", "E-Mail-Typ"
@@ -76,7 +78,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     (r"^(department|organization \d+ department|abteilung|service|departement|departamento|部署)$", "department"),
     (r"^(job title|organization title|organization \d+ title|position|berufsbezeichnung|fonction|poste|puesto|"
      r"cargo|役職)$", "title"),
-    (r"^(notes?|anmerkungen|notizen|notiz|bemerkung|remarques?|notas?|メモ|備考|additional info|comments?)$", "note"),
+    (_NOTES, "note"),
     (r"^(birthday|birth date|date of birth|geburtstag|anniversaire|date de naissance|cumpleanos|"
      r"fecha de nacimiento|誕生日)$", "birthday"),
     (r"^(anniversary|jahrestag)$|^(birth (year|month|day))$", "more"),
@@ -130,6 +132,11 @@ def guess(header: str) -> str:
         if pattern.search(key):
             return target
     return "note"
+
+
+def is_notes_header(header: str) -> bool:
+    """A column of notes or of Rapport's More contact details: its text is taken without the header as a label."""
+    return bool(_VERBATIM.search(normal_header(header)))
 
 
 def group_of(header: str) -> str:

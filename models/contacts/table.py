@@ -12,13 +12,11 @@ from dataclasses import dataclass
 
 from models.contacts.decode import FileProblem
 from models.contacts.entry import Contact, Item, build, clean_label
-from models.contacts.fields import ADDRESS_PARTS, TARGETS, group_of, guess_mapping, normal_header
+from models.contacts.fields import ADDRESS_PARTS, TARGETS, group_of, guess_mapping, is_notes_header
 
 MAX_COLUMNS = 2000
 FIELD_LIMIT = 10 * 1024 * 1024  # csv's default (128 KB) would stop at a long note; the row check says "too long"
 DELIMITERS = (",", ";", "\t", "|")
-# Columns whose lines are taken as they are (Rapport's own export).
-_VERBATIM = {"more contact details", "more details", "notes", "note"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +121,7 @@ class _Plan:
             if target in ("phone", "email", "url"):
                 label = label or self.columns[index]
             elif target in ("more", "note"):
-                label = "" if normal_header(self.columns[index]) in _VERBATIM else self.columns[index]
+                label = "" if is_notes_header(self.columns[index]) else self.columns[index]
             items.append(Item(target, value, label, pref))
         for group, parts in addresses.items():
             label = parts.pop("_label")[0]

@@ -334,11 +334,14 @@ def write_card(card: OutCard, version: str = "3.0") -> str:
 
     def typed(name: str, value: Any, label: str = "", pref: bool = False) -> None:
         nonlocal items
-        if label:
+        if label:  # Apple's way of labelling a value, which Google reads too
             items += 1
-            prop = vc.add(f"item{items}.{name}")
+            prop = vc.add(name)
+            prop.group = f"item{items}"
             prop.value = value
-            vc.add(f"item{items}.x-ablabel").value = label
+            tag = vc.add("x-ablabel")
+            tag.group = f"item{items}"
+            tag.value = label
         else:
             prop = vc.add(name)
             prop.value = value

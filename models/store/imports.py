@@ -177,6 +177,8 @@ class _Index:
         for cid, _n, _o, _p, email in self.rows:
             if email:
                 self.emails.setdefault(email_key(email), cid)
+        self.name_of: dict[int, str] = {r[0]: r[1] for r in self.rows}
+        self.near: int | None = None
         self._phones: dict[str, int] | None = None
         self._names: dict[tuple[str, str], int] | None = None
         self._uids: dict[str, int] | None = None
@@ -212,17 +214,38 @@ class _Index:
         return self._uids
 
     def match(self, c: Contact) -> int | None:
+        """The client this contact certainly is, or None.
+
+        An email or phone match also needs names that do not contradict each other (a word in common, or
+        a name that is only the email or organisation): a shared office number or info@ address is not a
+        person. Such a near miss is offered as a possible duplicate instead (`near`).
+        """
+        self.near = None
         if c.uid and c.uid in self.uids:
             return self.uids[c.uid]
+        candidates = []
         if c.email and email_key(c.email) in self.emails:
-            return self.emails[email_key(c.email)]
+            candidates.append(self.emails[email_key(c.email)])
         if c.phone:
             key = phone_key(c.phone, self.country)
             if key and key in self.phones:
-                return self.phones[key]
+                candidates.append(self.phones[key])
+        for cid in candidates:
+            if self._compatible(cid, c):
+                return cid
+        if candidates:
+            self.near = candidates[0]
         return self.names.get((fold(c.name), fold(c.organisation)))
 
+    def _compatible(self, cid: int, c: Contact) -> bool:
+        name = self.name_of.get(cid, "")
+        if not name or cid < 0 or c.name in (c.email, c.organisation) or fold(name) in (
+                email_key(c.email), fold(c.organisation)):
+            return True
+        return bool(set(words(name)) & set(words(c.name)))
+
     def add(self, cid: int, c: Contact) -> None:
+        self.name_of[cid] = c.name
         if c.uid:
             self.uids[c.uid] = cid
         if c.email:
@@ -297,7 +320,9 @@ def _updates(current: dict[str, Any], c: Contact, country: str) -> dict[str, Any
         if not same and kind != "organisation" and not _mentions(more, value, kind, country):
             line = f"{_LABEL[kind]}: {one_line(value)}"
             more = f"{more}\n{line}" if more else line
-    for line in c.more:
+    other_name = fold(c.name) not in (fold(current["name"]), email_key(c.email), fold(c.organisation))
+    lines = ([f"Other name: {c.name}"] if other_name else []) + c.more
+    for line in lines:
         if not _has_line(more, line):
             more = f"{more}\n{line}" if more else line
     if more != current["more_details"]:
@@ -319,6 +344,7 @@ class _Run:
     unchanged: int = 0
     photos: int = 0
     fake_id: int = 0
+    simulated: dict[int, dict[str, Any]] = field(default_factory=dict)  # what a dry run would have created
 
     def problem(self, c: Contact, sentence: str, field_name: str) -> None:
         self.rows.append(ImportRow(c.row, "problem", None, sentence, c.name, field=field_name))
@@ -335,16 +361,10 @@ _CLIENT_FIELDS = ("name", "organisation", "phone", "email", "address", "more_det
 def _decide(batch: list[Contact], index: _Index, run: _Run, *, tx: b.Tx | None, import_id: int | None,
             bring_back: Collection[int]) -> None:
     """Match, compare and (with a transaction) write one batch of contacts."""
-    matched = {c.row: index.match(c) for c in batch if not c.problem}
-    wanted = {cid for cid in matched.values() if cid and cid > 0}
-    current: dict[int, dict[str, Any]] = {}
-    if wanted:
-        query = (t.Client.select(t.Client.id, t.Client.version, t.Client.deleted_at,
-                                 *[getattr(t.Client, f) for f in _CLIENT_FIELDS])
-                 .where(t.Client.id.in_(sorted(wanted))).dicts())
-        current = {r["id"]: r for r in query}
+    first_match = {c.row: index.match(c) for c in batch if not c.problem}
+    current = _current({cid for cid in first_match.values() if cid and cid > 0})
     notes: dict[int, set[str]] = {}
-    with_notes = [cid for c in batch if c.note and (cid := matched.get(c.row)) and cid in current]
+    with_notes = [cid for c in batch if c.note and (cid := first_match.get(c.row)) and cid in current]
     if with_notes:
         for cid, text in (t.Note.select(t.Note.client, t.Note.text)
                           .where(t.Note.client.in_(with_notes) & t.Note.deleted_at.is_null()).tuples()):
@@ -361,16 +381,16 @@ def _decide(batch: list[Contact], index: _Index, run: _Run, *, tx: b.Tx | None, 
             if reason:
                 run.problem(c, reason, "erased")
                 continue
-        cid = matched.get(c.row)
+        cid = index.match(c)  # again: an earlier row of this batch may have created the client
+        if cid and cid > 0 and cid not in current:
+            current.update(_current({cid}))
         row = current.get(cid) if cid else None
         if cid and cid > 0 and (row is None or row["deleted_at"] is not None):
             index.forget(cid)
             cid = None
+        if cid and cid < 0:  # a row earlier in this dry run would create it
+            row = run.simulated[cid]
         if cid:
-            if cid < 0:  # a row earlier in this dry run would create it
-                run.unchanged += 1
-                run.rows.append(ImportRow(c.row, "unchanged", None, name=c.name))
-                continue
             assert row is not None
             changes = _updates(row, c, index.country)
             add_note = bool(c.note) and c.note not in notes.get(cid, set())
@@ -400,13 +420,19 @@ def _decide(batch: list[Contact], index: _Index, run: _Run, *, tx: b.Tx | None, 
                 imported.append({"contact_import": import_id, "row": c.row, "client": cid, "action": "update",
                                  "uid": c.uid[:500], "before": json.dumps(before, ensure_ascii=False),
                                  "change_id": change_id})
+            else:
+                row.update(changes)
             run.updated += 1
-            run.rows.append(ImportRow(c.row, "update", cid, name=row["name"], changed=changed))
+            run.rows.append(ImportRow(c.row, "update", cid if cid > 0 else None, name=row["name"], changed=changed))
             continue
         similar = _similar(c, ())
+        if index.near and index.near > 0 and all(s_id != index.near for s_id, _ in similar):
+            similar = ((index.near, index.name_of.get(index.near, "")), *similar)
         if tx is None:
             run.fake_id -= 1
             new_id = run.fake_id
+            run.simulated[new_id] = {"id": new_id, "version": 1, "deleted_at": None,
+                                     **{k: "" for k in _CLIENT_FIELDS}, **c.fields()}
         else:
             values = {k: v for k, v in c.fields().items()}
             if "email" in values:
@@ -425,6 +451,16 @@ def _decide(batch: list[Contact], index: _Index, run: _Run, *, tx: b.Tx | None, 
         run.rows.append(ImportRow(c.row, "create", new_id if new_id > 0 else None, name=c.name, similar=similar))
     if imported and tx is not None:
         t.ImportedRow.insert_many(imported).execute()
+
+
+def _current(ids: set[int]) -> dict[int, dict[str, Any]]:
+    """The matched clients as they are now (inside the batch's transaction), by id."""
+    if not ids:
+        return {}
+    query = (t.Client.select(t.Client.id, t.Client.version, t.Client.deleted_at,
+                             *[getattr(t.Client, f) for f in _CLIENT_FIELDS])
+             .where(t.Client.id.in_(sorted(ids))).dicts())
+    return {r["id"]: r for r in query}
 
 
 def _note(tx: b.Tx, client_id: int, text: str, import_id: int | None, row_number: int) -> dict[str, Any]:

@@ -21,9 +21,10 @@ CONTACTS = next((p for p in (_ROOT.parent / "shared" / "contacts", _ROOT.parent.
 EXPECTED: dict[str, tuple[int, tuple[str, ...], int, dict[str, tuple[str, str]]]] = {
     "aosp__v30_ios_613_multiline.vcf": (1, (), 1, {"Bob Smith": ("(650) 555-1212", "bob@smithauto.com")}),
     "eds__libebook_vcard_12.vcf": (1, (), 0, {"Michael Brüning": ("+491622433834", "ext-michael.bruning@nokia.com")}),
-    "ezvcard__John_Doe_ANDROID.vcf": (6, (), 1, {
+    # cards 4 and 5 share the phone 123456 and (folded) the name's letters: one client, which card 5 updates
+    "ezvcard__John_Doe_ANDROID.vcf": (5, (), 1, {
         "john.doe@company.com": ("", "john.doe@company.com"), "jane.doe@company.com": ("", "jane.doe@company.com"),
-        "Ñ Ñ Ñ Ñ Ñ": ("123456789", ""), "Ñ Ñ Ñ Ñ": ("123456", "bob@company.com"),
+        "Ñ Ñ Ñ Ñ Ñ": ("123456789", ""), "Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ": ("123456", "bob@company.com"),
         "ÑÑÑÑ": ("55556666", "henry@company.com")}),
     "ezvcard__John_Doe_IPHONE.vcf": (1, (), 1, {"Mr. John Richter James Doe Sr.": ("905-555-1234",
                                                                                    "john.doe@ibm.com")}),
@@ -97,5 +98,5 @@ def test_a_real_file_imports_the_right_people_and_again_creates_nothing(name: st
         assert person in clients, f"{person!r} not among {sorted(clients)}"
         assert (clients[person].phone, clients[person].email) == (phone, email)
     again = store.import_contacts(CONTACTS / name, by=anna)
-    assert (again.created, again.updated, again.unchanged) == (0, 0, created)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, report.total - len(problems))
     assert len(store.list_clients()) == report.created
