@@ -66,6 +66,7 @@ _LAZY: dict[str, str] = {
                     "models.store.settings"),
     **dict.fromkeys(("DuplicatePair", "MergeInfo", "SimilarClient", "different_people", "find_duplicates",
                      "mark_different", "merge_clients", "merges", "similar_clients", "unmerge"), "models.store.duplicates"),
+    **dict.fromkeys(("ImportInfo", "ImportPreview", "ImportProblem", "ImportReport", "ImportRow", "PreviewRow", "import_contacts", "import_steps", "list_imports", "preview_import", "revert_import", "save_import_problems", "touched_since_import", "export_vcards", "export_clients_csv"), "models.store.imports"),
 }
 
 if TYPE_CHECKING:  # the lazy names, for type checkers and readers
@@ -127,6 +128,23 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         office_settings,
         setting_names,
         update_office_settings,
+    )
+    from models.store.imports import (  # noqa: F401
+        ImportInfo,
+        ImportPreview,
+        ImportProblem,
+        ImportReport,
+        ImportRow,
+        PreviewRow,
+        export_clients_csv,
+        export_vcards,
+        import_contacts,
+        import_steps,
+        list_imports,
+        preview_import,
+        revert_import,
+        save_import_problems,
+        touched_since_import,
     )
     from models.store.timelines import (  # noqa: F401
         add_note,
