@@ -7,7 +7,7 @@ import peewee as pw
 
 from models import tables as t
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x52415054  # "RAPT": marks a SQLite file as Rapport's (PRAGMA application_id)
 SCHEMA_KEY = "schema_version"
 
@@ -26,8 +26,19 @@ def step_settings(db: pw.Database) -> None:
     db.create_tables([t.Setting], safe=True)
 
 
+def step_review(db: pw.Database) -> None:
+    """3: interaction.topic (the office's topics, as text) and the indexes the review reads by."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    if "topic" not in {c.name for c in db.get_columns("interaction")}:
+        migrate(SchemaMigrator.from_database(db).add_column("interaction", "topic",
+                                                            pw.CharField(max_length=100, null=True)))
+    t.Interaction._schema.create_indexes(safe=True)
+
+
 UPGRADES: dict[int, Callable[[pw.Database], None]] = {
     2: step_settings,
+    3: step_review,
 }
 
 

@@ -64,6 +64,9 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("copy_office", "export_client", "export_office", "import_office"), "models.store.export"),
     **dict.fromkeys(("OfficeSettings", "office_settings", "setting_names", "update_office_settings"),
                     "models.store.settings"),
+    **dict.fromkeys(("Attention", "BandMoves", "ClientMove", "Figures", "Review", "ReviewEvent", "RiskClient", "Share",
+                     "review", "review_events", "review_job", "review_trend", "trend_bounds"), "models.store.reviews"),
+    **dict.fromkeys(("rename_topic",), "models.store.topics"),
 }
 
 if TYPE_CHECKING:  # the lazy names, for type checkers and readers
@@ -108,12 +111,28 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         poll,
         start_session,
     )
+    from models.store.reviews import (  # noqa: F401
+        Attention,
+        BandMoves,
+        ClientMove,
+        Figures,
+        Review,
+        ReviewEvent,
+        RiskClient,
+        Share,
+        review,
+        review_events,
+        review_job,
+        review_trend,
+        trend_bounds,
+    )
     from models.store.settings import (  # noqa: F401
         OfficeSettings,
         office_settings,
         setting_names,
         update_office_settings,
     )
+    from models.store.topics import rename_topic  # noqa: F401
     from models.store.timelines import (  # noqa: F401
         add_note,
         delete_entry,
