@@ -578,6 +578,25 @@ FIGURE_WORDS: dict[str, str] = {
 }
 
 
+def counted(share: Share) -> str:
+    """"3 of 12 (25%)", with ", 1 not decided yet" when some are pending."""
+    pending = f", {share.pending} not decided yet" if share.pending else ""
+    return f"{share.count} of {share.of} ({percent(share)}%{pending})"
+
+
+def attention_sentence(flag: Flag, name: str) -> str:
+    """A line of Needs attention as a sentence with the counts beside the percent."""
+    assert flag.share is not None
+    office = f"{percent(flag.office)}%" if flag.office is not None and flag.office.of else ""
+    if flag.kind == "touch_point":
+        return f"{name[:1].upper() + name[1:]}: {counted(flag.share)} went wrong, against {office} for the whole office."
+    if flag.kind == "colleague":
+        return (f"{name} kept {flag.share.count} of {plural(flag.share.of, 'promise')} on time "
+                f"({percent(flag.share)}%), against {office} for the whole office.")
+    return (f"Second impressions after a client's first problem: {counted(flag.share)} made, "
+            "fixed with an apology within 48 hours and no new problem for 30 days.")
+
+
 def hours_words(hours: float | None) -> str:
     """The median time to fix in words: "5 h", "3 days", "-" when nothing was fixed."""
     return "–" if hours is None else _hours_words(hours)

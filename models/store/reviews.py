@@ -125,46 +125,57 @@ def _fetch(query: pw.Select) -> list[tuple]:
     return t.database.obj.execute(query).fetchall()
 
 
-def read_touches(since_us: int, until_us: int, now_us: int) -> list[rr.Touch]:
+def touch_queries(since_us: int, until_us: int, now_us: int) -> list[pw.Select]:
     """The interactions the figures need: the period's, every member of their encounters, every encounter
-    that holds a -2 (any date: a failure needs one), and every fix. Four queries, none per client."""
+    that holds a -2 (any date: a failure needs one), and every fix. Five queries, none per client."""
     i = _I
     live = i.deleted_at.is_null() & (i.at <= now_us)
     window = (i.at >= since_us) & (i.at < until_us)
-    out: dict[int, rr.Touch] = {}
-    _touches(_fetch(i.select(*_TOUCH).where(live & window)), out)
     inner = i.alias("w")
     members = (inner.select(inner.client, inner.encounter)
                .where(inner.deleted_at.is_null() & (inner.at >= since_us) & (inner.at < until_us)
                       & inner.encounter.is_null(False)))
-    _touches(_fetch(i.select(*_TOUCH).where(live & ~window & (pw.Tuple(i.client, i.encounter).in_(members)))),
-             out)
     bad = inner.select(inner.client, inner.encounter).where((inner.rating == -2) & inner.encounter.is_null(False)
                                                             & inner.deleted_at.is_null())
-    _touches(_fetch(i.select(*_TOUCH).where(live & pw.Tuple(i.client, i.encounter).in_(bad))), out)
-    _touches(_fetch(i.select(*_TOUCH).where(live & (i.rating == -2) & i.encounter.is_null())), out)
-    _touches(_fetch(i.select(*_TOUCH).where(live & i.recovers.is_null(False))), out)
+    return [i.select(*_TOUCH).where(live & window),
+            i.select(*_TOUCH).where(live & ~window & (pw.Tuple(i.client, i.encounter).in_(members))),
+            i.select(*_TOUCH).where(live & pw.Tuple(i.client, i.encounter).in_(bad)),
+            i.select(*_TOUCH).where(live & (i.rating == -2) & i.encounter.is_null()),
+            i.select(*_TOUCH).where(live & i.recovers.is_null(False))]
+
+
+def read_touches(since_us: int, until_us: int, now_us: int) -> list[rr.Touch]:
+    """The rows of touch_queries() as Touch records (each once)."""
+    out: dict[int, rr.Touch] = {}
+    for query in touch_queries(since_us, until_us, now_us):
+        _touches(_fetch(query), out)
     # an encounter continued from one of its own ("i<id>", a fix continued): rare, read by key
     own = sorted({x.encounter for x in out.values() if x.encounter == f"i{x.id}"})
+    i = _I
     for start in range(0, len(own), CHUNK):
-        _touches(_fetch(i.select(*_TOUCH).where(live & i.encounter.in_(own[start:start + CHUNK]))), out)
+        _touches(_fetch(i.select(*_TOUCH).where(i.deleted_at.is_null() & (i.at <= now_us)
+                                                & i.encounter.in_(own[start:start + CHUNK]))), out)
     return list(out.values())
 
 
-def read_promises(since_us: int, until_us: int, now_us: int) -> list[rr.PromiseRecord]:
-    """Promises due in the period, and every promise that may have broken (any date); their hand-overs."""
+def promise_queries(since_us: int, until_us: int, now_us: int) -> list[pw.Select]:
+    """Promises due in the period and every promise that may have broken (any date); their hand-overs."""
     p, e = t.Promise, t.PromiseEvent
     broke = p.due + sc.GRACE_US
     wanted = p.deleted_at.is_null() & (
         ((p.due >= since_us) & (p.due < until_us))
         | ((broke < now_us) & (p.kept_at.is_null() | (p.kept_at > broke))))
-    rows = _fetch(p.select(p.id, p.client, p.due, p.owner, p.status, p.kept_at, p.apology, p.cancelled_at)
-                  .where(wanted))
+    return [p.select(p.id, p.client, p.due, p.owner, p.status, p.kept_at, p.apology, p.cancelled_at).where(wanted),
+            e.select(e.promise, e.at, e.old_owner, e.new_owner).join(p, on=(e.promise == p.id))
+            .where(wanted & (e.action == "reassigned") & e.deleted_at.is_null()).order_by(e.at, e.id)]
+
+
+def read_promises(since_us: int, until_us: int, now_us: int) -> list[rr.PromiseRecord]:
+    """The rows of promise_queries() as PromiseRecords."""
+    promises, events = promise_queries(since_us, until_us, now_us)
+    rows = _fetch(promises)
     handovers: dict[int, list[tuple[datetime, int, int]]] = {}
-    for pid, at, old, new in _fetch(e.select(e.promise, e.at, e.old_owner, e.new_owner)
-                                    .join(p, on=(e.promise == p.id))
-                                    .where(wanted & (e.action == "reassigned") & e.deleted_at.is_null())
-                                    .order_by(e.at, e.id)):
+    for pid, at, old, new in _fetch(events):
         handovers.setdefault(pid, []).append((t.from_micros(at), old, new))
     conv = t.from_micros
     return [rr.PromiseRecord(pid, client, conv(due), owner, status, conv(kept) if kept is not None else None,
@@ -309,16 +320,7 @@ def _attention(facts: rr.Facts, period: rr.PeriodFigures, limits: rr.Thresholds,
         listed = rr.events(facts, flag.figure, flag.group, since, until, "count")
         name = _group_name(flag.group, staff)
         assert flag.share is not None
-        if flag.kind == "touch_point":
-            assert flag.office is not None
-            sentence = (f"{name[:1].upper() + name[1:]}: {rr.share_words(flag.share)} went wrong, against "
-                        f"{rr.percent(flag.office)}% for the whole office.")
-        elif flag.kind == "colleague":
-            assert flag.office is not None
-            sentence = (f"{name}: {rr.share_words(flag.share)} of promises kept on time, against "
-                        f"{rr.percent(flag.office)}% for the whole office.")
-        else:
-            sentence = f"Second impressions: {rr.share_words(flag.share)} made after a first problem."
+        sentence = rr.attention_sentence(flag, name)
         out.append(Attention(flag.kind, sentence, flag.figure, flag.group, len(listed),
                              _resolve(listed[:EVENT_LIMIT], staff)))
     return tuple(out)
