@@ -65,7 +65,8 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("OfficeSettings", "office_settings", "setting_names", "update_office_settings"),
                     "models.store.settings"),
     **dict.fromkeys(("Attention", "BandMoves", "ClientMove", "Figures", "Review", "ReviewEvent", "RiskClient", "Share",
-                     "review", "review_events", "review_job", "review_trend", "trend_bounds"), "models.store.reviews"),
+                     "review", "review_events", "review_job", "review_nudge", "review_trend", "trend_bounds"),
+                    "models.store.reviews"),
     **dict.fromkeys(("rename_topic",), "models.store.topics"),
 }
 
@@ -123,6 +124,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         review,
         review_events,
         review_job,
+        review_nudge,
         review_trend,
         trend_bounds,
     )

@@ -22,7 +22,7 @@ from models.rules import review as rr
 from models.rules.review import Figures, Share
 from models.store import _base as b
 from models.store import scores as sc
-from models.store.settings import office_settings
+from models.store.settings import current_settings, office_settings
 
 CLIENT_BATCH = 400  # clients per band-move step: one short read each
 EVENT_LIMIT = 50  # events resolved per Needs attention line (the full list is one review_events() away)
@@ -30,7 +30,7 @@ CHUNK = 500  # ids per IN (...) list
 TREND_DAYS = 30  # the score's trend (SPEC.md rule 10), for "Amber and falling"
 
 __all__ = ["Attention", "BandMoves", "ClientMove", "Figures", "Review", "ReviewEvent", "RiskClient", "Share",
-           "review", "review_events", "review_job", "review_trend", "trend_bounds"]
+           "review", "review_events", "review_job", "review_nudge", "review_trend", "trend_bounds"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,3 +424,39 @@ def review_trend(weeks: int = 12, *, now: datetime | None = None) -> tuple[Figur
     def work() -> tuple[Figures, ...]:
         return tuple(rr.trend(_facts(bounds[0], bounds[-1], moment), bounds))
     return b.read(work)
+
+
+# --- the weekly nudge --------------------------------------------------------------------------------------
+
+NUDGE_KEY = "review_nudged:"  # + staff id, in the meta table: the review week an administrator was last told
+
+
+def review_nudge(staff_id: int, *, now: datetime | None = None) -> bool:
+    """True once per week, on the office's review day, for an administrator: "This week's review is ready".
+
+    Recorded in the office database in the same transaction that answers, so the administrator is told at
+    one desk only, whichever desk they are at.
+    """
+    staff_id = b.as_id(staff_id, "staff")
+    moment = b.check_time(now, "now", "The moment", optional=True) or b.utcnow()
+    local = moment.astimezone()
+    told = False
+
+    def work(tx: b.Tx) -> None:
+        nonlocal told
+        told = False
+        member = t.Staff.get_or_none(t.Staff.id == staff_id)
+        if member is None or member.role != "admin" or not member.active:
+            return
+        if local.weekday() != current_settings().review_day:
+            return
+        week = local.date().isoformat()
+        key = NUDGE_KEY + str(staff_id)
+        row = t.Meta.get_or_none(t.Meta.key == key)
+        if row is not None and row.value == week:
+            return
+        t.Meta.insert(key=key, value=week).on_conflict(conflict_target=[t.Meta.key],
+                                                      update={t.Meta.value: week}).execute()
+        told = True
+    b.write(None, work, need_staff=False)
+    return told

@@ -112,3 +112,13 @@ def test_a_topic_must_be_the_offices_and_renaming_it_renames_past_interactions(a
         store.rename_topic("Invoices", "Billing", version=settings.version, by=anna)
     store.update_office_settings(version=after.version, by=anna, hidden_topics=["Quote"])
     store.log_interaction(client, by=anna, summary="Old topic still allowed on edits", rating=0, topic="Quote")
+
+
+def test_each_administrator_is_told_once_on_the_review_day(anna: int, ben: int) -> None:
+    monday = datetime(2026, 11, 23, 12, tzinfo=UTC).astimezone()
+    monday = monday - timedelta(days=monday.weekday())  # the local Monday (review_day 0 by default)
+    assert store.review_nudge(anna, now=monday) is True
+    assert store.review_nudge(anna, now=monday + timedelta(hours=1)) is False  # told once, at any desk
+    assert store.review_nudge(ben, now=monday) is False  # not an administrator
+    assert store.review_nudge(anna, now=monday + timedelta(days=1)) is False  # not the review day
+    assert store.review_nudge(anna, now=monday + timedelta(days=7)) is True  # next week
