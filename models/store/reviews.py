@@ -129,17 +129,24 @@ def touch_queries(since_us: int, until_us: int, now_us: int) -> list[pw.Select]:
     """The interactions the figures need: the period's, every member of their encounters, every encounter
     that holds a -2 (any date: a failure needs one), and every fix. Five queries, none per client."""
     i = _I
-    live = i.deleted_at.is_null() & (i.at <= now_us)
+    # No "at <= now" here (the rules leave later rows out): SQLite would take it as a reason to walk the
+    # time index instead of the encounter and fix indexes.
+    live = i.deleted_at.is_null()
     window = (i.at >= since_us) & (i.at < until_us)
     inner = i.alias("w")
+    # joins on a DISTINCT list of (client, encounter): SQLite then looks each pair up in interaction_encounter
+    # (a row-value IN (...) would only use its first column)
     members = (inner.select(inner.client, inner.encounter)
                .where(inner.deleted_at.is_null() & (inner.at >= since_us) & (inner.at < until_us)
-                      & inner.encounter.is_null(False)))
-    bad = inner.select(inner.client, inner.encounter).where((inner.rating == -2) & inner.encounter.is_null(False)
-                                                            & inner.deleted_at.is_null())
+                      & inner.encounter.is_null(False)).distinct().alias("m"))
+    bad = (inner.select(inner.client, inner.encounter)
+           .where((inner.rating == -2) & inner.encounter.is_null(False) & inner.deleted_at.is_null())
+           .distinct().alias("f"))
     return [i.select(*_TOUCH).where(live & window),
-            i.select(*_TOUCH).where(live & ~window & (pw.Tuple(i.client, i.encounter).in_(members))),
-            i.select(*_TOUCH).where(live & pw.Tuple(i.client, i.encounter).in_(bad)),
+            i.select(*_TOUCH).join(members, on=(i.client == members.c.client_id)
+                                   & (i.encounter == members.c.encounter)).where(live & ~window),
+            i.select(*_TOUCH).join(bad, on=(i.client == bad.c.client_id) & (i.encounter == bad.c.encounter))
+            .where(live),
             i.select(*_TOUCH).where(live & (i.rating == -2) & i.encounter.is_null()),
             i.select(*_TOUCH).where(live & i.recovers.is_null(False))]
 
@@ -153,8 +160,8 @@ def read_touches(since_us: int, until_us: int, now_us: int) -> list[rr.Touch]:
     own = sorted({x.encounter for x in out.values() if x.encounter == f"i{x.id}"})
     i = _I
     for start in range(0, len(own), CHUNK):
-        _touches(_fetch(i.select(*_TOUCH).where(i.deleted_at.is_null() & (i.at <= now_us)
-                                                & i.encounter.in_(own[start:start + CHUNK]))), out)
+        _touches(_fetch(i.select(*_TOUCH).where(i.deleted_at.is_null() & i.encounter.in_(own[start:start + CHUNK]))),
+                 out)
     return list(out.values())
 
 
