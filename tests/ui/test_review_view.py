@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QUrl
+from PySide6.QtCore import QSettings, Qt, QUrl
 
 from models import store
 from models.demo import seed_demo
@@ -15,6 +15,7 @@ from models.store import Share
 from ui.context import AppContext
 from ui.events import Events
 from ui.tasks import SyncTasks
+from ui.timeline import card_for
 from ui.views.review import EventsDialog, Link, ReviewView, period_bounds
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
@@ -100,3 +101,19 @@ def test_the_charts_library_loads_only_with_the_review() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(Path(__file__).parents[2])})
     assert out.stdout.strip() == "False"
+
+
+def test_a_topic_is_picked_from_the_keyboard_in_the_log_form_and_shown_on_the_timeline(ready, qtbot, seeded) -> None:
+    ready.open_client(seeded["isla"])
+    form = ready.client_view.composer.interaction
+    assert [form.topic.itemText(n) for n in range(form.topic.count())][:3] == ["No topic", "Enquiry", "Quote"]
+    qtbot.keyClick(form, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    assert form.topic.hasFocus()
+    qtbot.keyClicks(form.topic, "Bi")  # the first letters choose it
+    assert form.topic.currentText() == "Billing"
+    form.summary.setText("Asked about the March invoice")
+    qtbot.keyClick(form.summary, Qt.Key.Key_Return)
+    entry = store.timeline(seeded["isla"]).entries[0]
+    assert entry.topic == "Billing"
+    assert form.topic.currentText() == "No topic"  # the next one starts without
+    assert "· Billing ·" in repr(card_for(entry, store.utcnow()))  # "Today, 9:05 am · Phone · Billing · Anna ..."
