@@ -64,6 +64,8 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("copy_office", "export_client", "export_office", "import_office"), "models.store.export"),
     **dict.fromkeys(("OfficeSettings", "office_settings", "setting_names", "update_office_settings"),
                     "models.store.settings"),
+    **dict.fromkeys(("DuplicatePair", "MergeInfo", "SimilarClient", "different_people", "find_duplicates",
+                     "mark_different", "merge_clients", "merges", "similar_clients", "unmerge"), "models.store.duplicates"),
     **dict.fromkeys(("Attention", "BandMoves", "ClientMove", "Figures", "Review", "ReviewEvent", "RiskClient", "Share",
                      "review", "review_events", "review_job", "review_nudge", "review_trend", "trend_bounds"),
                     "models.store.reviews"),
@@ -79,6 +81,18 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         restore_backup,
     )
     from models.store.export import copy_office, export_client, export_office, import_office  # noqa: F401
+    from models.store.duplicates import (  # noqa: F401
+        DuplicatePair,
+        MergeInfo,
+        SimilarClient,
+        different_people,
+        find_duplicates,
+        mark_different,
+        merge_clients,
+        merges,
+        similar_clients,
+        unmerge,
+    )
     from models.store.handoff import HandoffCard, handoff_card  # noqa: F401
     from models.store.promises import (  # noqa: F401
         DeskDay,
