@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -117,3 +117,19 @@ def test_a_topic_is_picked_from_the_keyboard_in_the_log_form_and_shown_on_the_ti
     assert entry.topic == "Billing"
     assert form.topic.currentText() == "No topic"  # the next one starts without
     assert "· Billing ·" in repr(card_for(entry, store.utcnow()))  # "Today, 9:05 am · Phone · Billing · Anna ..."
+
+
+def test_office_review_opens_from_the_menu_and_an_administrator_is_told_once(ready, qtbot, seeded) -> None:
+    ready.review_action.trigger()
+    assert isinstance(ready.review_view, ReviewView) and ready.review_view.isVisible()
+    assert ready.review_action.shortcut().toString() == "Ctrl+Shift+R"
+    monday = _next_review_day()
+    store.set_clock(lambda: monday)
+    ready._nudge_review()
+    assert ready.notice_banner.text.text() == "This week's review is ready: Office > Review (Ctrl+Shift+R)."
+    assert store.review_nudge(seeded["anna"]) is False  # told once: not again, at this desk or another
+
+
+def _next_review_day() -> datetime:
+    local = datetime.now(UTC).astimezone()
+    return local + timedelta(days=(7 - local.weekday()) % 7 or 7)
