@@ -115,6 +115,8 @@ class Interaction(BaseTable):
     edited_at = UtcField(null=True)
     deleted_at = UtcField(null=True)
     deleted_by = pw.ForeignKeyField(Staff, null=True, backref="+", index=False)
+    # The office's topic (Settings), as its text; NULL = none. Added by schema step 3.
+    topic = pw.CharField(max_length=100, null=True)
 
     class Meta:
         indexes = ((("client", "at", "id"), False),)
@@ -122,6 +124,12 @@ class Interaction(BaseTable):
 
 Interaction.add_index(Interaction.index(Interaction.recovers, name="interaction_fixes",
                                         where=Interaction.recovers.is_null(False)))
+# The review (models/store/review.py): a period's interactions by time, an encounter's members, and the
+# few interactions that can make a failure (a -2) without scanning the table. Added by schema step 3.
+Interaction.add_index(Interaction.index(Interaction.at, name="interaction_at"))
+Interaction.add_index(Interaction.index(Interaction.client, Interaction.encounter, name="interaction_encounter"))
+Interaction.add_index(Interaction.index(Interaction.client, Interaction.encounter, name="interaction_went_wrong",
+                                        where=Interaction.rating == -2))
 
 
 class Note(BaseTable):

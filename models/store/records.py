@@ -166,6 +166,7 @@ class InteractionEntry(TimelineEntry):
     apology: bool = False
     edited: bool = False
     recovered_by: tuple[int, ...] = ()
+    topic: str | None = None  # the office's topic (Settings), None when it has none
 
 
 @dataclass(frozen=True, slots=True)
