@@ -64,7 +64,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("copy_office", "export_client", "export_office", "import_office"), "models.store.export"),
     **dict.fromkeys(("OfficeSettings", "office_settings", "setting_names", "update_office_settings"),
                     "models.store.settings"),
-    **dict.fromkeys(("HistoryCursor", "HistoryEntry", "HistoryPage", "export_history", "history"), "models.store.history"),
+    **dict.fromkeys(("HistoryCursor", "HistoryEntry", "HistoryPage", "export_history", "history"), "models.store.changelog"),
     **dict.fromkeys(("erase_client", "erasure_key", "is_erased"), "models.store.erasure"),
     **dict.fromkeys(("ClientRecord", "RecordItem", "client_record"), "models.store.report"),
 }
@@ -80,7 +80,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
     from models.store.export import copy_office, export_client, export_office, import_office  # noqa: F401
     from models.store.erasure import erase_client, erasure_key, is_erased  # noqa: F401
     from models.store.handoff import HandoffCard, handoff_card  # noqa: F401
-    from models.store.history import HistoryCursor, HistoryEntry, HistoryPage, export_history, history  # noqa: F401
+    from models.store.changelog import HistoryCursor, HistoryEntry, HistoryPage, export_history, history  # noqa: F401
     from models.store.promises import (  # noqa: F401
         DeskDay,
         cancel_promise,
