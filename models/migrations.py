@@ -7,7 +7,7 @@ import peewee as pw
 
 from models import tables as t
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x52415054  # "RAPT": marks a SQLite file as Rapport's (PRAGMA application_id)
 SCHEMA_KEY = "schema_version"
 
@@ -26,15 +26,25 @@ def step_settings(db: pw.Database) -> None:
     db.create_tables([t.Setting], safe=True)
 
 
+def step_duplicates(db: pw.Database) -> None:
+    """3: possible duplicates (models/store/duplicates.py): clients' comparable keys, "a different person",
+    merges and the rows each merge moved; the keys of the clients already there are computed."""
+    db.create_tables([t.ClientKey, t.NotSame, t.Merge, t.MergeMove], safe=True)
+    from models.store.duplicates import rebuild_keys  # noqa: PLC0415 - the store is not needed by other steps
+
+    rebuild_keys()
+
+
 def step_history_and_erasure(db: pw.Database) -> None:
-    """3: indexes for Office > History (change by colleague, by kind, by time) and the erasure list (issue 11)."""
+    """4: indexes for Office > History (change by colleague, by kind, by time) and the erasure list (issue 11)."""
     t.Change._schema.create_indexes(safe=True)
     db.create_tables([t.Erasure], safe=True)
 
 
 UPGRADES: dict[int, Callable[[pw.Database], None]] = {
     2: step_settings,
-    3: step_history_and_erasure,
+    3: step_duplicates,
+    4: step_history_and_erasure,
 }
 
 

@@ -67,6 +67,8 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("HistoryCursor", "HistoryEntry", "HistoryPage", "export_history", "history"), "models.store.changelog"),
     **dict.fromkeys(("erase_client", "erasure_key", "is_erased"), "models.store.erasure"),
     **dict.fromkeys(("ClientRecord", "RecordItem", "client_record"), "models.store.report"),
+    **dict.fromkeys(("DuplicatePair", "MergeInfo", "SimilarClient", "different_people", "find_duplicates",
+                     "mark_different", "merge_clients", "merges", "similar_clients", "unmerge"), "models.store.duplicates"),
 }
 
 if TYPE_CHECKING:  # the lazy names, for type checkers and readers
@@ -79,6 +81,18 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
     )
     from models.store.export import copy_office, export_client, export_office, import_office  # noqa: F401
     from models.store.erasure import erase_client, erasure_key, is_erased  # noqa: F401
+    from models.store.duplicates import (  # noqa: F401
+        DuplicatePair,
+        MergeInfo,
+        SimilarClient,
+        different_people,
+        find_duplicates,
+        mark_different,
+        merge_clients,
+        merges,
+        similar_clients,
+        unmerge,
+    )
     from models.store.handoff import HandoffCard, handoff_card  # noqa: F401
     from models.store.changelog import HistoryCursor, HistoryEntry, HistoryPage, export_history, history  # noqa: F401
     from models.store.promises import (  # noqa: F401

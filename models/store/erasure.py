@@ -65,11 +65,18 @@ def erase_client(client_id: int, *, by: int) -> Changes:
 
     def work(tx: b.Tx) -> None:
         admin = b.require_admin(tx.by, "erase a client")
-        row = b.require_client(client_id, allow_deleted=True)
-        key = erasure_key(row.name, row.phone, row.email, _country())
-        t.Erasure.insert(client=client_id, key=key, at=tx.at, staff=tx.by).execute()
-        erase_rows(client_id, tombstone(admin.name, _day(tx.at)), tx.at)
-        tx.log("client", client_id, client_id, "erase", ERASE_KINDS, after={"erased": True})
+        b.require_client(client_id, allow_deleted=True)
+        # A client merged into this one is the same person: erased with it.
+        merged = [m for (m,) in t.Merge.select(t.Merge.other).where((t.Merge.keep == client_id)
+                                                                     & t.Merge.undone_at.is_null()).tuples()]
+        country, name = _country(), tombstone(admin.name, _day(tx.at))
+        for cid in [client_id, *merged]:
+            row = t.Client.get_by_id(cid)
+            if not t.Erasure.select().where(t.Erasure.client == cid).exists():
+                t.Erasure.insert(client=cid, key=erasure_key(row.name, row.phone, row.email, country), at=tx.at,
+                                 staff=tx.by).execute()
+            erase_rows(cid, name, tx.at)
+        tx.log("client", client_id, client_id, "erase", ERASE_KINDS, after={"erased": True, "merged": merged})
     return b.write(by, work)
 
 
@@ -83,12 +90,37 @@ def erase_rows(client_id: int, name: str, at: object) -> None:
     t.Promise.update(text=ERASED_TEXT, cancel_reason="").where(t.Promise.client == client_id).execute()
     t.PromiseEvent.update(reason="").where(t.PromiseEvent.client == client_id).execute()
     forget_score(client_id)  # the cached score's summary carries the interactions' summaries
+    _forget_keys(client_id)
+    for merge in t.Merge.select().where((t.Merge.keep == client_id) | (t.Merge.other == client_id)):
+        t.Merge.update(keep_before=_blank_row(merge.keep_before), other_before=_blank_row(merge.other_before)
+                       ).where(t.Merge.id == merge.id).execute()
     ch = t.Change
     for change_id, before, after in ch.select(ch.id, ch.before, ch.after).where(ch.client == client_id).tuples():
         new_before = _blank(before)
         new_after = _blank(after)
         if (new_before, new_after) != (before, after):
             ch.update(before=new_before, after=new_after).where(ch.id == change_id).execute()
+
+
+_CLIENT_TEXT = ("name", "organisation", "phone", "email", "address", "caution", "search_text")
+
+
+def _forget_keys(client_id: int) -> None:
+    """The client's comparable keys (possible duplicates) go: a tombstone is nobody's duplicate."""
+    from models.store.duplicates import BLOCK_KINDS, _flag  # noqa: PLC0415 - duplicates imports the clients
+
+    k = t.ClientKey
+    touched = set(k.select(k.kind, k.key).where(k.client == client_id).tuples())
+    k.delete().where(k.client == client_id).execute()
+    for kind, key in touched:
+        if kind in BLOCK_KINDS:
+            _flag(kind, key)
+
+
+def _blank_row(raw: str) -> str:
+    """A client row kept by a merge (JSON) with its text blanked: both sides of a merge are the same person."""
+    values = json.loads(raw)
+    return json.dumps({k: ("" if k in _CLIENT_TEXT and isinstance(v, str) else v) for k, v in values.items()})
 
 
 def _blank(raw: str | None) -> str | None:

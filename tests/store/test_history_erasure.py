@@ -171,3 +171,14 @@ def test_a_restore_applies_the_erasure_list_again(sqlite_office: Path) -> None:
     dump = json.dumps(database_rows(presence=False), default=str)
     assert "Harbour" not in dump and "Thompson" not in dump
     assert store.is_erased("Oliver Thompson", "01632 960001")
+
+
+def test_erasing_a_merged_client_erases_both_sides_of_the_merge(office: str, anna: int, client: int) -> None:
+    twin = store.add_client(name="Oliver Thompson", by=anna, email="o.thompson@example.org", address="4 Harbour Road").id
+    store.add_note(twin, by=anna, text="Moved to the harbour")
+    store.merge_clients(client, twin, by=anna)
+    store.erase_client(client, by=anna)
+    dump = json.dumps(database_rows(presence=False), default=str)
+    for secret in ("Thompson", "o.thompson", "Harbour", "harbour", "oliver@example.com"):
+        assert secret not in dump, secret
+    assert store.is_erased("Oliver Thompson", "", "o.thompson@example.org")
