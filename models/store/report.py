@@ -132,8 +132,8 @@ def _step(ev: t.PromiseEvent, who: Any) -> str:
 
 
 def _edits(client_id: int, names: dict[int, str]) -> dict[tuple[str, int], list[Any]]:
-    """Later edits from the change log: for entries "Edited by Ben: summary “old” → “new”", with the earlier text;
-    for the client itself (at, staff, sentence) triples."""
+    """Later edits from the change log: per entry (at, "Corrected ...: summary “old” → “new” (by Ben)") with
+    the earlier text in full; for the client itself (at, staff, sentence) triples."""
     c = t.Change
     out: dict[tuple[str, int], list[Any]] = {}
     today = b.utcnow().astimezone().date()

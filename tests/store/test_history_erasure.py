@@ -18,7 +18,8 @@ def busy_client(anna: int, ben: int, client: int) -> dict[str, int]:
     call = store.log_interaction(client, by=anna, summary="Called about the leaking boiler", rating=-1).id
     store.edit_interaction(call, by=ben, summary="Called about the leaking boiler in flat 4")
     note = store.add_note(client, by=ben, text="Prefers calls after 5 pm").id
-    kept = store.make_promise(client, by=anna, text="Send the plumber's quote", due=store.utcnow() + timedelta(hours=2)).id
+    kept = store.make_promise(client, by=anna, text="Send the plumber's quote",
+                              due=store.utcnow() + timedelta(hours=2)).id
     store.keep_promise(kept, by=ben)
     broken = store.make_promise(client, by=ben, text="Call back about the deposit",
                                 due=store.utcnow() + timedelta(hours=1)).id
@@ -81,7 +82,7 @@ def test_history_exports_to_csv(office: str, clock, anna: int, ben: int, client:
     count = store.export_history(path, client=client)
     with open(path, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
-    assert rows[0][0] == "change" and len(rows) == count + 1 == store.history(client=client, limit=500).entries.__len__() + 1
+    assert rows[0][0] == "change" and len(rows) == count + 1 == len(store.history(client=client, limit=500)) + 1
     assert all(r[3] == "Oliver Thompson" for r in rows[1:])
     assert not any(cell.startswith("=") for r in rows for cell in r)
 
@@ -98,7 +99,8 @@ def test_what_happened_has_every_step_with_times_and_who(office: str, clock, ann
     assert kinds.count("interaction") == 1 and kinds.count("promise") == 2 and kinds.count("note") == 1
     call = next(i for i in record.items if i.kind == "interaction")
     assert call.staff_name == "Anna Keller" and call.title == "Phone, -1 Not great"
-    assert any("“Called about the leaking boiler” →" in line and "(by Ben Okafor)" in line for _, line in call.lines)
+    assert any("“Called about the leaking boiler” →" in line and "(by Ben Okafor)" in line
+               for _, line in call.lines)
     note = next(i for i in record.items if i.kind == "note")
     assert note.deleted and any(line == "Moved to the Trash by Anna Keller" for _, line in note.lines)
     kept = next(i for i in record.items if i.id == ids["kept"] and i.kind == "promise")
@@ -174,7 +176,8 @@ def test_a_restore_applies_the_erasure_list_again(sqlite_office: Path) -> None:
 
 
 def test_erasing_a_merged_client_erases_both_sides_of_the_merge(office: str, anna: int, client: int) -> None:
-    twin = store.add_client(name="Oliver Thompson", by=anna, email="o.thompson@example.org", address="4 Harbour Road").id
+    twin = store.add_client(name="Oliver Thompson", by=anna, email="o.thompson@example.org",
+                            address="4 Harbour Road").id
     store.add_note(twin, by=anna, text="Moved to the harbour")
     store.merge_clients(client, twin, by=anna)
     store.erase_client(client, by=anna)

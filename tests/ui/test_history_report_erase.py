@@ -58,8 +58,8 @@ def test_office_history_lists_filters_pages_and_exports(qtbot, desk: AppContext,
     assert row == ("Anna Keller", "Isla Walsh")
     dialog.staff.setCurrentIndex(dialog.staff.findText("Ben Okafor"))
     assert {e.staff_name for e in dialog.model.entries} == {"Ben Okafor"}
-    assert "Corrected an interaction: summary “Boiler still leaking” → “Boiler still leaking in the kitchen”" \
-        in texts(dialog)
+    corrected = "Corrected an interaction: summary “Boiler still leaking” → “Boiler still leaking in the kitchen”"
+    assert corrected in texts(dialog)
     dialog.staff.setCurrentIndex(0)
     dialog.kind.setCurrentIndex(dialog.kind.findData("promise"))
     assert [e.kind for e in dialog.model.entries] == ["promise"]

@@ -169,7 +169,7 @@ def test_the_idle_lock_fires_after_its_minutes_and_input_restarts_it(qtbot, desk
     lock = pin.IdleLock(0)
     assert lock.remaining_ms() == -1
     lock.set_minutes(5)
-    assert 299_000 < lock.remaining_ms() <= 300_000
+    assert 299_000 < lock.remaining_ms() <= 301_000
     lock._timer.setInterval(50)
     lock._timer.start()
     with qtbot.waitSignal(lock.locked, timeout=2000):
@@ -182,3 +182,52 @@ def test_the_idle_lock_fires_after_its_minutes_and_input_restarts_it(qtbot, desk
     QApplication.sendEvent(team, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier))
     assert lock.remaining_ms() > 14 * 60_000
     assert shiboken6.isValid(lock)
+
+
+# --- in the real window --------------------------------------------------------------------------
+
+def test_the_window_offers_history_the_report_and_erasure(ready, seeded, qtbot) -> None:
+    office = {a.text() for a in ready.menuBar().actions() if a.text() == "&Office"}
+    assert office
+    titles = {a.text() for menu in ready.menuBar().findChildren(type(ready.desk_menu)) for a in menu.actions()}
+    assert {"History...", "History of this client...", "What happened (report)...",
+            "Erase this client's personal data..."} <= titles
+    ready.history_action.trigger()
+    assert ready.history_dialog.isVisible() and ready.history_dialog.model.entries
+    ready.history_dialog.close()
+    ready.open_client(seeded["oliver"])
+    ready.report_action.trigger()
+    assert "What happened: Oliver Thompson" in ready.report_dialog.browser.toPlainText()
+    ready.client_history_action.trigger()
+    assert ready.history_dialog.windowTitle() == "History of Oliver Thompson"
+
+
+def test_the_desk_menu_asks_for_a_pin_and_a_restore_for_the_administrators(ready, seeded, qtbot) -> None:
+    ben = store.get_staff(seeded["ben"])
+    store.update_staff(ben.id, version=ben.version, by=seeded["anna"], pin="2580")
+    qtbot.waitUntil(lambda: store.get_staff(seeded["ben"]).has_pin)
+    ready.ctx.tasks.run(store.list_staff, ready._on_team_refreshed)
+    action = next(a for a in ready.desk_menu.actions() if a.text() == "Ben Okafor")
+    action.trigger()
+    [asking] = [d for d in ready.findChildren(pin.PinDialog) if d.isVisible()]
+    assert ready.ctx.staff.name == "Anna Keller"  # not before the PIN
+    asking.pin.setText("2580")
+    asking.submit()
+    assert ready.ctx.staff.name == "Ben Okafor"
+    # Anna again (no PIN), then a restore: an administrator without a PIN chooses one first.
+    next(a for a in ready.desk_menu.actions() if a.text() == "Anna Keller").trigger()
+    assert ready.ctx.staff.name == "Anna Keller"
+    qtbot.waitUntil(lambda: ready.auto_backup is not None and ready.auto_backup.last is not None)
+    ready.backups_action.trigger()
+    dialog = ready.backups_dialog
+    dialog.list.setCurrentRow(0)
+    dialog.restore_selected(confirm=lambda question: True)
+    assert [d for d in dialog.findChildren(pin.SetPinDialog) if d.isVisible()]
+    assert [b.reason for b in store.list_backups()] == ["at start"]  # nothing restored yet
+
+
+def test_the_idle_lock_returns_the_desk_to_who_is_here(ready, qtbot) -> None:
+    lock = ready.idle_lock
+    lock.set_minutes(1)
+    lock._timer.start(10)
+    qtbot.waitUntil(lambda: getattr(ready, "staff_picker", None) is not None and ready.staff_picker.isVisible())

@@ -176,8 +176,8 @@ class ReportDialog(QDialog):
         if self.record is None:
             return
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        path, _ = QFileDialog.getSaveFileName(self, "Save what happened as PDF", str(Path(folder) / pdf_name(self.record)),
-                                              "PDF document (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(self, "Save what happened as PDF",
+                                              str(Path(folder) / pdf_name(self.record)), "PDF document (*.pdf)")
         if path:
             self.save_to(path if path.lower().endswith(".pdf") else path + ".pdf")
 

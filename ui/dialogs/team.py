@@ -7,6 +7,7 @@ anyone else whatever this window shows. Anyone may rename themselves and set the
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -178,15 +179,15 @@ class TeamDialog(QDialog):
         self._update_buttons()
 
     @staticmethod
-    def describe(member: StaffMember, now: object) -> str:
+    def describe(member: StaffMember, now: datetime) -> str:
         parts = [f"{member.name}  ({member.initials})", ROLES.get(member.role, member.role)]
         parts.append("PIN set" if member.has_pin else "no PIN")
         if not member.active:
             parts.append("no longer on the team")
-        elif member.away_until and member.away_until > now:  # type: ignore[operator]
-            since = "since" if member.away_from and member.away_from <= now else "from"  # type: ignore[operator]
-            away = (f"away {since} {fmt.in_sentence(fmt.date_only(member.away_from, now))}, back "  # type: ignore[arg-type]
-                    f"{fmt.in_sentence(fmt.date_only(member.away_until, now))}")  # type: ignore[arg-type]
+        elif member.away_until and member.away_until > now:
+            since = "since" if member.away_from and member.away_from <= now else "from"
+            away = (f"away {since} {fmt.in_sentence(fmt.date_only(member.away_from, now))}, back "
+                    f"{fmt.in_sentence(fmt.date_only(member.away_until, now))}")
             parts.append(away + (f": {member.away_reason}" if member.away_reason else ""))
         return " · ".join(parts)
 
