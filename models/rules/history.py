@@ -43,6 +43,10 @@ PERSONAL_KEYS = frozenset({"name", "organisation", "phone", "email", "address", 
                            "text", "reason", "cancel_reason", "encounter", "backup"})
 
 Local = Callable[[datetime], datetime]
+# "Logged a phone call: ..." — what an interaction on each channel is called in a sentence.
+CHANNEL_NOUNS = {"phone": "a phone call", "email": "an email", "visit": "a visit", "meeting": "a meeting",
+                 "letter": "a letter", "invoice": "an invoice", "website": "a contact through the website",
+                 "other": "a contact"}
 
 
 def quote(text: object, limit: int = QUOTE_LIMIT) -> str:
@@ -149,7 +153,8 @@ def describe(entity: str, action: str, entity_id: int | None, before: Mapping[st
         if action == "add":
             fix = " as the fix of a problem" if after.get("recovers") else ""
             sorry = ", with an apology" if after.get("apology") else ""
-            return (f"Logged {channel_label(str(after.get('channel', 'other'))).lower()}{fix}: {val('summary')} "
+            noun = CHANNEL_NOUNS.get(str(after.get("channel")), "a contact")
+            return (f"Logged {noun}{fix}: {val('summary')} "
                     f"({val('rating')}{sorry})")
         if action == "edit":
             return f"Corrected an interaction: {changes()}"

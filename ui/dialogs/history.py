@@ -113,6 +113,8 @@ class HistoryDialog(QDialog):
         self.date_from = QDateEdit(today.addDays(-30), calendarPopup=True, enabled=False)
         self.use_until = QCheckBox("to")
         self.date_until = QDateEdit(today, calendarPopup=True, enabled=False)
+        for edit in (self.date_from, self.date_until):
+            edit.setDisplayFormat("d MMM yyyy")
         filters = QHBoxLayout()
         if client_id is None:
             filters.addWidget(QLabel("Client"))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import store
+from models.rules import words
 from models.store import ClientRecord, StoreError
 from ui import fmt
 from ui.context import AppContext
@@ -59,9 +60,11 @@ def record_html(record: ClientRecord) -> str:
     counts: dict[str, int] = {}
     for item in record.items:
         counts[item.kind] = counts.get(item.kind, 0) + 1
-    out.append(f"<p>{counts.get('interaction', 0)} interactions, {counts.get('note', 0)} internal notes, "
-               f"{counts.get('promise', 0)} promises, {counts.get('client', 0)} changes to the client's details; "
-               "oldest first. Times are local.</p>")
+    summary = words.counts([(counts.get("interaction", 0), "interaction"),
+                            (counts.get("note", 0), "internal note"), (counts.get("promise", 0), "promise"),
+                            (counts.get("client", 0), "change to the details", "changes to the details")],
+                           keep_zero=True)
+    out.append(f"<p>{_e(summary)}; oldest first. Times are local.</p>")
     if not record.items:
         out.append("<p style='color:#555;'>Nothing has been recorded for this client yet.</p>")
     for item in record.items:
