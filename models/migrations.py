@@ -7,7 +7,7 @@ import peewee as pw
 
 from models import tables as t
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 APPLICATION_ID = 0x52415054  # "RAPT": marks a SQLite file as Rapport's (PRAGMA application_id)
 SCHEMA_KEY = "schema_version"
 
@@ -52,11 +52,18 @@ def step_review(db: pw.Database) -> None:
     t.Interaction._schema.create_indexes(safe=True)
 
 
+def step_history_and_erasure(db: pw.Database) -> None:
+    """6: indexes for Office > History (change by colleague, by kind, by time) and the erasure list (issue 11)."""
+    t.Change._schema.create_indexes(safe=True)
+    db.create_tables([t.Erasure], safe=True)
+
+
 UPGRADES: dict[int, Callable[[pw.Database], None]] = {
     2: step_settings,
     3: step_duplicates,
     4: step_imports,
     5: step_review,
+    6: step_history_and_erasure,
 }
 
 

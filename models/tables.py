@@ -211,6 +211,11 @@ class Change(BaseTable):
     before = pw.TextField(null=True)
     after = pw.TextField(null=True)
 
+    class Meta:
+        # Office > History pages newest first by id, filtered by colleague or kind (keyset on id), and
+        # finds the id range of a date range through `at` (models/store/history.py).
+        indexes = ((("staff", "id"), False), (("entity", "id"), False), (("at",), False))
+
 
 class Session(BaseTable):
     """One row per running desk: who, where, which client is open (presence)."""
@@ -338,8 +343,23 @@ class ImportedRow(BaseTable):
     change_id = pw.BigIntegerField(null=True)  # the change-log row of this import's write to the client
 
 
+class Erasure(BaseTable):
+    """The erasure list (issue 11): clients whose personal data was erased, and a one-way key of who they were.
+
+    `key` is a SHA-256 of the folded name, national phone number and email (models/store/erasure.py), so a
+    restore can erase them again and an import can notice the same person coming back, without keeping
+    who they were.
+    """
+
+    client = pw.IntegerField(unique=True)  # not a foreign key: the list outlives a restore
+    key = pw.CharField(max_length=64, index=True)
+    at = UtcField()
+    staff = pw.IntegerField(null=True)
+
+
 ALL_TABLES: tuple[type[BaseTable], ...] = (
     Meta, Staff, Client, Interaction, Note, Promise, PromiseEvent, Change, Session, ScoreCache,
     Setting, ClientKey, NotSame, Merge, MergeMove,
     ContactImport, ImportedRow,
+    Erasure,
 )

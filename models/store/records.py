@@ -79,6 +79,7 @@ class StaffMember:
     away_until: datetime | None
     away_reason: str
     version: int
+    has_pin: bool = False
 
     def is_away(self, at: datetime) -> bool:
         return (self.away_from is not None and self.away_until is not None
