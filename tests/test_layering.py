@@ -94,3 +94,33 @@ def test_top_level_is_the_agreed_shape() -> None:
     extra = {p.name for p in ROOT.iterdir()} - allowed
     extra = {e for e in extra if not e.endswith(".egg-info") and e != "__pycache__"}
     assert not extra, f"unexpected top-level entries: {sorted(extra)}"
+
+
+def screen_leaks(path: Path, root: Path = ROOT) -> list[str]:
+    """The dialogs a ui/views/ module imports directly: screens meet through ui/actions or signals instead."""
+    return sorted({n for n in imports_of(path, root) if n.startswith("ui.dialogs.") and n.count(".") == 2})
+
+
+@pytest.mark.parametrize("path", modules("ui/views"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_views_never_open_another_screens_dialogs_directly(path: Path) -> None:
+    leaks = screen_leaks(path)
+    assert not leaks, f"{path.name} imports {leaks}: a view asks ui/actions (or emits a signal) to open a dialog"
+
+
+@pytest.mark.parametrize("path", modules("ui/session.py") + modules("ui/actions"),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_session_and_the_actions_build_no_screens(path: Path) -> None:
+    views = sorted({n for n in imports_of(path) if n.startswith("ui.views") or n == "ui.main_window"})
+    assert not views, f"{path.name} imports {views}: the session and the actions know no screen"
+
+
+def test_the_screen_check_would_catch_a_view_opening_a_dialog(tmp_path: Path) -> None:
+    (tmp_path / "ui" / "views").mkdir(parents=True)
+    probe = tmp_path / "ui" / "views" / "_probe.py"
+    probe.write_text("from ui.dialogs.trash import TrashDialog\nfrom ui.actions import clients\n", encoding="utf-8")
+    assert screen_leaks(probe, tmp_path) == ["ui.dialogs.trash"]
+
+
+def test_main_window_stays_a_layout_and_its_menus() -> None:
+    lines = len((ROOT / "ui" / "main_window.py").read_text(encoding="utf-8").splitlines())
+    assert lines < 400, f"ui/main_window.py has {lines} lines: move workflows to ui/actions or ui/session.py"

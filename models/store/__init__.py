@@ -32,6 +32,7 @@ from models.store.clients import (
     update_client,
 )
 from models.store.records import (
+    ChangeKind,
     Changes,
     ClientDetails,
     ClientRow,
@@ -52,7 +53,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("add_note", "delete_entry", "edit_interaction", "edit_note", "log_interaction", "restore_entry",
                      "timeline"), "models.store.timelines"),
     **dict.fromkeys(("DeskDay", "cancel_promise", "client_promises", "desk_day", "get_promise", "keep_promise",
-                     "make_promise", "reassign_promise", "renegotiate_promise"), "models.store.promises"),
+                     "make_promise", "reassign_promise", "renegotiate_promise", "edit_promise"), "models.store.promises"),
     **dict.fromkeys(("HandoffCard", "handoff_card"), "models.store.handoff"),
     **dict.fromkeys(("Badge", "ClientScore", "ScoreHistory", "ScoreReason", "client_score", "refresh_scores",
                      "score_history", "stale_scores"), "models.store.scores"),
@@ -78,6 +79,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         cancel_promise,
         client_promises,
         desk_day,
+        edit_promise,
         get_promise,
         keep_promise,
         make_promise,
@@ -152,7 +154,7 @@ def check_integrity(full: bool = False) -> str | None:
 
 
 __all__ = [
-    "BusyError", "CloudFolderError", "Changes", "ClientDetails", "ClientRow", "ConflictError", "DatabaseError",
+    "BusyError", "CloudFolderError", "ChangeKind", "Changes", "ClientDetails", "ClientRow", "ConflictError", "DatabaseError",
     "InteractionEntry",
     "NoteEntry", "Office", "PromiseEntry", "PromiseRow", "StaffMember", "StoreError", "TimelineCursor",
     "TimelineEntry", "TimelinePage", "ValidationError",

@@ -24,12 +24,12 @@ from models import migrations, paths
 from models import tables as t
 from models.errors import DatabaseError, ValidationError
 from models.store import _base as b
-from models.store.records import Changes
+from models.store.records import ChangeKind, Changes
 
 log = logging.getLogger(__name__)
 
 KEEP = 10  # generations kept per office, newest first
-ALL_KINDS = frozenset({"client", "timeline", "promise", "score", "staff", "presence"})
+ALL_KINDS = frozenset(ChangeKind)  # a restore changes everything
 PG_SENTENCE = ("Backups of a PostgreSQL office are made on the server (pg_dump), not at a desk. "
                "Ask whoever looks after the server to schedule them.")
 UPGRADE_REFUSED = ("Another desk ({who}) has the office open. Close Rapport there, then start it here again "

@@ -11,9 +11,9 @@ from models.errors import ConflictError, ValidationError
 from models.rules.text import SEARCH_LIMIT, check_email, check_phone, search_key, too_long
 from models.rules.vocab import CHANNELS
 from models.store import _base as b
-from models.store.records import Changes, ClientDetails, ClientRow
+from models.store.records import ChangeKind, Changes, ClientDetails, ClientRow
 
-CLIENT_KINDS = ("client",)
+CLIENT_KINDS = (ChangeKind.CLIENT,)
 # The editable fields, with the label a form shows beside each.
 FIELDS: dict[str, str] = {
     "name": "The name",

@@ -12,10 +12,10 @@ from models.errors import ConflictError, ValidationError
 from models.rules import promises as rules
 from models.store import _base as b
 from models.store.clients import refresh_contact_columns
-from models.store.records import Changes, PromiseRow
+from models.store.records import ChangeKind, Changes, PromiseRow
 from models.store.timelines import forget_score
 
-PROMISE_KINDS = ("promise", "timeline", "score")
+PROMISE_KINDS = (ChangeKind.PROMISE, ChangeKind.TIMELINE, ChangeKind.SCORE)
 GRACE_US = int(rules.GRACE.total_seconds() * 1_000_000)
 
 
@@ -156,6 +156,20 @@ def reassign_promise(promise_id: int, *, by: int, owner: int, version: int | Non
         _bump(row, owner=new_owner)
         _event(tx, row, "reassigned", old_owner=row.owner_id, new_owner=new_owner, new_due=row.due)
         _after_change(tx, row, "reassign", {"owner": row.owner_id}, {"owner": new_owner})
+    return b.write(by, work)
+
+
+def edit_promise(promise_id: int, *, by: int, text: str, version: int | None = None) -> Changes:
+    """Correct what an open promise says (a typo, a clearer wording); the earlier text stays in the change log."""
+    promise_id = b.as_id(promise_id, "promise")
+    text = b.clean(text, "text", "What was promised", required=True)
+
+    def work(tx: b.Tx) -> None:
+        row = _open_promise(promise_id, version)
+        if row.text == text:
+            return
+        _bump(row, text=text)
+        _after_change(tx, row, "edit", {"text": row.text}, {"text": text})
     return b.write(by, work)
 
 

@@ -1,6 +1,7 @@
 """Undo and the Trash: a desk takes back its own last actions, and deleted things can be brought back."""
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,10 +13,10 @@ from models import tables as t
 from models.errors import ValidationError
 from models.store import _base as b
 from models.store.clients import refresh_contact_columns
-from models.store.records import Changes
+from models.store.records import ChangeKind, Changes
 from models.store.timelines import forget_score
 
-KINDS = ("client", "timeline", "promise", "score")
+KINDS = (ChangeKind.CLIENT, ChangeKind.TIMELINE, ChangeKind.PROMISE, ChangeKind.SCORE)
 NOT_UNDOABLE = "That can't be undone from here."
 CHANGED_SINCE = "A colleague changed this since, so undoing it would overwrite their work. Nothing was changed."
 _ENTRY_TABLES: dict[str, type[t.BaseTable]] = {"interaction": t.Interaction, "note": t.Note}
@@ -114,6 +115,10 @@ def _undo_promise(tx: b.Tx, row: t.Change) -> None:
         if promise.due != _when(after["due"]):
             raise ValidationError("undo", CHANGED_SINCE)
         values = {"due": _when(before["due"])}
+    elif row.action == "edit":
+        if promise.text != after.get("text"):
+            raise ValidationError("undo", CHANGED_SINCE)
+        values = {"text": before["text"]}
     elif row.action == "reassign":
         if promise.owner_id != after.get("owner"):
             raise ValidationError("undo", CHANGED_SINCE)
@@ -121,7 +126,7 @@ def _undo_promise(tx: b.Tx, row: t.Change) -> None:
     else:
         raise ValidationError("undo", NOT_UNDOABLE)
     t.Promise.update(version=promise.version + 1, **values).where(t.Promise.id == promise.id).execute()
-    if row.action != "add":
+    if row.action not in ("add", "edit"):  # a corrected wording is not a step in the promise's life
         t.PromiseEvent.create(promise=promise.id, client=promise.client_id, at=tx.at, staff=tx.by,
                               action="reopened" if row.action in ("keep", "cancel") else row.action,
                               old_due=promise.due if row.action == "renegotiate" else None,
@@ -163,6 +168,19 @@ class TrashItem:
     client_name: str
     text: str
     deleted_at: datetime
+    deleted_by_name: str = ""  # who moved it to the Trash (from the change log; '' when the log does not say)
+
+
+def _deleters(items: list[TrashItem]) -> dict[tuple[str, int], str]:
+    """Who last deleted each item: the newest 'delete' (or undone 'add') row of the change log about it."""
+    if not items:
+        return {}
+    ch, st = t.Change, t.Staff
+    query = (ch.select(ch.entity, ch.entity_id, st.name).join(st, on=(ch.staff == st.id))
+             .where(ch.action.in_(("delete", "undo")) & ch.entity.in_(sorted({i.kind for i in items}))
+                    & ch.entity_id.in_(sorted({i.id for i in items})))
+             .order_by(ch.id))
+    return {(entity, eid): name for entity, eid, name in t.database.obj.execute(query).fetchall()}
 
 
 def trash(*, limit: int = 200) -> list[TrashItem]:
@@ -181,7 +199,9 @@ def trash(*, limit: int = 200) -> list[TrashItem]:
             items += [TrashItem(kind, eid, cid, name, body[:200], t.from_micros(at))
                       for eid, cid, name, body, at in t.database.obj.execute(query).fetchall()]
         items.sort(key=lambda i: i.deleted_at, reverse=True)
-        return items[:limit]
+        items = items[:limit]
+        who = _deleters(items)
+        return [dataclasses.replace(i, deleted_by_name=who.get((i.kind, i.id), "")) for i in items]
     return b.read(work)
 
 

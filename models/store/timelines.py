@@ -12,6 +12,7 @@ from models.rules.vocab import CHANNELS
 from models.store import _base as b
 from models.store.clients import refresh_contact_columns
 from models.store.records import (
+    ChangeKind,
     Changes,
     InteractionEntry,
     NoteEntry,
@@ -21,7 +22,7 @@ from models.store.records import (
     TimelinePage,
 )
 
-TIMELINE_KINDS = ("timeline",)
+TIMELINE_KINDS = (ChangeKind.TIMELINE,)
 # The future an interaction may be dated in: clocks of desks differ by a few minutes.
 CLOCK_SKEW = timedelta(minutes=10)
 # At equal times the timeline shows interactions first, then promise steps, notes, computed breaks.

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from models import store
-from ui.handoff import absolute, handoff_html
+from ui.dialogs.handoff import absolute, handoff_html
 
 
 def test_a_due_date_on_the_hand_off_card_does_not_break_across_lines(seeded, db_path) -> None:

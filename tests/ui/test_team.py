@@ -1,15 +1,17 @@
 """The team: add a colleague, mark them away (their promises then go to Covering), back at work."""
 from __future__ import annotations
 
+from tests.ui.conftest import open_dialog
+
 from PySide6.QtCore import QDate, Qt
 
 from models import store
-from ui.staff import AwayDialog, TeamDialog
+from ui.dialogs.staff import AwayDialog, TeamDialog
 
 
 def test_add_a_colleague_and_mark_them_away_and_back(ready, qtbot, seeded) -> None:
-    ready.show_team()
-    team = ready.team_dialog
+    ready.team_action.trigger()
+    team = open_dialog(ready, TeamDialog)
     assert isinstance(team, TeamDialog)
     assert not team.away_button.isEnabled() and not team.back_button.isEnabled()  # nobody chosen yet
     team.name.setText("Chloé Martin")  # typed with an accent (QtTest's key clicks take ASCII only)

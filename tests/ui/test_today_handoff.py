@@ -1,6 +1,8 @@
 """The Today view, notices, covering for colleagues and the hand-off card, driven through the real widgets."""
 from __future__ import annotations
 
+from tests.ui.conftest import open_dialog
+
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,10 +12,10 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QSystemTrayIcon
 
 from models import store
 from models.store import Changes, DeskDay, PromiseEntry
-from ui.handoff import HandoffDialog, handoff_html, save_pdf
+from ui.dialogs.handoff import HandoffDialog, handoff_html, save_pdf
 from ui.main_window import MainWindow
 from ui.notify import Notifier, notice_text, promises_to_announce, summary_text
-from ui.today import PromiseTableModel, TodayView
+from ui.views.today import PromiseTableModel, TodayView
 
 # Monday 23 November 2026 at noon, desk time: every "today" below is this local day.
 NOON = datetime(2026, 11, 23, 12, 0).astimezone().astimezone(UTC)
@@ -464,7 +466,7 @@ def test_the_hand_off_dialog_from_the_today_view(today: TodayView, card_client: 
                                                  qtbot) -> None:
     show(today)
     today.show_handoff(card_client)
-    dialog = today.handoff_dialog
+    dialog = open_dialog(today, HandoffDialog)
     assert isinstance(dialog, HandoffDialog)
     assert dialog.card is not None and dialog.card.client.name == "Oliver Thompson"
     assert dialog.windowTitle() == "Hand-off card: Oliver Thompson"

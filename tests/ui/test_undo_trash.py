@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from models import store
-from ui.trash import TrashDialog
+from ui.dialogs.trash import TrashDialog
 
 
 def test_ctrl_z_undoes_the_last_note_and_the_trash_restores_it(ready, qtbot, seeded) -> None:
@@ -38,7 +38,7 @@ def test_undo_refused_when_a_colleague_changed_it_since(ready, qtbot, seeded) ->
     anna = seeded["anna"]
     ready.ctx.tasks.run(lambda: store.edit_note(nid, by=anna, text="Edited here"))  # this desk's action
     store.edit_note(nid, by=seeded["ben"], text="Ben's version")  # then a colleague's
-    ready.undo()
+    ready.undo_stack.undo()
     assert ready.error_banner.isVisible() and "colleague changed this since" in ready.error_banner.text.text()
     assert store.timeline(seeded["oliver"])[0].text == "Ben's version"
 
@@ -49,5 +49,5 @@ def test_move_a_client_to_the_trash_and_undo(ready, qtbot, seeded, monkeypatch) 
     ready.delete_client_action.trigger()
     assert [c.name for c in store.list_clients()] == ["Oliver Thompson"]
     assert ready.client_list.model.row_of(seeded["isla"]) == -1
-    ready.undo()
+    ready.undo_stack.undo()
     assert sorted(c.name for c in store.list_clients()) == ["Isla Walsh", "Oliver Thompson"]

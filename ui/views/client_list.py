@@ -27,7 +27,7 @@ from models.rules.text import search_key
 from models.store import Changes, ClientRow
 from ui import fmt
 from ui.context import AppContext
-from ui.score import badge_text, badge_tooltip, paint_badge
+from ui.views.score import badge_text, badge_tooltip, paint_badge
 from ui.widgets import ColumnsModel
 
 Index = QModelIndex | QPersistentModelIndex

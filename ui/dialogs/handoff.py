@@ -27,7 +27,7 @@ from models.rules.vocab import channel_label, rating_label
 from models.store import Changes, StoreError
 from ui import fmt
 from ui.context import AppContext
-from ui.score import BAND_COLOURS, NEUTRAL_COLOUR, TREND_WORDS
+from ui.views.score import BAND_COLOURS, NEUTRAL_COLOUR, TREND_WORDS
 
 if TYPE_CHECKING:  # the promise and score subjects load after the first window (start-up budget)
     from models.store import HandoffCard

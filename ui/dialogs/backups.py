@@ -23,6 +23,7 @@ from models import store
 from models.store import BackupInfo, Changes, StoreError
 from ui import fmt
 from ui.context import AppContext
+from ui.lifetime import subscribe
 
 BACKUP_EVERY = timedelta(hours=4)
 """A desk backs up a SQLite office at start, unless its newest backup is younger than this, and then this often."""
@@ -109,6 +110,7 @@ class BackupsDialog(QDialog):
         self.backups: list[BackupInfo] = []
         self.setWindowTitle("Backups")
         self.setMinimumSize(600, 400)
+        subscribe(self, ctx.events.backups_changed, self.reload)  # the automatic backup landed meanwhile
         admin = ctx.staff is not None and ctx.staff.role == "admin"
         self.intro = QLabel(wordWrap=True)
         self.list = QListWidget()
