@@ -271,6 +271,9 @@ class MainWindow(QMainWindow):
     def ask_who(self) -> None:
         from ui.dialogs.staff import StaffPicker
 
+        if self.ctx.staff is None:
+            self.opening.say("")  # the office is open: "Opening the office database..." never lingers under it
+
         self.staff_picker = StaffPicker(self.ctx, self.ctx.team, self)
         self.staff_picker.chosen.connect(self.session.set_staff)
         self.staff_picker.open()

@@ -1,0 +1,75 @@
+"""The renovated window: stumbles of a desk day and the friction list, each through the real window."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from models import store
+from tests.ui.conftest import open_dialog
+from ui.dialogs.help import ShortcutsDialog
+from ui.dialogs.staff import StaffPicker
+
+
+def test_opening_the_office_does_not_linger_under_the_name_prompt(make_window, seeded) -> None:
+    """Stumble 12: 'Opening the office database...' stayed on the page under the name prompt."""
+    window = make_window()  # nobody remembered at this desk: it asks who is here
+    picker = open_dialog(window, StaffPicker)
+    assert window.opening.text.text() == ""
+    picker.chosen.emit(store.get_staff(seeded["anna"]))
+    assert window.ctx.staff is not None and window.opening.text.text() == ""
+
+
+def test_edit_undo_says_what_it_will_undo(ready, qtbot, seeded) -> None:
+    ready.open_client(seeded["oliver"])
+    note = ready.client_view.composer.note
+    qtbot.keyClicks(note.text, "Called about the invoice")
+    qtbot.keyClick(note.text, Qt.Key.Key_Return)
+    assert ready.undo_action.text() == "Undo 'Note added'"
+    ready.undo_stack.undo()
+    assert ready.undo_action.text() == "Undo" and not ready.undo_action.isEnabled()
+
+
+def test_the_shortcuts_sheet_lists_every_shortcut_of_the_window(ready, qtbot) -> None:
+    from PySide6.QtGui import QAction
+
+    ready.shortcuts_action.trigger()
+    sheet = open_dialog(ready, ShortcutsDialog)
+    listed = {sheet.table.item(r, 0).text() for r in range(sheet.table.rowCount())}
+    for action in ready.findChildren(QAction):
+        for key in action.shortcuts():
+            assert any(key.toString() in keys for keys in listed), f"{action.text()} ({key.toString()}) is missing"
+    assert any("F1" in keys and "Ctrl+/" in keys for keys in listed)
+
+
+def test_why_this_score_says_what_a_click_does_and_the_desk_remembers(make_window, ready, seeded, settings) -> None:
+    ready.open_client(seeded["oliver"])
+    button = ready.client_view.header.why_button
+    assert button.text().endswith("Hide why this score") and ready.client_view.score_panel.isVisible()
+    button.click()
+    assert button.text().endswith("Show why this score") and not ready.client_view.score_panel.isVisible()
+    ready.close()
+    again = make_window()
+    again.open_client(seeded["oliver"])
+    assert not again.client_view.header.why_button.isChecked() and not again.client_view.score_panel.isVisible()
+
+
+def test_todays_row_menu_offers_every_promise_action_and_corrects_the_text(ready, qtbot, seeded, monkeypatch) -> None:
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QInputDialog
+
+    pid = store.make_promise(seeded["oliver"], by=seeded["anna"], text="Cal back",
+                             due=store.utcnow() + timedelta(hours=2)).id
+    ready.show_today()
+    today = ready.today_view
+    today.load()
+    qtbot.waitUntil(lambda: today.table_model.row_of(pid) >= 0)
+    line = today.table_model.line_at(today.table_model.row_of(pid))
+    labels = dict(today.actions_for(line))
+    for wanted in ("Mark kept", "Give to a colleague...", "New due date...", "Correct the text...",
+                   "Cancel the promise..."):
+        assert wanted in labels
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Call back", True)))
+    labels["Correct the text..."]()
+    assert store.get_promise(pid).text == "Call back"
+    ready.undo_stack.undo()
+    assert store.get_promise(pid).text == "Cal back"
