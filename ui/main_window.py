@@ -146,6 +146,8 @@ class MainWindow(QMainWindow):
             "move them to the Trash", lambda view: client_actions.trash(self.ctx, self, view.client, self.show_today)))
         self.team_action = self._action("Team...", lambda: self._open_dialog("ui.dialogs.staff", "TeamDialog"))
         self.trash_action = self._action("Trash...", lambda: self._open_dialog("ui.dialogs.trash", "TrashDialog"))
+        self.settings_action = self._action("Settings...", lambda: self._open_dialog(
+            "ui.dialogs.office_settings", "OfficeSettingsDialog"), QKeySequence.StandardKey.Preferences)
         self.backups_action = self._action("Backups...", lambda: self._open_dialog(
             "ui.dialogs.backups", "BackupsDialog", self.session.office.engine if self.session.office else "sqlite"))
         self.export_office_action = self._action("Export the office...", lambda: self.office_files.export_office())
@@ -183,7 +185,8 @@ class MainWindow(QMainWindow):
                                       self.log_action, self.note_action, self.promise_action, None,
                                       self.handoff_action, self.export_client_action, None, self.delete_client_action)
         self.office_menu = self._menu(menus.addMenu("&Office"), self.today_action, self.team_action,
-                                      self.trash_action, self.backups_action, self.switch_action)
+                                      self.trash_action, self.backups_action, self.switch_action, None,
+                                      self.settings_action)
         self.help_menu = self._menu(menus.addMenu("&Help"), self.shortcuts_action)
         self.help_menu.addAction("About Rapport", lambda: help_dialogs.show_about(self))
 

@@ -73,3 +73,37 @@ def test_todays_row_menu_offers_every_promise_action_and_corrects_the_text(ready
     assert store.get_promise(pid).text == "Call back"
     ready.undo_stack.undo()
     assert store.get_promise(pid).text == "Cal back"
+
+
+def test_office_settings_are_saved_for_every_desk_and_a_colleagues_change_arrives(ready, qtbot, seeded) -> None:
+    from ui.dialogs.office_settings import OfficeSettingsDialog
+
+    ready.settings_action.trigger()
+    dialog = open_dialog(ready, OfficeSettingsDialog)
+    assert dialog.isEnabled() and dialog.review_day.currentIndex() == store.office_settings().review_day
+    dialog.office_name.setText("Harbour Street Dental")
+    dialog.country.setText("gb")
+    dialog.review_day.setCurrentIndex(4)
+    dialog.submit()
+    saved = store.office_settings()
+    assert (saved.office_name, saved.country, saved.review_day) == ("Harbour Street Dental", "GB", 4)
+    assert not dialog.isVisible()
+    ready.settings_action.trigger()
+    dialog = open_dialog(ready, OfficeSettingsDialog)
+    store.update_office_settings(version=saved.version, by=seeded["ben"], office_name="Harbour St. Dental")
+    ready.ctx.events.data_changed.emit(store.Changes(frozenset(), frozenset({"settings"})))  # as the watcher does
+    assert dialog.office_name.text() == "Harbour St. Dental"
+
+
+def test_office_settings_saved_meanwhile_by_a_colleague_is_a_conflict_with_nothing_lost(ready, qtbot, seeded) -> None:
+    from ui.dialogs.office_settings import OfficeSettingsDialog
+
+    ready.settings_action.trigger()
+    dialog = open_dialog(ready, OfficeSettingsDialog)
+    dialog.office_name.setText("Mine")
+    store.update_office_settings(version=store.office_settings().version, by=seeded["ben"], review_day=2)
+    dialog.submit()
+    assert dialog.isVisible() and "colleague changed the office settings" in dialog.error.text()
+    assert dialog.office_name.text() == "Mine"
+    dialog.submit()
+    assert store.office_settings().office_name == "Mine" and store.office_settings().review_day == 2
