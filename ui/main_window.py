@@ -35,6 +35,15 @@ if TYPE_CHECKING:  # built on first use, after the window is usable
 
 DEFAULT_SIZE = QSize(1280, 780)
 SCREEN_MARGIN = 24  # room left around a first window on a screen smaller than DEFAULT_SIZE
+BIG_SCREEN_SHARE = 0.85  # of a big screen's width and height, for the first window
+
+
+def first_size(screen: QSize) -> QSize:
+    """The first window fits the screen: 1280 x 780 on a laptop (less on a 1366 x 768 one, so the whole window
+    shows), and most of a big screen (1920 x 1080), where the list grows with it."""
+    wide = max(DEFAULT_SIZE.width(), int(screen.width() * BIG_SCREEN_SHARE))
+    high = max(DEFAULT_SIZE.height(), int(screen.height() * BIG_SCREEN_SHARE))
+    return QSize(min(wide, screen.width() - SCREEN_MARGIN), min(high, screen.height() - SCREEN_MARGIN))
 
 
 class MainWindow(QMainWindow):
@@ -44,7 +53,7 @@ class MainWindow(QMainWindow):
                  settings: QSettings | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Rapport")
-        self.resize(self._first_size())
+        self.resize(first_size(self.screen().availableGeometry().size()))
         events = Events(self)
         tasks = tasks_factory(events) if tasks_factory else Tasks(events, self)
         self.ctx = AppContext(tasks, events, settings or QSettings())
@@ -72,7 +81,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 6)
-        self.splitter.setSizes([470, 810])
+        self.splitter.setSizes([520, 760])  # the list shows name, phone and next due at 1366 x 768
         self.pages = QStackedWidget()
         self.pages.addWidget(self.opening)
         self.pages.addWidget(self.splitter)
@@ -111,7 +120,8 @@ class MainWindow(QMainWindow):
         self.client_list.add_requested.connect(self.add_client)
         self.client_list.loaded.connect(lambda: QTimer.singleShot(0, self, self.session.run_after_ready))
         self._set_ready(False)
-        desk.restore_layout(self.ctx.settings, self, self.client_list.table.horizontalHeader())
+        if desk.restore_layout(self.ctx.settings, self, self.client_list.table.horizontalHeader()):
+            self.client_list.auto_fit = False
 
     # --- menus ---
     def _action(self, text: str, slot: Callable[[], object], shortcut: QKeySequence | str | None = None,
@@ -371,12 +381,6 @@ class MainWindow(QMainWindow):
             self._client_view.flush_drafts()
 
     # --- size and arrangement ---
-    def _first_size(self) -> QSize:
-        """1280 x 780, or less on a small screen (a 1366 x 768 laptop): the whole window always shows."""
-        screen = self.screen().availableGeometry()
-        return QSize(min(DEFAULT_SIZE.width(), screen.width() - SCREEN_MARGIN),
-                     min(DEFAULT_SIZE.height(), screen.height() - SCREEN_MARGIN))
-
     def _restore_divider(self) -> None:
         """The divider goes back once the list and the client have their real width to share out."""
         saved, self._saved_splitter = self._saved_splitter, None

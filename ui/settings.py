@@ -76,12 +76,17 @@ def remember_location(settings: QSettings, location: str, allow_cloud: bool) -> 
     settings.setValue(DATABASE_ALLOW_CLOUD, bool(allow_cloud))
 
 
-def restore_layout(settings: QSettings, window: QWidget, columns: QHeaderView) -> None:
-    """The window's size and place and the list's columns as this desk left them (the divider comes later)."""
+def restore_layout(settings: QSettings, window: QWidget, columns: QHeaderView) -> bool:
+    """The window's size and place and the list's columns as this desk left them (the divider comes later).
+
+    True when the columns were arranged at this desk (they stay so, rather than fitting themselves).
+    """
     if (geometry := state(settings, GEOMETRY)) is not None:
         window.restoreGeometry(geometry)
     if (saved := state(settings, CLIENT_COLUMNS)) is not None:
         columns.restoreState(saved)
+        return True
+    return False
 
 
 def save_layout(settings: QSettings, window: QWidget, splitter: QSplitter, columns: QHeaderView) -> None:

@@ -363,6 +363,15 @@ def test_the_first_window_fits_a_small_screen(ready: MainWindow) -> None:
     assert (ready.width(), ready.height()) == (screen.width() - 24, min(780, screen.height() - 24))
 
 
+def test_the_first_window_takes_most_of_a_big_screen() -> None:
+    from PySide6.QtCore import QSize
+
+    from ui.main_window import first_size
+
+    assert first_size(QSize(1366, 768)) == QSize(1280, 744)  # fits a laptop's screen
+    assert first_size(QSize(1920, 1080)) == QSize(1632, 918)  # and the list grows on a big one
+
+
 def test_a_very_long_name_and_email_do_not_widen_the_client_screen(ready: MainWindow, seeded, qtbot) -> None:
     name = "Dr Alexandra Konstantinopoulou-Featherstonehaugh of the Greater Northumberland Property Trust"
     cid = store.add_client(name=name, by=seeded["anna"],

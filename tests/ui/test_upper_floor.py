@@ -107,3 +107,19 @@ def test_office_settings_saved_meanwhile_by_a_colleague_is_a_conflict_with_nothi
     assert dialog.office_name.text() == "Mine"
     dialog.submit()
     assert store.office_settings().office_name == "Mine" and store.office_settings().review_day == 2
+
+
+def test_at_1366_the_list_shows_name_phone_and_next_due_without_scrolling_sideways(ready, qtbot) -> None:
+    from ui.views.client_list import ClientTableModel as T
+
+    ready.resize(1280, 744)  # the first size on a 1366 x 768 screen
+    ready.splitter.setSizes([520, 760])  # as the window starts
+    qtbot.waitUntil(lambda: ready.client_list.table.viewport().width() > 0)
+    table = ready.client_list.table
+    shown = [c for c in range(6) if not table.isColumnHidden(c)]
+    assert {T.SCORE, T.NAME, T.PHONE, T.NEXT} <= set(shown)
+    assert sum(table.columnWidth(c) for c in shown) <= table.viewport().width()
+    qtbot.waitUntil(lambda: not table.horizontalScrollBar().isVisible(), timeout=2000)
+    ready.resize(1632, 918)  # the first size on a 1920 x 1080 screen: the list grows and the others come back
+    ready.splitter.setSizes([700, 932])
+    qtbot.waitUntil(lambda: not table.isColumnHidden(T.ORG))
