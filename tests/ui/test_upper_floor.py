@@ -123,3 +123,61 @@ def test_at_1366_the_list_shows_name_phone_and_next_due_without_scrolling_sidewa
     ready.resize(1632, 918)  # the first size on a 1920 x 1080 screen: the list grows and the others come back
     ready.splitter.setSizes([700, 932])
     qtbot.waitUntil(lambda: not table.isColumnHidden(T.ORG))
+
+
+def _click_client(qtbot, window, client_id: int, *, double: bool = False) -> None:
+    table = window.client_list.table
+    rect = table.visualRect(window.client_list.model.index(window.client_list.model.row_of(client_id), 1))
+    click = qtbot.mouseDClick if double else qtbot.mouseClick
+    click(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_a_selected_client_opens_again_after_today(ready, qtbot, seeded) -> None:
+    """Stumble 1: the client already selected in the list could not be reopened after looking at Today."""
+    lst = ready.client_list
+    qtbot.waitUntil(lambda: lst.model.shown == 2)
+    for reopen in ("click", "double-click", "enter", "search enter"):
+        _click_client(qtbot, ready, seeded["oliver"])
+        assert ready.right.currentWidget() is ready.client_view
+        ready.show_today()
+        assert ready.right.currentWidget() is ready.today_view
+        if reopen in ("click", "double-click"):
+            _click_client(qtbot, ready, seeded["oliver"], double=reopen == "double-click")
+        elif reopen == "enter":
+            lst.table.setFocus()
+            qtbot.keyClick(lst.table, Qt.Key.Key_Return)
+        else:
+            lst.search.setText("Oliver")
+            qtbot.keyClick(lst.search, Qt.Key.Key_Return)
+            lst.search.clear()
+        assert ready.right.currentWidget() is ready.client_view, reopen
+
+
+def test_a_client_restored_from_the_trash_opens_again(ready, qtbot, seeded, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    lst = ready.client_list
+    qtbot.waitUntil(lambda: lst.model.shown == 2)
+    _click_client(qtbot, ready, seeded["isla"])
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    ready.delete_client_action.trigger()
+    assert ready.right.currentWidget() is ready.today_view
+    ready.undo_stack.undo()
+    qtbot.waitUntil(lambda: lst.model.row_of(seeded["isla"]) >= 0)
+    _click_client(qtbot, ready, seeded["isla"])
+    assert ready.right.currentWidget() is ready.client_view and ready.client_view.client.id == seeded["isla"]
+
+
+def test_opening_a_client_from_today_leaves_no_other_row_chosen(ready, qtbot, seeded) -> None:
+    """Stumble 6: the list stayed on another client (and showed two rows as chosen)."""
+    lst = ready.client_list
+    qtbot.waitUntil(lambda: lst.model.shown == 2)
+    lst.search.setText("Oliver")
+    _click_client(qtbot, ready, seeded["oliver"])
+    ready.ctx.events.client_requested.emit(seeded["isla"])  # as a click on Today's client link does
+    assert ready.client_view.client.id == seeded["isla"]
+    chosen = {lst.model.client_at(i.row()).id for i in lst.table.selectionModel().selectedRows()}
+    assert chosen <= {seeded["isla"]}
+    lst.search.clear()
+    chosen = {lst.model.client_at(i.row()).id for i in lst.table.selectionModel().selectedRows()}
+    assert chosen == {seeded["isla"]} and lst.table.currentIndex().row() == lst.model.row_of(seeded["isla"])

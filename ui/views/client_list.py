@@ -193,6 +193,7 @@ class ClientListPanel(QWidget):
         self._refreshing = False
         self._stale = True
         self._selected: int | None = None
+        self._syncing = False
 
         self.search = QLineEdit(placeholderText="Find a client: name, organisation, phone or email")
         self.search.setClearButtonEnabled(True)
@@ -390,10 +391,14 @@ class ClientListPanel(QWidget):
         if self._selected is None:
             return
         row = self.model.row_of(self._selected)
+        self._syncing = True  # the list follows the open client; it does not open it again
+        if row < 0:  # filtered out: no other client stays highlighted as if it were the open one
+            self.table.clearSelection()
+            self.table.setCurrentIndex(QModelIndex())
+        else:
+            self.table.selectRow(row)  # with the view told, so exactly one row is painted as chosen
+        self._syncing = False
         if row >= 0:
-            blocker = self.table.selectionModel().blockSignals(True)
-            self.table.selectRow(row)
-            self.table.selectionModel().blockSignals(blocker)
             index = self.model.index(row, 0)
             # After a reset the view lays its rows out later: scroll once it has (a new client at the
             # end was left as a sliver under the scroll bar).
@@ -414,19 +419,23 @@ class ClientListPanel(QWidget):
     def _on_search_return_pressed(self) -> None:
         if self.model.shown:
             self.table.setFocus()
+            self._syncing = True
             self.table.selectRow(0)
-            self._open_row(0)
+            self._syncing = False
+            self._open_row(0, again=True)
 
     def _on_table_clicked(self, index: QModelIndex) -> None:
-        self._open_row(index.row())
+        self._open_row(index.row(), again=True)
 
     def _on_current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
-        if current.isValid() and self.table.hasFocus():
+        if current.isValid() and self.table.hasFocus() and not self._syncing:
             self._open_row(current.row())
 
-    def _open_row(self, row: int) -> None:
+    def _open_row(self, row: int, *, again: bool = False) -> None:
+        """Open the client of `row`. A click, Enter or a double-click opens it even when it is the one selected
+        (the window may show Today, or the client was just restored); arrowing onto it does not open it twice."""
         client = self.model.client_at(row)
-        if client is not None and client.id != self._selected:
+        if client is not None and (again or client.id != self._selected):
             self._selected = client.id
             self.client_activated.emit(client.id)
 
