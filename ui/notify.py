@@ -121,7 +121,8 @@ def _one_notice(row: PromiseRow, now: datetime, staff_id: int | None) -> str:
         head = f"Due at {due}" if fmt.local(row.due).date() == fmt.local(now).date() else \
             f"Due {fmt.when(row.due, now)}"
     else:
-        head = f"Overdue since {due}" if row.status == "overdue" else f"Overdue since {fmt.when(row.due, now)}"
+        same_day = fmt.local(row.due).date() == fmt.local(now).date()  # else the day is said too ("yesterday, ...")
+        head = f"Overdue since {due}" if same_day else f"Overdue since {fmt.in_sentence(fmt.when(row.due, now))}"
     whose = f" ({row.owner_name}'s promise; they are away)" if staff_id is not None and row.owner_id != staff_id \
         else ""
     return f"{head}: {row.text} for {row.client_name}{whose}."

@@ -488,3 +488,13 @@ def test_the_hand_off_dialog_says_so_for_a_client_that_does_not_exist(ready: Mai
     assert dialog.error.text() == "That client does not exist (any more)."
     assert not dialog.pdf_button.isEnabled()
     dialog.close()
+
+
+def test_a_notice_for_a_promise_due_yesterday_names_the_day(seeded, clock: Clock) -> None:
+    """Stumble 4: 'Overdue since 6:24 pm' for a promise due yesterday."""
+    oliver, anna = seeded["oliver"], seeded["anna"]
+    promise(oliver, anna, "Call back", NOON - timedelta(hours=17, minutes=36))  # yesterday, 6:24 pm
+    day = store.desk_day(staff_id=anna)
+    rows = promises_to_announce(day, anna, NOON, set())
+    assert rows and rows[0].status == "overdue"
+    assert notice_text(rows, NOON, anna) == "Overdue since yesterday, 6:24 pm: Call back for Oliver Thompson."
