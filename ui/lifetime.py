@@ -10,8 +10,9 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, SignalInstance
-from PySide6.QtWidgets import QDialog, QWidget
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, SignalInstance
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 
 def subscribe(owner: QObject, signal: SignalInstance, slot: Callable[..., Any]) -> None:
@@ -64,6 +65,23 @@ class Freshness(QObject):
 
 
 def delete_on_close(dialog: QDialog) -> QDialog:
-    """A closed dialog is deleted (with its subscriptions), not kept hidden behind the window."""
+    """A closed dialog is deleted (with its subscriptions), not kept hidden behind the window; the keyboard goes
+    back where it was when the dialog was made."""
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    give_focus_back(dialog)
     return dialog
+
+
+def give_focus_back(dialog: QDialog) -> None:
+    """When `dialog` finishes, its window is active again and the widget that had the keyboard has it again
+    (after nested dialogs, such as a conflict over an edit form, the keyboard otherwise went nowhere)."""
+    before = QApplication.focusWidget()
+    if before is None or before.window() is dialog:
+        return
+
+    def back() -> None:
+        if shiboken6.isValid(before) and before.isVisible():
+            before.window().activateWindow()
+            before.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    dialog.finished.connect(lambda _result: QTimer.singleShot(0, back))  # once every dialog above it has gone

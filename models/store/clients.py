@@ -1,6 +1,7 @@
 """Clients: their details, the client list, and the columns the list needs kept up to date."""
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -122,7 +123,11 @@ def update_client(client_id: int, *, version: int, by: int, **fields: Any) -> Ch
         if count == 0:
             current = t.Client.get_by_id(client_id)
             handler = t.Staff.get_or_none(t.Staff.id == current.usual_handler_id) if current.usual_handler_id else None
-            raise ConflictError(_details(current, handler.name if handler else ""),
+            last = (t.Change.select(t.Staff.name).join(t.Staff, on=(t.Change.staff == t.Staff.id))
+                    .where((t.Change.entity == "client") & (t.Change.entity_id == client_id))
+                    .order_by(t.Change.id.desc()).limit(1).scalar())
+            details = dataclasses.replace(_details(current, handler.name if handler else ""), saved_by_name=last or "")
+            raise ConflictError(details,
                                 "A colleague changed this client while you were editing. "
                                 "Compare the two versions and choose what to keep.")
         changed = {k: v for k, v in values.items() if before.get(k) != v}

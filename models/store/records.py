@@ -124,6 +124,7 @@ class ClientDetails:
     deleted_at: datetime | None
     last_contact_at: datetime | None
     next_due_at: datetime | None
+    saved_by_name: str = ""  # who saved this version (filled where it matters: a conflict names the colleague)
 
 
 @fast_init

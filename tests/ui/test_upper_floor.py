@@ -181,3 +181,38 @@ def test_opening_a_client_from_today_leaves_no_other_row_chosen(ready, qtbot, se
     lst.search.clear()
     chosen = {lst.model.client_at(i.row()).id for i in lst.table.selectionModel().selectedRows()}
     assert chosen == {seeded["isla"]} and lst.table.currentIndex().row() == lst.model.row_of(seeded["isla"])
+
+
+def _edit_with_a_conflict(ready, qtbot, seeded):  # noqa: ANN001, ANN202
+    from ui.dialogs.client_dialog import ClientDialog
+
+    ready.activateWindow()
+    ready.open_client(seeded["isla"])
+    ready.edit_client_action.trigger()
+    dialog = open_dialog(ready, ClientDialog)
+    dialog.organisation.setText("Mine")
+    theirs = store.get_client(seeded["isla"])
+    store.update_client(seeded["isla"], version=theirs.version, by=seeded["ben"], organisation="Theirs")
+    dialog.submit()
+    return dialog, dialog.conflict_dialog
+
+
+def test_the_conflict_dialog_names_the_colleague_who_saved_first(ready, qtbot, seeded) -> None:
+    _dialog, conflict = _edit_with_a_conflict(ready, qtbot, seeded)
+    assert conflict.windowTitle() == "Ben Okafor changed this client"
+    conflict.keep_theirs.click()
+
+
+def test_after_a_conflict_the_keyboard_is_back_in_the_window(ready, qtbot, seeded) -> None:
+    """Stumble 11: after the conflict dialog closed, the keyboard went nowhere until the window was clicked."""
+    from PySide6.QtWidgets import QApplication
+
+    store.add_note(seeded["isla"], by=seeded["anna"], text="Prefers email")  # a timeline to type in
+    for choose in ("keep_theirs", "take_mine"):
+        ready.open_client(seeded["isla"])
+        qtbot.waitUntil(lambda: ready.client_view.timeline.isVisible())
+        ready.client_view.timeline.setFocus()
+        _dialog, conflict = _edit_with_a_conflict(ready, qtbot, seeded)
+        getattr(conflict, choose).click()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is ready.client_view.timeline, timeout=2000)
+        assert QApplication.activeWindow() is ready, choose

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from models import store
 from models.store import Changes, ClientDetails
 from ui.context import AppContext
+from ui.lifetime import delete_on_close
 
 
 def add(ctx: AppContext, parent: QWidget, on_added: Callable[[Changes], None] | None = None) -> None:
@@ -16,7 +17,7 @@ def add(ctx: AppContext, parent: QWidget, on_added: Callable[[Changes], None] | 
         return
     from ui.dialogs.client_dialog import ClientDialog
 
-    dialog = ClientDialog(ctx, None, parent)
+    dialog = delete_on_close(ClientDialog(ctx, None, parent))
     if on_added is not None:
         dialog.saved.connect(on_added)
     dialog.open()
@@ -26,7 +27,7 @@ def edit(ctx: AppContext, parent: QWidget, client: ClientDetails) -> None:
     """The client's details in the form, saved with their version (a colleague's save first is a conflict)."""
     from ui.dialogs.client_dialog import ClientDialog
 
-    ClientDialog(ctx, client, parent).open()
+    delete_on_close(ClientDialog(ctx, client, parent)).open()
 
 
 def trash(ctx: AppContext, parent: QWidget, client: ClientDetails,
@@ -61,4 +62,4 @@ def show_handoff(ctx: AppContext, parent: QWidget, client_id: int) -> None:
     """The client's hand-off card, to read, print or save as PDF."""
     from ui.dialogs.handoff import HandoffDialog
 
-    HandoffDialog(ctx, client_id, parent).open()
+    delete_on_close(HandoffDialog(ctx, client_id, parent)).open()
