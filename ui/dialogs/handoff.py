@@ -53,6 +53,12 @@ def absolute(value: datetime | None) -> str:
     return f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}, {fmt.clock(local)}"
 
 
+def day_then_time(value: datetime) -> str:
+    """'Mon 23 Nov 2026<br>1:55&nbsp;pm' for a narrow column: the day, then the time, which never splits."""
+    day, time = absolute(value).split(", ", 1)
+    return f"{_e(day)}<br>{_e(time).replace(' ', '&nbsp;')}"
+
+
 def _section(title: str) -> str:
     return f'<h3 style="margin-top:14px; margin-bottom:4px;">{_e(title)}</h3>'
 
@@ -125,8 +131,7 @@ def handoff_html(card: HandoffCard, now: datetime) -> str:
             late = p.status in ("overdue", "broken")
             words = promise_rules.describe_status(p.status, fmt.local(p.due), now_local)
             style = f' style="color:{LATE_COLOUR}; font-weight:bold;"' if late else ""
-            due = _e(absolute(p.due)).replace(", ", "<br>", 1)  # the day, then the time: "7:58 pm" never splits
-            out.append(f'<tr><td width="28%"{style}>{_e(words)}<br>{_muted(due)}</td>'
+            out.append(f'<tr><td width="28%"{style}>{_e(words)}<br>{_muted(day_then_time(p.due))}</td>'
                        f"<td>{_e(p.text)}</td><td width=\"22%\">{_e(p.owner_name)}</td></tr>")
         out.append("</table>")
     else:
@@ -152,7 +157,7 @@ def handoff_html(card: HandoffCard, now: datetime) -> str:
             fixed = ""
             if i.rating < 0:
                 fixed = " (put right)" if i.recovered_by else " (not put right yet)"
-            out.append(f'<tr><td width="28%">{_e(absolute(i.at))}</td>'
+            out.append(f'<tr><td width="28%">{day_then_time(i.at)}</td>'
                        f"<td>{_e(channel_label(i.channel))}, <span{style}>{_e(how)}{fixed}</span>: {_e(i.summary)}"
                        f"</td><td width=\"22%\">{_e(i.staff_name)}</td></tr>")
         out.append("</table>")
