@@ -416,3 +416,21 @@ def test_an_open_backups_window_lists_the_start_up_backup_when_it_lands(make_win
     assert dialog.list.count() == 0
     window.session.maintain(window.ctx.database)  # what the start-up timer does
     assert dialog.list.count() == 1 and "At start" in dialog.list.item(0).text()
+
+
+def test_show_the_folder_says_where_the_backups_are_when_no_file_manager_answers(ready: MainWindow, qtbot,
+                                                                                  monkeypatch) -> None:
+    """Stumble 9: Backups > Show the folder did nothing where no file manager answers."""
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QApplication
+
+    from ui.dialogs.backups import BackupsDialog
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: False))  # nothing answers
+    ready.backups_action.trigger()
+    dialog: BackupsDialog = open_dialog(ready, BackupsDialog)
+    qtbot.waitUntil(lambda: getattr(dialog, "folder", None) is not None)
+    dialog.folder_button.click()
+    assert dialog.folder_line.isVisible() and str(dialog.folder) in dialog.folder_line.text()
+    dialog.copy_button.click()
+    assert QApplication.clipboard().text() == str(dialog.folder)

@@ -498,3 +498,22 @@ def test_a_notice_for_a_promise_due_yesterday_names_the_day(seeded, clock: Clock
     rows = promises_to_announce(day, anna, NOON, set())
     assert rows and rows[0].status == "overdue"
     assert notice_text(rows, NOON, anna) == "Overdue since yesterday, 6:24 pm: Call back for Oliver Thompson."
+
+
+def test_save_as_pdf_starts_in_documents_and_says_where_the_file_went(today: TodayView, card_client: int,
+                                                                     tmp_path: Path, qtbot, monkeypatch) -> None:
+    """Stumble 10: Save as PDF started in the program's folder; where the file went was said behind the dialog."""
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    show(today)
+    today.show_handoff(card_client)
+    dialog = open_dialog(today, HandoffDialog)
+    offered: list[str] = []
+    target = tmp_path / "card.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda parent, title, start, filters: offered.append(start) or (str(target), "")))
+    dialog.ask_and_save_pdf()
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+    assert offered and Path(offered[0]).parent == Path(documents)
+    assert target.exists() and dialog.saved_line.isVisible() and str(target.resolve()) in dialog.saved_line.text()

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -138,6 +139,16 @@ class BackupsDialog(QDialog):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty, 1)
         layout.addLayout(row)
+        self.folder_line = QLabel(objectName="muted", wordWrap=True)  # where the backups are, when no file manager
+        self.folder_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.copy_button = QPushButton("Copy the path")
+        self.copy_button.clicked.connect(self._on_copy_button_clicked)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_line, 1)
+        folder_row.addWidget(self.copy_button)
+        self.folder_line.hide()
+        self.copy_button.hide()
+        layout.addLayout(folder_row)
         layout.addWidget(self.status)
         layout.addWidget(self.error)
         layout.addWidget(close)
@@ -221,9 +232,17 @@ class BackupsDialog(QDialog):
         self.reload()
 
     def show_folder(self) -> None:
+        """Open the backups' folder in the file manager; where none answers, say where it is and offer to copy it."""
         folder = getattr(self, "folder", None)
-        if folder is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        if folder is None or QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            return
+        self.folder_line.setText(f"No file manager opened on this computer. The backups are in: {folder}")
+        self.folder_line.show()
+        self.copy_button.show()
+
+    def _on_copy_button_clicked(self) -> None:
+        QApplication.clipboard().setText(str(self.folder))
+        self.copy_button.setText("Copied")
 
     def _working(self, text: str) -> None:
         self.error.hide()

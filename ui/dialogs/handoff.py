@@ -5,9 +5,9 @@ import html
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMarginsF, QStandardPaths
+from PySide6.QtCore import QMarginsF, QStandardPaths, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,6 +27,7 @@ from models.rules.vocab import channel_label, rating_label
 from models.store import Changes, StoreError
 from ui import fmt
 from ui.context import AppContext
+from ui.lifetime import subscribe
 from ui.views.score import BAND_COLOURS, NEUTRAL_COLOUR, TREND_WORDS
 
 if TYPE_CHECKING:  # the promise and score subjects load after the first window (start-up budget)
@@ -218,6 +219,9 @@ class HandoffDialog(QDialog):
         self.browser.setHtml(f"<p>{_muted('Reading the card...')}</p>")
         self.error = QLabel(objectName="error", wordWrap=True)
         self.error.hide()
+        self.saved_line = QLabel(objectName="muted", wordWrap=True)  # where the PDF went, said here (not behind)
+        self.saved_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.saved_line.hide()
         self.buttons = QDialogButtonBox()
         self.print_button = QPushButton("Print...")
         self.pdf_button = QPushButton("Save as PDF...")
@@ -229,11 +233,12 @@ class HandoffDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser, 1)
         layout.addWidget(self.error)
+        layout.addWidget(self.saved_line)
         layout.addWidget(self.buttons)
         self.print_button.clicked.connect(self.print_card)
         self.pdf_button.clicked.connect(self.ask_and_save_pdf)
         self.buttons.rejected.connect(self.reject)
-        ctx.events.data_changed.connect(self._on_events_data_changed)
+        subscribe(self, ctx.events.data_changed, self._on_events_data_changed)
         self.load()
 
     def load(self) -> None:
@@ -294,12 +299,7 @@ class HandoffDialog(QDialog):
             self.say(f"The PDF could not be saved to {path} ({reason}). Choose another folder and try again.")
             return False
         self.say("")
+        self.saved_line.setText(f"Saved: {Path(path).resolve()}")
+        self.saved_line.show()
         self.ctx.events.message_reported.emit(f"Saved the hand-off card as {Path(path).name}.")
         return True
-
-    def done(self, result: Any) -> None:  # also on Close and Esc: stop following changes
-        try:
-            self.ctx.events.data_changed.disconnect(self._on_events_data_changed)
-        except (RuntimeError, TypeError):
-            pass
-        super().done(result)
