@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         self.session.watcher.connection_changed.connect(lambda ok: ok and self.error_banner.hide())
         self.undo_stack.changed.connect(self._on_undo_stack_changed)
         events.error_reported.connect(self.error_banner.say)
-        events.notice_reported.connect(self.notice_banner.say)
+        events.notice_reported.connect(lambda text: self.notice_banner.say(text) if text else self.notice_banner.hide())
         events.message_reported.connect(lambda message: self.statusBar().showMessage(message, 5000))
         events.busy_changed.connect(self._on_busy_changed)
         events.client_requested.connect(self.open_client)

@@ -132,7 +132,7 @@ class Notifier(QObject):
     """Tells the person at the desk when their promises (and those they cover) fall due; never twice a session."""
 
     banner_requested = Signal(str)
-    """A notice to show as a banner in the window (this desktop has no system tray)."""
+    """A notice to show as a banner in the window (this desktop has no system tray); '' takes it away."""
 
     announced = Signal(str)
     """A notice was given to the person at the desk (by tray message or banner)."""
@@ -147,6 +147,10 @@ class Notifier(QObject):
         self.notices: list[str] = []
         self._client_of_last: int | None = None
         self._loading = False
+        # What the banner says now, so it follows the day (a kept promise, a restore, a colleague's change):
+        # the summary (None: not the summary) and the promises a notice names.
+        self._banner_summary: str | None = None
+        self._banner_ids: set[int] = set()
         if isinstance(tray, QSystemTrayIcon):
             self.tray: QSystemTrayIcon | None = tray
         elif tray and QSystemTrayIcon.isSystemTrayAvailable():
@@ -201,12 +205,31 @@ class Notifier(QObject):
                 self.ctx.events.message_reported.emit(text)  # good news needs no pop-up
             else:
                 self._announce(text, None)
+                self._banner_summary, self._banner_ids = text, set()
         elif due:
             self.announced_ids.update(r.id for r in due)
             clients = {r.client_id for r in due}
             self._announce(notice_text(due, now, staff_id), clients.pop() if len(clients) == 1 else None)
+            self._banner_summary, self._banner_ids = None, {r.id for r in due}
+        else:
+            self._follow_banner(day, staff_id, now)
         wait = next_check(day, staff_id, now, self.announced_ids) - now
         self.timer.start(max(1000, int(wait.total_seconds() * 1000)))
+
+    def _follow_banner(self, day: DeskDay, staff_id: int, now: datetime) -> None:
+        """The banner says what is true now: the summary counted again, a notice gone once its promises are."""
+        if self.tray is not None:
+            return  # a tray message fades by itself
+        if self._banner_summary is not None:
+            text = summary_text(day, staff_id)
+            if text != self._banner_summary:
+                self._banner_summary = text
+                self.banner_requested.emit("" if text == NOTHING_DUE else text)
+        elif self._banner_ids:
+            still = [r for r in watched(day, staff_id) if r.id in self._banner_ids and r.due <= now + NOTICE_AHEAD]
+            if len(still) != len(self._banner_ids):
+                self._banner_ids = {r.id for r in still}
+                self.banner_requested.emit(notice_text(still, now, staff_id))  # '' when none is left
 
     def _announce(self, text: str, client_id: int | None) -> None:
         self.notices.append(text)

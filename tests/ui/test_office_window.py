@@ -434,3 +434,23 @@ def test_show_the_folder_says_where_the_backups_are_when_no_file_manager_answers
     assert dialog.folder_line.isVisible() and str(dialog.folder) in dialog.folder_line.text()
     dialog.copy_button.click()
     assert QApplication.clipboard().text() == str(dialog.folder)
+
+
+def test_the_notice_banner_follows_the_day(make_window, seeded, settings: QSettings, db_path: Path, qtbot) -> None:
+    """Stumble 7: the banner still said '2 promises overdue' after one was kept, a restore or a colleague's change."""
+    store.open(db_path)
+    first = store.make_promise(seeded["oliver"], by=seeded["anna"], text="Ring back about the boiler",
+                               due=store.utcnow() - timedelta(days=1, hours=1)).id
+    second = store.make_promise(seeded["isla"], by=seeded["anna"], text="Send the quote",
+                                due=store.utcnow() - timedelta(hours=30)).id
+    store.close()
+    settings.setValue(f"desk/staff/{db_path}", seeded["anna"])
+    window = make_window()
+    qtbot.waitUntil(lambda: window.notice_banner.isVisible())
+    assert window.notice_banner.text.text() == "2 promises overdue."
+    anna = seeded["anna"]
+    window.ctx.tasks.run(lambda: store.keep_promise(first, by=anna, apology=True))  # kept at this desk
+    qtbot.waitUntil(lambda: window.notice_banner.text.text() == "1 promise overdue.")
+    changes = store.keep_promise(second, by=seeded["ben"], apology=True)  # a colleague keeps the other one
+    window.ctx.events.data_changed.emit(changes)  # as the watcher announces another desk's write
+    qtbot.waitUntil(lambda: not window.notice_banner.isVisible())
