@@ -251,16 +251,17 @@ def other_live_desks(db: pw.Database, exclude: str | None = None) -> list[str]:
     Plain SQL on the few columns every schema version has, so it also works on a database that is
     about to be upgraded.
     """
-    from models.store.sharing import LIVE_WITHIN
+    from models.store.sharing import LIVE_WITHIN, process_gone
 
     if "session" not in db.get_tables():
         return []
     since = t.to_micros(b.utcnow() - LIVE_WITHIN)
     mark = db.param
     rows = db.execute_sql(
-        'SELECT s."id", s."host", st."name" FROM "session" s LEFT JOIN "staff" st ON st."id" = s."staff" '
+        'SELECT s."id", s."host", st."name", s."pid" FROM "session" s LEFT JOIN "staff" st ON st."id" = s."staff" '
         f'WHERE s."last_seen" >= {mark} ORDER BY s."last_seen" DESC', (since,)).fetchall()
-    return [f"{name} on {host}" if name else str(host) for sid, host, name in rows if sid != exclude]
+    return [f"{name} on {host}" if name else str(host) for sid, host, name, pid in rows
+            if sid != exclude and not process_gone(host, pid)]  # a crashed desk of this computer blocks nothing
 
 
 def prepare_upgrade(db: pw.Database) -> BackupInfo | None:
