@@ -216,3 +216,16 @@ def test_after_a_conflict_the_keyboard_is_back_in_the_window(ready, qtbot, seede
         getattr(conflict, choose).click()
         qtbot.waitUntil(lambda: QApplication.focusWidget() is ready.client_view.timeline, timeout=2000)
         assert QApplication.activeWindow() is ready, choose
+
+
+def test_after_saving_a_promise_the_cursor_is_back_in_its_text(ready, qtbot, seeded) -> None:
+    ready.activateWindow()
+    ready.open_client(seeded["oliver"])
+    ready.promise_action.trigger()
+    form = ready.client_view.composer.promise
+    qtbot.keyClicks(form.text, "Call back about the boiler")
+    form.due.setText("tomorrow 3pm")
+    form.submit()
+    assert [p.text for p in store.client_promises(seeded["oliver"])] == ["Call back about the boiler"]
+    qtbot.waitUntil(lambda: form.text.hasFocus(), timeout=2000)
+    assert form.text.text() == ""
