@@ -14,7 +14,7 @@ import re
 import sqlite3
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import peewee as pw
@@ -241,6 +241,24 @@ def _remove(path: Path) -> None:
             victim.unlink(missing_ok=True)
         except OSError:
             log.warning("could not delete %s", victim)
+
+
+# --- the schedule ----------------------------------------------------------------------------------
+
+BACKUP_EVERY = timedelta(hours=4)
+"""A desk backs up a SQLite office at start, unless its newest backup is younger than this, and then this often."""
+
+
+def backup_due(backups: list[BackupInfo], now: datetime, every: timedelta = BACKUP_EVERY) -> bool:
+    """True when this desk has no backup of the office younger than `every` (newest first, as list_backups)."""
+    return not backups or now - backups[0].taken_at >= every
+
+
+def back_up_if_due(reason: str, every: timedelta = BACKUP_EVERY) -> BackupInfo | None:
+    """Take a backup when none is recent enough; None when it was not due."""
+    if not backup_due(list_backups(), b.utcnow(), every):
+        return None
+    return backup_now(reason=reason)
 
 
 # --- guards for whole-office operations ---------------------------------------------------------

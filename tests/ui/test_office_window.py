@@ -17,7 +17,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from models import store
-from ui.dialogs.backups import PG_WORDS, AutoBackup, BackupsDialog, backup_due, backup_line, size_words
+from models.store.backup import backup_due
+from ui.dialogs.backups import PG_WORDS, AutoBackup, BackupsDialog, backup_line, size_words
 from ui.main_window import MainWindow
 from ui.views.today import TodayView
 

@@ -14,7 +14,8 @@ from models import store
 from models.store import Changes, DeskDay, PromiseEntry
 from ui.dialogs.handoff import HandoffDialog, handoff_html, save_pdf
 from ui.main_window import MainWindow
-from ui.notify import Notifier, notice_text, promises_to_announce, summary_text
+from models.store.day import promises_to_announce
+from ui.notify import Notifier, notice_text, summary_text
 from ui.views.today import PromiseTableModel, TodayView
 
 # Monday 23 November 2026 at noon, desk time: every "today" below is this local day.

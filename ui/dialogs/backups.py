@@ -22,12 +22,11 @@ from PySide6.QtWidgets import (
 
 from models import store
 from models.store import BackupInfo, Changes, StoreError
+from models.store.backup import BACKUP_EVERY, back_up_if_due  # the schedule is a rule of the store
 from ui import fmt
 from ui.context import AppContext
 from ui.lifetime import subscribe
 
-BACKUP_EVERY = timedelta(hours=4)
-"""A desk backs up a SQLite office at start, unless its newest backup is younger than this, and then this often."""
 PG_WORDS = ("This office is on a PostgreSQL server. Its backups are made on the server, not at a desk: "
             "ask whoever looks after the server to schedule them.")
 
@@ -43,18 +42,6 @@ def backup_line(info: BackupInfo, now: datetime) -> str:
     """One line of the Backups window: when, why, how big."""
     why = info.reason.capitalize() if info.reason else "Backup"
     return f"{fmt.when(info.taken_at, now)}  \u2014  {why}  \u2014  {size_words(info.size_bytes)}"
-
-
-def backup_due(backups: list[BackupInfo], now: datetime, every: timedelta = BACKUP_EVERY) -> bool:
-    """True when this desk has no backup of the office younger than `every`."""
-    return not backups or now - backups[0].taken_at >= every
-
-
-def back_up_if_due(reason: str, every: timedelta = BACKUP_EVERY) -> BackupInfo | None:
-    """On the database thread: take a backup when none is recent enough; None when it was not due."""
-    if not backup_due(store.list_backups(), store.utcnow(), every):
-        return None
-    return store.backup_now(reason=reason)
 
 
 class AutoBackup(QObject):

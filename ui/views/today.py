@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from models import store
 from models.rules import promises as promise_rules
 from models.store import Changes, PromiseRow, StaffMember, StoreError
+from models.store.day import split_day
 from ui import fmt
 from ui.app import muted_colour
 from ui.actions import clients as client_actions
@@ -96,22 +97,6 @@ def due_words(row: PromiseRow, now: datetime) -> str:
     if row.status == "pending" and (due_local.date() - now_local.date()).days > 1:
         words += f" ({fmt.day(due_local, now_local)})"
     return words
-
-
-def split_day(day: DeskDay, *, staff_id: int | None, mine_only: bool) -> dict[str, tuple[PromiseRow, ...]]:
-    """The four sections of the view from a whole-team DeskDay: mine or everyone's; Covering is never mine.
-
-    Each promise shows once: a promise of a colleague who is away is under Covering (the Owner column says
-    whose), never also under Overdue, Due today or Next 7 days, so the counts add up to the rows on screen.
-    """
-    covering = tuple(r for r in day.covering if r.owner_id != staff_id)
-    covered = {r.id for r in covering}
-
-    def keep(rows: tuple[PromiseRow, ...]) -> tuple[PromiseRow, ...]:
-        return tuple(r for r in rows if r.id not in covered and (not mine_only or r.owner_id == staff_id))
-
-    return {"overdue": keep(day.overdue), "today": keep(day.today), "upcoming": keep(day.upcoming),
-            "covering": covering}
 
 
 def is_dark(palette: QPalette) -> bool:
