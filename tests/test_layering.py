@@ -123,4 +123,4 @@ def test_the_screen_check_would_catch_a_view_opening_a_dialog(tmp_path: Path) ->
 
 def test_main_window_stays_a_layout_and_its_menus() -> None:
     lines = len((ROOT / "ui" / "main_window.py").read_text(encoding="utf-8").splitlines())
-    assert lines < 400, f"ui/main_window.py has {lines} lines: move workflows to ui/actions or ui/session.py"
+    assert lines < 390, f"ui/main_window.py has {lines} lines: move workflows to ui/actions or ui/session.py"

@@ -5,20 +5,20 @@ person can do in `ui/actions/`, the screens in `ui/views/`, the dialogs in `ui/d
 """
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QDialog, QLabel, QMainWindow, QMenu, QSizePolicy, QSplitter, QStackedWidget, QToolBar,
                                QToolButton, QVBoxLayout, QWidget)
 
 from models.store import Changes, Office, StaffMember, StoreError
 from ui import settings as desk
-from ui.actions import clients as client_actions
 from ui.actions.undo import UndoStack
 from ui.context import AppContext
-from ui.dialogs import help as help_dialogs
 from ui.events import Events
 from ui.lifetime import delete_on_close
 from ui.session import Session
@@ -33,19 +33,6 @@ if TYPE_CHECKING:  # built on first use, after the window is usable
     from ui.views.client_view import ClientView
     from ui.views.today import TodayView
 
-DEFAULT_SIZE = QSize(1280, 780)
-SCREEN_MARGIN = 24  # room left around a first window on a screen smaller than DEFAULT_SIZE
-BIG_SCREEN_SHARE = 0.85  # of a big screen's width and height, for the first window
-
-
-def first_size(screen: QSize) -> QSize:
-    """The first window fits the screen: 1280 x 780 on a laptop (less on a 1366 x 768 one, so the whole window
-    shows), and most of a big screen (1920 x 1080), where the list grows with it."""
-    wide = max(DEFAULT_SIZE.width(), int(screen.width() * BIG_SCREEN_SHARE))
-    high = max(DEFAULT_SIZE.height(), int(screen.height() * BIG_SCREEN_SHARE))
-    return QSize(min(wide, screen.width() - SCREEN_MARGIN), min(high, screen.height() - SCREEN_MARGIN))
-
-
 class MainWindow(QMainWindow):
     """One office database, one person at the desk."""
 
@@ -53,7 +40,7 @@ class MainWindow(QMainWindow):
                  settings: QSettings | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Rapport")
-        self.resize(first_size(self.screen().availableGeometry().size()))
+        self.resize(desk.first_size(self.screen().availableGeometry().size()))
         events = Events(self)
         tasks = tasks_factory(events) if tasks_factory else Tasks(events, self)
         self.ctx = AppContext(tasks, events, settings or QSettings())
@@ -149,11 +136,11 @@ class MainWindow(QMainWindow):
         self.edit_client_action = self._action("Edit client", on_client(
             "edit their details", lambda view: view.edit_client()), "Ctrl+E")
         self.handoff_action = self._action("Hand-off card...", on_client("ask for their hand-off card", lambda view: (
-            client_actions.show_handoff(self.ctx, self, view.client.id))), "Ctrl+Shift+H")
+            self._clients().show_handoff(self.ctx, self, view.client.id))), "Ctrl+Shift+H")
         self.export_client_action = self._action("Export this client...", on_client("export them", lambda view: (
             self.office_files.export_client(view.client.id, view.client.name))))
         self.delete_client_action = self._action("Move client to Trash...", on_client(
-            "move them to the Trash", lambda view: client_actions.trash(self.ctx, self, view.client, self.show_today)))
+            "move them to the Trash", lambda view: self._clients().trash(self.ctx, self, view.client, self.show_today)))
         self.team_action = self._action("Team...", lambda: self._open_dialog("ui.dialogs.staff", "TeamDialog"))
         self.trash_action = self._action("Trash...", lambda: self._open_dialog("ui.dialogs.trash", "TrashDialog"))
         self.settings_action = self._action("Settings...", lambda: self._open_dialog(
@@ -198,7 +185,7 @@ class MainWindow(QMainWindow):
                                       self.trash_action, self.backups_action, self.switch_action, None,
                                       self.settings_action)
         self.help_menu = self._menu(menus.addMenu("&Help"), self.shortcuts_action)
-        self.help_menu.addAction("About Rapport", lambda: help_dialogs.show_about(self))
+        self.help_menu.addAction("About Rapport", lambda: self._help().show_about(self))
 
     @staticmethod
     def _menu(menu: QMenu, *actions: QAction | None) -> QMenu:
@@ -258,8 +245,6 @@ class MainWindow(QMainWindow):
 
     def _open_dialog(self, module: str, name: str, *args: object) -> QDialog:
         """Open a dialog of ui/dialogs/ (imported when first used); it is deleted when closed."""
-        import importlib
-
         dialog = getattr(importlib.import_module(module), name)(self.ctx, *args, self)
         delete_on_close(dialog).open()
         return dialog
@@ -345,7 +330,7 @@ class MainWindow(QMainWindow):
         self.today_view.table.setFocus()
 
     def add_client(self) -> None:
-        client_actions.add(self.ctx, self, self._on_client_added)
+        self._clients().add(self.ctx, self, self._on_client_added)
 
     def _on_client_added(self, changes: Changes) -> None:
         if changes.id is not None:
@@ -359,7 +344,15 @@ class MainWindow(QMainWindow):
         dialog.location_chosen.connect(self.session.switch)  # type: ignore[attr-defined]
 
     def show_shortcuts(self) -> None:
-        delete_on_close(help_dialogs.ShortcutsDialog(self.findChildren(QAction), self)).open()
+        delete_on_close(self._help().ShortcutsDialog(self.findChildren(QAction), self)).open()
+
+    @staticmethod
+    def _help() -> ModuleType:
+        return importlib.import_module("ui.dialogs.help")  # loaded when first asked for (start-up budget)
+
+    @staticmethod
+    def _clients() -> ModuleType:
+        return importlib.import_module("ui.actions.clients")
 
     # --- what the window shows of the rest ---
     def _on_undo_stack_changed(self) -> None:

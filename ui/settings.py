@@ -6,7 +6,7 @@ last, which office it opens.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QSize
 from PySide6.QtWidgets import QHeaderView, QSplitter, QWidget
 
 # The window as this desk left it (opaque Qt states).
@@ -24,6 +24,10 @@ TODAY_SCOPE = "today/scope"
 SCORE_SHOWN = "client/score_shown"
 # Lock the desk after this many idle minutes (0: never).
 IDLE_LOCK_MINUTES = "desk/idle_lock_minutes"
+
+DEFAULT_SIZE = QSize(1280, 780)
+SCREEN_MARGIN = 24  # room left around a first window on a screen smaller than DEFAULT_SIZE
+BIG_SCREEN_SHARE = 0.85  # of a big screen's width and height, for the first window
 
 ALL_KEYS = (GEOMETRY, SPLITTER, CLIENT_COLUMNS, DATABASE_LOCATION, DATABASE_ALLOW_CLOUD, STAFF_PREFIX, TODAY_SCOPE,
             SCORE_SHOWN, IDLE_LOCK_MINUTES)
@@ -93,3 +97,11 @@ def save_layout(settings: QSettings, window: QWidget, splitter: QSplitter, colum
     settings.setValue(GEOMETRY, window.saveGeometry())
     settings.setValue(SPLITTER, splitter.saveState())
     settings.setValue(CLIENT_COLUMNS, columns.saveState())
+
+
+def first_size(screen: QSize) -> QSize:
+    """The window's first size fits the screen: 1280 x 780 on a laptop (less on a 1366 x 768 one, so the whole
+    window shows), and most of a big screen (1920 x 1080), where the list grows with it."""
+    wide = max(DEFAULT_SIZE.width(), int(screen.width() * BIG_SCREEN_SHARE))
+    high = max(DEFAULT_SIZE.height(), int(screen.height() * BIG_SCREEN_SHARE))
+    return QSize(min(wide, screen.width() - SCREEN_MARGIN), min(high, screen.height() - SCREEN_MARGIN))

@@ -367,7 +367,7 @@ def test_the_first_window_fits_a_small_screen(ready: MainWindow) -> None:
 def test_the_first_window_takes_most_of_a_big_screen() -> None:
     from PySide6.QtCore import QSize
 
-    from ui.main_window import first_size
+    from ui.settings import first_size
 
     assert first_size(QSize(1366, 768)) == QSize(1280, 744)  # fits a laptop's screen
     assert first_size(QSize(1920, 1080)) == QSize(1632, 918)  # and the list grows on a big one
