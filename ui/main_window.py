@@ -99,7 +99,8 @@ class MainWindow(QMainWindow):
         events.error_reported.connect(self.error_banner.say)
         events.notice_reported.connect(lambda text: self.notice_banner.say(text) if text else self.notice_banner.hide())
         events.message_reported.connect(lambda message: self.statusBar().showMessage(message, 5000))
-        events.busy_changed.connect(self._on_busy_changed)
+        events.busy_changed.connect(
+            lambda busy: self.busy_banner.say(BUSY_WAITING) if busy else self.busy_banner.hide())
         events.client_requested.connect(self.open_client)
         events.entry_requested.connect(self._on_entry_requested)
         events.team_changed.connect(self._fill_desk_menu)
@@ -154,6 +155,8 @@ class MainWindow(QMainWindow):
                                                lambda: self.office_files.copy_office())
         self.undo_action = self._action("Undo", self.undo_stack.undo, standard.Undo)
         self.undo_action.setEnabled(False)
+        self.redo_action = self._action("Redo", self.undo_stack.redo, standard.Redo)
+        self.redo_action.setEnabled(False)
         self.open_action = self._action("Office database...", self.choose_database, standard.Open)
         self.quit_action = self._action("Quit", self.close, standard.Quit)
         self.shortcuts_action = self._action("Keyboard shortcuts", self.show_shortcuts, "F1")
@@ -177,7 +180,7 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         self.file_menu = self._menu(menus.addMenu("&File"), self.open_action, None, self.export_office_action,
                                     self.load_export_action, self.copy_office_action, None, self.quit_action)
-        self.edit_menu = self._menu(menus.addMenu("&Edit"), self.undo_action)
+        self.edit_menu = self._menu(menus.addMenu("&Edit"), self.undo_action, self.redo_action)
         self.client_menu = self._menu(menus.addMenu("&Client"), self.new_client_action, self.edit_client_action,
                                       self.log_action, self.note_action, self.promise_action, None,
                                       self.handoff_action, self.export_client_action, None, self.delete_client_action)
@@ -204,7 +207,8 @@ class MainWindow(QMainWindow):
         return run
 
     def _set_ready(self, ready: bool) -> None:
-        always = {self.open_action, self.quit_action, self.shortcuts_action, self.undo_action, self.switch_action}
+        always = {self.open_action, self.quit_action, self.shortcuts_action, self.undo_action, self.redo_action,
+                  self.switch_action}
         for action in set(self.findChildren(QAction)) - always:  # nothing to do to an office not open yet
             action.setEnabled(ready)
         self.desk_button.setEnabled(ready)
@@ -275,9 +279,6 @@ class MainWindow(QMainWindow):
         self.staff_picker = StaffPicker(self.ctx, self.ctx.team, self)
         self.staff_picker.chosen.connect(self.session.set_staff)
         self.staff_picker.open()
-
-    def set_staff(self, member: StaffMember) -> None:
-        self.session.set_staff(member)
 
     def _on_session_staff_set(self, member: StaffMember, first: bool) -> None:
         self.desk_button.setText(f"At the desk: {member.name}")
@@ -358,16 +359,11 @@ class MainWindow(QMainWindow):
     def _on_undo_stack_changed(self) -> None:
         self.undo_action.setText(self.undo_stack.undo_text)
         self.undo_action.setEnabled(self.undo_stack.can_undo)
+        self.redo_action.setText(self.undo_stack.redo_text)
+        self.redo_action.setEnabled(self.undo_stack.can_redo)
 
     def _on_presence_changed(self, online: list[object]) -> None:
         self.presence_label.setText(online_text(online))  # type: ignore[arg-type]
-
-    def _on_busy_changed(self, busy: bool) -> None:
-        if busy:
-            self.busy_banner.say(BUSY_WAITING)
-        else:
-            self.busy_banner.hide()
-            self.statusBar().showMessage("The shared database is answering again; everything is saved.", 5000)
 
     def _flush_drafts(self) -> None:
         if self._client_view is not None:

@@ -76,6 +76,7 @@ class Session(QObject):
         self.clock = QTimer(self, interval=CLOCK_TICK_MS)
         self.clock.timeout.connect(self._on_clock_timeout)
         ctx.events.data_changed.connect(self._on_events_data_changed)
+        ctx.events.busy_changed.connect(self._on_events_busy_changed)
 
     # --- the office ---
     def start(self, location: str, *, demo: bool = False, allow_cloud: bool = False, staff: str | None = None) -> None:
@@ -168,6 +169,10 @@ class Session(QObject):
             self.ctx.events.error_reported.emit(
                 "The office database is not answering (the network or the shared folder may be down). What you "
                 "type is kept; Rapport keeps trying.")
+
+    def _on_events_busy_changed(self, busy: bool) -> None:
+        if not busy:
+            self.ctx.events.message_reported.emit("The shared database is answering again; everything is saved.")
 
     def _on_team_refreshed(self, team: list[StaffMember]) -> None:
         self.ctx.team = team

@@ -51,10 +51,12 @@ from models.store.staff import add_staff, check_pin, get_staff, list_staff, set_
 
 _LAZY: dict[str, str] = {
     **dict.fromkeys(("TrashItem", "delete_promise", "describe", "restore", "trash", "undo"), "models.store.recycle"),
+    **dict.fromkeys(("redo",), "models.store.recycle"),
     **dict.fromkeys(("add_note", "delete_entry", "edit_interaction", "edit_note", "log_interaction", "restore_entry",
                      "timeline"), "models.store.timelines"),
     **dict.fromkeys(("DeskDay", "cancel_promise", "client_promises", "desk_day", "get_promise", "keep_promise",
-                     "make_promise", "reassign_promise", "renegotiate_promise", "edit_promise"), "models.store.promises"),
+                     "make_promise", "reassign_promise", "renegotiate_promise"), "models.store.promises"),
+    **dict.fromkeys(("edit_promise",), "models.store.promises"),
     **dict.fromkeys(("HandoffCard", "handoff_card"), "models.store.handoff"),
     **dict.fromkeys(("Badge", "ClientScore", "ScoreHistory", "ScoreReason", "client_score", "refresh_scores",
                      "score_history", "stale_scores"), "models.store.scores"),
@@ -89,7 +91,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         reassign_promise,
         renegotiate_promise,
     )
-    from models.store.recycle import TrashItem, delete_promise, describe, restore, trash, undo  # noqa: F401
+    from models.store.recycle import TrashItem, delete_promise, describe, redo, restore, trash, undo  # noqa: F401
     from models.store.scores import (  # noqa: F401
         Badge,
         ClientScore,

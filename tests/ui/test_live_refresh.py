@@ -39,7 +39,8 @@ def test_another_desks_call_updates_the_list(ready, qtbot, seeded, db_path) -> N
 
 
 def test_another_desks_promise_reaches_today_within_three_seconds(ready, qtbot, seeded, db_path) -> None:
-    qtbot.waitUntil(lambda: ready.session.watcher.session is not None and ready.right.currentWidget() is ready.today_view,
+    qtbot.waitUntil(lambda: ready.session.watcher.session is not None
+                    and ready.right.currentWidget() is ready.today_view,
                     timeout=3000)
     today = ready.today_view
     assert today.rows_in("today") == () and today.rows_in("upcoming") == ()

@@ -138,7 +138,7 @@ def test_cancelling_a_restore_changes_nothing(ready: MainWindow, seeded, qtbot) 
 
 def test_only_an_administrator_may_restore(ready: MainWindow, seeded, qtbot) -> None:
     ben = next(m for m in ready.ctx.team if m.id == seeded["ben"])
-    ready.set_staff(ben)
+    ready.session.set_staff(ben)
     qtbot.waitUntil(lambda: ready.session.auto_backup is not None and ready.session.auto_backup.last is not None)
     dialog = BackupsDialog(ready.ctx, "sqlite", ready)
     assert dialog.list.count() == 1
@@ -258,7 +258,8 @@ def test_the_start_up_backup_waits_until_the_first_clicks_are_answered(make_wind
     window = make_window()
     qtbot.waitUntil(lambda: isinstance(window.right.currentWidget(), TodayView))
     assert window.session.auto_backup is None and store.list_backups() == []
-    qtbot.waitUntil(lambda: window.session.auto_backup is not None and window.session.auto_backup.last is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.session.auto_backup is not None and window.session.auto_backup.last is not None,
+                    timeout=5000)
     assert [b.reason for b in store.list_backups()] == ["at start"]
 
 
@@ -300,7 +301,7 @@ def test_the_desk_menu_ticks_who_is_at_the_desk(ready: MainWindow, seeded) -> No
 
     assert ticked() == ["Anna Keller"]
     ben = next(m for m in ready.ctx.team if m.id == seeded["ben"])
-    ready.set_staff(ben)
+    ready.session.set_staff(ben)
     assert ticked() == ["Ben Okafor"]
 
 

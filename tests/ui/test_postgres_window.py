@@ -53,7 +53,8 @@ def test_move_a_sqlite_office_to_postgresql_from_the_window(ready, seeded, qtbot
     ready.ctx.events.message_reported.connect(said.append)
     ready.office_files.copy_office(PG_URL, open_after=lambda where: True)
     assert said and said[0].startswith("Copied the office (") and "unchanged" in said[0]
-    assert ready.ctx.database == PG_URL and ready.session.office is not None and ready.session.office.engine == "postgresql"
+    office = ready.session.office
+    assert ready.ctx.database == PG_URL and office is not None and office.engine == "postgresql"
     assert sorted(c.name for c in store.list_clients()) == ["Isla Walsh", "Oliver Thompson"]
     assert ready.staff_picker.isVisible()
     ready.staff_picker._choose(next(m for m in ready.ctx.team if m.name == "Anna Keller"))

@@ -229,3 +229,17 @@ def test_after_saving_a_promise_the_cursor_is_back_in_its_text(ready, qtbot, see
     assert [p.text for p in store.client_promises(seeded["oliver"])] == ["Call back about the boiler"]
     qtbot.waitUntil(lambda: form.text.hasFocus(), timeout=2000)
     assert form.text.text() == ""
+
+
+def test_redo_does_again_what_undo_took_back(ready, qtbot, seeded) -> None:
+    ready.open_client(seeded["oliver"])
+    note = ready.client_view.composer.note
+    qtbot.keyClicks(note.text, "Called about the invoice")
+    qtbot.keyClick(note.text, Qt.Key.Key_Return)
+    assert not ready.redo_action.isEnabled() and ready.redo_action.text() == "Redo"
+    ready.undo_stack.undo()
+    assert store.timeline(seeded["oliver"]).entries == ()
+    assert ready.redo_action.isEnabled() and ready.redo_action.text() == "Redo 'Note added'"
+    ready.redo_action.trigger()
+    assert [e.text for e in store.timeline(seeded["oliver"])] == ["Called about the invoice"]
+    assert ready.undo_action.text() == "Undo 'Note added'" and not ready.redo_action.isEnabled()

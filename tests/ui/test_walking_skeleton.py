@@ -233,7 +233,7 @@ def test_a_draft_survives_closing_the_window(ready, make_window, qtbot) -> None:
 
 def test_switch_the_person_at_the_desk(ready, qtbot, seeded) -> None:
     ben = next(m for m in ready.ctx.team if m.name == "Ben Okafor")
-    ready.set_staff(ben)
+    ready.session.set_staff(ben)
     assert ready.desk_button.text() == "At the desk: Ben Okafor"
     cid = open_client(ready, "Isla Walsh")
     form = ready.client_view.composer.interaction

@@ -1,4 +1,4 @@
-"""This desk's Undo (Ctrl+Z): its own recent actions, taken back through the store, and said in words."""
+"""This desk's Undo (Ctrl+Z) and Redo (Ctrl+Shift+Z): its own recent actions, through the store, said in words."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
@@ -21,6 +21,7 @@ class UndoStack(QObject):
         super().__init__(parent)
         self.ctx = ctx
         self._stack: list[tuple[Changes, str]] = []
+        self._redo: list[tuple[Changes, str]] = []  # what Undo took back, newest last (a new action empties it)
         self._undoing = False
         ctx.events.written.connect(self._on_events_written)
 
@@ -36,8 +37,18 @@ class UndoStack(QObject):
         what = self._stack[-1][1]
         return f"Undo '{what}'" if what else "Undo"
 
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo) and not self._undoing
+
+    @property
+    def redo_text(self) -> str:
+        """'Redo 'Note added'' for the menu; plain 'Redo' when there is nothing."""
+        what = self._redo[-1][1] if self._redo else ""
+        return f"Redo '{what}'" if what else "Redo"
+
     def clear(self) -> None:
-        self._stack = []
+        self._stack, self._redo = [], []
         self._undoing = False
         self.changed.emit()
 
@@ -45,6 +56,7 @@ class UndoStack(QObject):
         if self._undoing or not changes.kinds & UNDOABLE or not changes.change_ids:
             return
         self._stack = (self._stack + [(changes, "")])[-UNDO_DEPTH:]
+        self._redo = []  # a new action: what was undone before it is not redone on top of it
         self.changed.emit()
         ids = changes.change_ids
         self.ctx.tasks.run(lambda: store.describe(ids), lambda what: self._on_described(ids, what),
@@ -68,6 +80,7 @@ class UndoStack(QObject):
 
     def _on_undone(self, what: str, changes: Changes) -> None:
         self._undoing = False
+        self._redo = (self._redo + [(changes, what)])[-UNDO_DEPTH:]
         self.changed.emit()
         self.ctx.events.message_reported.emit(f"Undone: {what.lower()}." if what else "Undone.")
         self.ctx.events.data_changed.emit(changes)
@@ -76,3 +89,21 @@ class UndoStack(QObject):
         self._undoing = False
         self.changed.emit()
         self.ctx.events.error_reported.emit(error.message)
+
+    def redo(self) -> None:
+        """Do again what the last Undo took back, through the store (refused if a colleague changed it since)."""
+        if not self.can_redo or self.ctx.staff is None:
+            return
+        changes, what = self._redo.pop()
+        self._undoing = True
+        self.changed.emit()
+        by, ids = self.ctx.staff_id, changes.change_ids
+        self.ctx.tasks.run(lambda: (store.redo(ids, by=by),), lambda done: self._on_redone(what, done[0]),
+                           self._on_undo_failed)
+
+    def _on_redone(self, what: str, changes: Changes) -> None:
+        self._undoing = False
+        self._stack = (self._stack + [(changes, what)])[-UNDO_DEPTH:]  # Undo takes it back once more
+        self.changed.emit()
+        self.ctx.events.message_reported.emit(f"Done again: {what.lower()}." if what else "Done again.")
+        self.ctx.events.data_changed.emit(changes)

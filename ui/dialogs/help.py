@@ -62,5 +62,5 @@ class ShortcutsDialog(QDialog):
 
 def show_about(parent: QWidget) -> None:
     QMessageBox.about(parent, "About Rapport",
-                      f"Rapport {APP_VERSION}\n\nRapport keeps every client's timeline, an explainable impression score, "
-                      "and the office's promises, so no follow-up is forgotten.")
+                      f"Rapport {APP_VERSION}\n\nRapport keeps every client's timeline, an explainable impression "
+                      "score, and the office's promises, so no follow-up is forgotten.")

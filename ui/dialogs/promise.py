@@ -22,7 +22,8 @@ class PromiseActionDialog(FormDialog):
     TITLES = {"renegotiate": "New due date", "reassign": "Give to a colleague", "cancel": "Cancel promise"}
 
     def __init__(self, ctx: AppContext, action: str,
-                 promise: promise_actions.PromiseRef | PromiseEntry | PromiseRow, parent: QWidget | None = None) -> None:
+                 promise: promise_actions.PromiseRef | PromiseEntry | PromiseRow,
+                 parent: QWidget | None = None) -> None:
         super().__init__(self.TITLES[action], parent)
         delete_on_close(self)
         self.ctx, self.action = ctx, action
