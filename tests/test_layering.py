@@ -124,3 +124,9 @@ def test_the_screen_check_would_catch_a_view_opening_a_dialog(tmp_path: Path) ->
 def test_main_window_stays_a_layout_and_its_menus() -> None:
     lines = len((ROOT / "ui" / "main_window.py").read_text(encoding="utf-8").splitlines())
     assert lines < 390, f"ui/main_window.py has {lines} lines: move workflows to ui/actions or ui/session.py"
+
+
+@pytest.mark.parametrize("path", modules("ui"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_ui_puts_dates_into_words_in_one_place(path: Path) -> None:
+    assert "strftime(" not in path.read_text(encoding="utf-8"), \
+        f"{path.name} formats a date itself: use ui/fmt.py (models/rules/words.py)"

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from models import store
 from models.rules import promises as promise_rules
+from models.rules import words
 from models.rules.vocab import channel_label, rating_label
 from models.store import Changes, StoreError
 from ui import fmt
@@ -33,8 +34,6 @@ from ui.views.score import BAND_COLOURS, NEUTRAL_COLOUR, TREND_WORDS
 if TYPE_CHECKING:  # the promise and score subjects load after the first window (start-up budget)
     from models.store import HandoffCard
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LATE_COLOUR = "#c62828"
 MUTED_COLOUR = "#6b7078"
 CAUTION_BACKGROUND = "#fdecea"
@@ -51,7 +50,7 @@ def absolute(value: datetime | None) -> str:
     if value is None:
         return ""
     local = fmt.local(value)
-    return f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}, {fmt.clock(local)}"
+    return f"{words.short_date(local, local)} {local.year}, {fmt.clock(local)}"
 
 
 def day_then_time(value: datetime) -> str:

@@ -160,7 +160,7 @@ class OfficeSettingsDialog(FormDialog):
         """Only what differs from the settings as they were read."""
         assert self.current is not None
         current = self.current
-        was = {k: (v.strftime("%H:%M") if isinstance(v, time) else list(v) if isinstance(v, tuple) else v)
+        was = {k: (f"{v.hour:02d}:{v.minute:02d}" if isinstance(v, time) else list(v) if isinstance(v, tuple) else v)
                for k in self.values() for v in [getattr(current, k)]}
         return {k: v for k, v in self.values().items() if v != was[k]}
 
