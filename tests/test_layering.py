@@ -130,3 +130,25 @@ def test_main_window_stays_a_layout_and_its_menus() -> None:
 def test_the_ui_puts_dates_into_words_in_one_place(path: Path) -> None:
     assert "strftime(" not in path.read_text(encoding="utf-8"), \
         f"{path.name} formats a date itself: use ui/fmt.py (models/rules/words.py)"
+
+
+def _store_graph() -> dict[str, set[str]]:
+    """models/store's subjects and which of the others each imports (anywhere in the file, late imports too)."""
+    names = {p.stem for p in (ROOT / "models" / "store").glob("*.py") if p.stem != "__init__"}
+    graph: dict[str, set[str]] = {}
+    for name in names:
+        found = imports_of(ROOT / "models" / "store" / f"{name}.py")
+        graph[name] = {n.split(".")[2] for n in found if n.startswith("models.store.") and n.split(".")[2] in names}
+        graph[name].discard(name)
+    return graph
+
+
+def test_the_store_subjects_import_each_other_one_way_only() -> None:
+    """promises <-> timelines imported each other (one side hid it in a function); no subject does now."""
+    graph = _store_graph()
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(n == goal or (n not in seen and reaches(n, goal, seen | {n})) for n in graph.get(start, ()))
+
+    cycles = sorted(name for name in graph if reaches(name, name, {name}))
+    assert not cycles, f"these store modules import each other in a circle: {cycles}"

@@ -219,6 +219,11 @@ def _rows(query: pw.Select) -> list[ClientRow]:
     ]
 
 
+def forget_score(client_id: int) -> None:
+    """Drop the client's cached score state (inside the write that made it stale)."""
+    t.ScoreCache.delete().where(t.ScoreCache.client == client_id).execute()
+
+
 def refresh_contact_columns(client_id: int) -> None:
     """Recompute the client list's "last contact" and "next promise due" for one client (inside a write)."""
     last = (t.Interaction.select(pw.fn.MAX(t.Interaction.at))

@@ -11,24 +11,11 @@ from models import tables as t
 from models.errors import ConflictError, ValidationError
 from models.rules import promises as rules
 from models.store import _base as b
-from models.store.clients import refresh_contact_columns
+from models.store.clients import forget_score, refresh_contact_columns
+from models.store.promise_status import GRACE_US, local_naive, status_of
 from models.store.records import ChangeKind, Changes, PromiseRow
-from models.store.timelines import forget_score
 
 PROMISE_KINDS = (ChangeKind.PROMISE, ChangeKind.TIMELINE, ChangeKind.SCORE)
-GRACE_US = int(rules.GRACE.total_seconds() * 1_000_000)
-
-
-def local_naive(value: datetime) -> datetime:
-    """Aware UTC -> the desk's local wall-clock time, as the rules expect (DESIGN.md, "Times")."""
-    return value.astimezone().replace(tzinfo=None)
-
-
-def status_of(record_status: str, due: datetime, kept_at: datetime | None, cancelled_at: datetime | None,
-              now: datetime) -> str:
-    """The promise's state now: pending, due_today, overdue, broken, kept, kept_late or cancelled."""
-    return rules.effective_status(record_status, local_naive(due), local_naive(kept_at) if kept_at else None,
-                                  local_naive(now), local_naive(cancelled_at) if cancelled_at else None)
 
 
 def _check_due(due: object) -> datetime:

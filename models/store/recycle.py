@@ -12,9 +12,8 @@ import peewee as pw
 from models import tables as t
 from models.errors import ValidationError
 from models.store import _base as b
-from models.store.clients import refresh_contact_columns
+from models.store.clients import forget_score, refresh_contact_columns
 from models.store.records import ChangeKind, Changes
-from models.store.timelines import forget_score
 
 KINDS = (ChangeKind.CLIENT, ChangeKind.TIMELINE, ChangeKind.PROMISE, ChangeKind.SCORE)
 NOT_UNDOABLE = "That can't be undone from here."

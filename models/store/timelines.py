@@ -10,7 +10,8 @@ from models.errors import ValidationError
 from models.rules.text import LONG_LIMIT
 from models.rules.vocab import CHANNELS
 from models.store import _base as b
-from models.store.clients import refresh_contact_columns
+from models.store.clients import forget_score, refresh_contact_columns
+from models.store.promise_status import GRACE_US, status_of
 from models.store.records import (
     ChangeKind,
     Changes,
@@ -38,11 +39,6 @@ def default_encounter(at: datetime) -> str:
 def encounter_key(encounter: str | None, interaction_id: int) -> str:
     """The encounter an interaction belongs to; NULL in the table means "its own" (a fix, say)."""
     return encounter if encounter else f"i{interaction_id}"
-
-
-def forget_score(client_id: int) -> None:
-    """Drop the client's cached score state (inside the write that made it stale)."""
-    t.ScoreCache.delete().where(t.ScoreCache.client == client_id).execute()
 
 
 def _check_when(at: object, tx_at: datetime, field: str = "at") -> datetime:
@@ -291,7 +287,6 @@ def _notes(client_id: int, limit: int, before: TimelineCursor | None,
 
 def _promise_steps(client_id: int, limit: int, before: TimelineCursor | None, names: dict[int, str],
                    now: datetime) -> list[tuple[int, int, int, TimelineEntry]]:
-    from models.store.promises import status_of  # promises.py imports this module's helpers
 
     e, p = t.PromiseEvent, t.Promise
     query = (e.select(e.id, e.at, e.staff, e.action, e.old_due, e.new_due, e.old_owner, e.new_owner, e.apology,
@@ -321,7 +316,6 @@ def _promise_steps(client_id: int, limit: int, before: TimelineCursor | None, na
 def _breaks(client_id: int, limit: int, before: TimelineCursor | None, names: dict[int, str],
             now: datetime) -> list[tuple[int, int, int, TimelineEntry]]:
     """Computed entries: a promise not kept by due + 48 h broke then (DUE-DATES.md: never written)."""
-    from models.store.promises import GRACE_US, status_of
 
     p = t.Promise
     broke = p.due + GRACE_US
