@@ -21,9 +21,9 @@ from models import tables as t
 from models.errors import ConflictError, ValidationError
 from models.rules.text import SHORT_LIMIT, check_text
 from models.store import _base as b
-from models.store.records import Changes
+from models.store.records import ChangeKind, Changes
 
-SETTINGS_KINDS = ("settings",)
+SETTINGS_KINDS = (ChangeKind.SETTINGS,)
 DEFAULT_TOPICS = ("Enquiry", "Quote", "Booking", "Billing", "Complaint", "Follow-up")
 
 

@@ -14,9 +14,9 @@ from models.errors import ConflictError, PermissionDenied, StoreError, Validatio
 from models.rules.text import initials_of
 from models.rules.vocab import ROLES
 from models.store import _base as b
-from models.store.records import Changes, StaffMember
+from models.store.records import ChangeKind, Changes, StaffMember
 
-STAFF_KINDS = ("staff",)
+STAFF_KINDS = (ChangeKind.STAFF,)
 
 
 def _member(row: t.Staff) -> StaffMember:

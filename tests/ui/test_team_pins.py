@@ -10,6 +10,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from models import store
+from tests.ui.conftest import open_dialog
+from ui.dialogs.backups import BackupsDialog
 from ui.context import AppContext
 from ui.dialogs import pin
 from ui.dialogs.team import IDLE_LOCK_KEY, RenameDialog, TeamDialog
@@ -206,7 +208,7 @@ def test_the_desk_menu_asks_for_a_pin_and_a_restore_for_the_administrators(ready
     ben = store.get_staff(seeded["ben"])
     store.update_staff(ben.id, version=ben.version, by=seeded["anna"], pin="2580")
     qtbot.waitUntil(lambda: store.get_staff(seeded["ben"]).has_pin)
-    ready.ctx.tasks.run(store.list_staff, ready._on_team_refreshed)
+    ready.ctx.tasks.run(store.list_staff, ready.session._on_team_refreshed)
     action = next(a for a in ready.desk_menu.actions() if a.text() == "Ben Okafor")
     action.trigger()
     [asking] = [d for d in ready.findChildren(pin.PinDialog) if d.isVisible()]
@@ -217,9 +219,9 @@ def test_the_desk_menu_asks_for_a_pin_and_a_restore_for_the_administrators(ready
     # Anna again (no PIN), then a restore: an administrator without a PIN chooses one first.
     next(a for a in ready.desk_menu.actions() if a.text() == "Anna Keller").trigger()
     assert ready.ctx.staff.name == "Anna Keller"
-    qtbot.waitUntil(lambda: ready.auto_backup is not None and ready.auto_backup.last is not None)
+    qtbot.waitUntil(lambda: ready.session.auto_backup is not None and ready.session.auto_backup.last is not None)
     ready.backups_action.trigger()
-    dialog = ready.backups_dialog
+    dialog = open_dialog(ready, BackupsDialog)
     dialog.list.setCurrentRow(0)
     dialog.restore_selected(confirm=lambda question: True)
     assert [d for d in dialog.findChildren(pin.SetPinDialog) if d.isVisible()]

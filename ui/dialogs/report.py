@@ -39,7 +39,8 @@ def _e(text: str) -> str:
 def absolute(value: datetime) -> str:
     """ "Fri 4 Dec 2026, 9:05 am" in local time: a record is read later, so never "Today"."""
     mine = fmt.local(value)
-    return f"{fmt._DAYS[mine.weekday()]} {mine.day} {fmt._MONTHS[mine.month - 1]} {mine.year}, {fmt.clock(mine)}"
+    return (f"{words.weekday_name(mine, short=True)} {mine.day} {words.month_name(mine.month, short=True)} "
+            f"{mine.year}, {fmt.clock(mine)}")
 
 
 def record_html(record: ClientRecord) -> str:
