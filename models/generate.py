@@ -15,6 +15,7 @@ from models.matching import client_keys
 from models.rules.text import search_key
 from models.store.clients import refresh_contact_columns
 from models.store.duplicates import flag_all
+from models.store.settings import DEFAULT_TOPICS
 
 BATCH = 400  # rows per INSERT: well inside SQLite's and PostgreSQL's parameter limits
 US_PER_DAY = 86_400_000_000
@@ -114,6 +115,7 @@ def generate_big_office(*, clients: int = 10_000, entries: int = 1_000_000, prom
         flag_all()
 
     channels = ("phone", "email", "visit", "meeting", "invoice", "letter", "website", "other")
+    topics = (*DEFAULT_TOPICS, None, None)  # most interactions carry one of the office's topics
     last_contact: dict[int, int] = {}
 
     def interactions(cid: int, count: int) -> Iterator[tuple[Any, ...]]:
@@ -123,7 +125,7 @@ def generate_big_office(*, clients: int = 10_000, entries: int = 1_000_000, prom
             local_day = t.from_micros(at).date().isoformat()
             last_contact[cid] = max(last_contact.get(cid, 0), at)
             yield (cid, at, rng.choice(channels), rng.choice(staff), f"Interaction {k} with client {cid}", "",
-                   rating, local_day, None, False, at, None, None, None)
+                   rating, local_day, None, False, at, None, None, None, rng.choice(topics))
 
     def notes(cid: int, count: int) -> Iterator[tuple[Any, ...]]:
         for k in range(count):
@@ -133,7 +135,7 @@ def generate_big_office(*, clients: int = 10_000, entries: int = 1_000_000, prom
     i_fields = [t.Interaction.client, t.Interaction.at, t.Interaction.channel, t.Interaction.staff,
                 t.Interaction.summary, t.Interaction.details, t.Interaction.rating, t.Interaction.encounter,
                 t.Interaction.recovers, t.Interaction.apology, t.Interaction.created_at, t.Interaction.edited_at,
-                t.Interaction.deleted_at, t.Interaction.deleted_by]
+                t.Interaction.deleted_at, t.Interaction.deleted_by, t.Interaction.topic]
     n_fields = [t.Note.client, t.Note.at, t.Note.staff, t.Note.text, t.Note.pinned, t.Note.created_at,
                 t.Note.edited_at, t.Note.deleted_at, t.Note.deleted_by]
     # Promises make one "made" entry each; the remaining entries are 85% interactions, 15% notes.

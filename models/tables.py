@@ -86,6 +86,9 @@ class Client(BaseTable):
     last_contact_at = UtcField(null=True)
     next_due_at = UtcField(null=True)
     search_text = pw.TextField(default="")
+    # Every phone, email, address, birthday, title or website beyond the one of each kind above (issue 15).
+    # A default in SQL too, so bulk inserts and exports made before this column still load.
+    more_details = pw.TextField(default="", constraints=[pw.SQL("DEFAULT ''")])
 
     class Meta:
         # the client list reads live clients by name: one ordered index scan, no sort
@@ -112,6 +115,8 @@ class Interaction(BaseTable):
     edited_at = UtcField(null=True)
     deleted_at = UtcField(null=True)
     deleted_by = pw.ForeignKeyField(Staff, null=True, backref="+", index=False)
+    # The office's topic (Settings), as its text; NULL = none. Added by schema step 3.
+    topic = pw.CharField(max_length=100, null=True)
 
     class Meta:
         indexes = ((("client", "at", "id"), False),)
@@ -119,6 +124,12 @@ class Interaction(BaseTable):
 
 Interaction.add_index(Interaction.index(Interaction.recovers, name="interaction_fixes",
                                         where=Interaction.recovers.is_null(False)))
+# The review (models/store/review.py): a period's interactions by time, an encounter's members, and the
+# few interactions that can make a failure (a -2) without scanning the table. Added by schema step 3.
+Interaction.add_index(Interaction.index(Interaction.at, name="interaction_at"))
+Interaction.add_index(Interaction.index(Interaction.client, Interaction.encounter, name="interaction_encounter"))
+Interaction.add_index(Interaction.index(Interaction.client, Interaction.encounter, name="interaction_went_wrong",
+                                        where=Interaction.rating == -2))
 
 
 class Note(BaseTable):
@@ -303,6 +314,33 @@ class MergeMove(BaseTable):
 
     class Meta:
         indexes = ((("merge", "entity"), False),)
+class ContactImport(BaseTable):
+    """One import of a contact file (models/store/imports.py): who, when, which file, what it did."""
+
+    at = UtcField()
+    staff = pw.IntegerField(null=True)  # not a foreign key, like the change log's
+    file_name = pw.CharField(max_length=500)
+    kind = pw.CharField(max_length=10)  # "csv" or "vcard"
+    created = pw.IntegerField(default=0)
+    updated = pw.IntegerField(default=0)
+    unchanged = pw.IntegerField(default=0)
+    problems = pw.IntegerField(default=0)
+    status = pw.CharField(max_length=20, default="running")  # running, done, cancelled, reverted
+    finished_at = UtcField(null=True)
+    reverted_at = UtcField(null=True)
+    reverted_by = pw.IntegerField(null=True)
+
+
+class ImportedRow(BaseTable):
+    """A client an import created or updated: what Revert takes back, and the vCard UID it remembers."""
+
+    contact_import = pw.ForeignKeyField(ContactImport, backref="rows", on_delete="CASCADE")
+    row = pw.IntegerField()
+    client = pw.IntegerField(index=True)
+    action = pw.CharField(max_length=10)  # "create" or "update"
+    uid = pw.CharField(max_length=500, default="", index=True)
+    before = pw.TextField(null=True)  # the client's changed fields before an update, as JSON
+    change_id = pw.BigIntegerField(null=True)  # the change-log row of this import's write to the client
 
 
 class Erasure(BaseTable):
@@ -321,5 +359,7 @@ class Erasure(BaseTable):
 
 ALL_TABLES: tuple[type[BaseTable], ...] = (
     Meta, Staff, Client, Interaction, Note, Promise, PromiseEvent, Change, Session, ScoreCache,
-    Setting, ClientKey, NotSame, Merge, MergeMove, Erasure,
+    Setting, ClientKey, NotSame, Merge, MergeMove,
+    ContactImport, ImportedRow,
+    Erasure,
 )

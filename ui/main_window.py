@@ -198,6 +198,8 @@ class MainWindow(QMainWindow):
         self.export_client_action = QAction("Export this client...", self,
                                             triggered=self._for_client("export them", self.export_client))
         self.team_action = QAction("Team...", self, triggered=self.show_team)
+        self.review_action = QAction("Review...", self, shortcut=QKeySequence("Ctrl+Shift+R"),  # issue 17
+                                     triggered=self.show_review)
         self.history_action = QAction("History...", self,  # issue 11
                                       triggered=lambda: self._trust().show_history(self))
         self.client_history_action = QAction("History of this client...", self, triggered=self._for_client(  # issue 11
@@ -259,6 +261,7 @@ class MainWindow(QMainWindow):
         client_menu.addAction(self.erase_action)  # issue 11
         office_menu = self.menuBar().addMenu("&Office")
         office_menu.addAction(self.today_action)
+        office_menu.addAction(self.review_action)  # issue 17
         office_menu.addAction(self.team_action)
         office_menu.addAction(self.history_action)  # issue 11
         office_menu.addAction(self.trash_action)
@@ -439,6 +442,7 @@ class MainWindow(QMainWindow):
             self.notifier = Notifier(self.ctx, self)
             self.notifier.banner_requested.connect(self.notice_banner.say)
         self.notifier.refresh()
+        self._nudge_review()  # issue 17
         if self.office is not None and self.office.engine == "sqlite":
             database = self.ctx.database
             QTimer.singleShot(MAINTENANCE_DELAY_MS, self, lambda: self._maintain(database))
@@ -577,6 +581,17 @@ class MainWindow(QMainWindow):
         self.show_today()
         self.statusBar().showMessage("Moved to the Trash. Undo with Ctrl+Z.", 6000)
 
+    def show_review(self) -> None:  # issue 17
+        from ui.views.review import ReviewView
+        self.review_view = ReviewView(self.ctx, self)
+        self.review_view.show()
+
+    def _nudge_review(self) -> None:  # issue 17: once per administrator on the review day, at whichever desk
+        sid = self.ctx.staff_id
+        if sid is not None:
+            self.ctx.tasks.run(lambda: store.review_nudge(sid), lambda told: told and self.notice_banner.say(
+                "This week's review is ready: Office > Review (Ctrl+Shift+R)."), lambda _error: None)
+
     def show_team(self) -> None:
         self._trust().show_team(self)  # issue 11
 
@@ -692,6 +707,7 @@ class MainWindow(QMainWindow):
         if today != self._last_date or self._ticks % FULL_REFRESH_MINUTES == 0:
             self._last_date = today
             self.ctx.events.clock_ticked.emit()
+            self._nudge_review()  # issue 17
 
     def _flush_drafts(self) -> None:
         """Write the drafts of half-typed text now, into the office they belong to, and empty the forms."""

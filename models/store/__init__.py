@@ -70,6 +70,11 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("ClientRecord", "RecordItem", "client_record"), "models.store.report"),
     **dict.fromkeys(("DuplicatePair", "MergeInfo", "SimilarClient", "different_people", "find_duplicates",
                      "mark_different", "merge_clients", "merges", "similar_clients", "unmerge"), "models.store.duplicates"),
+    **dict.fromkeys(("ImportInfo", "ImportPreview", "ImportProblem", "ImportReport", "ImportRow", "PreviewRow", "import_contacts", "import_steps", "list_imports", "preview_import", "revert_import", "save_import_problems", "touched_since_import", "export_vcards", "export_clients_csv"), "models.store.imports"),
+    **dict.fromkeys(("Attention", "BandMoves", "ClientMove", "Figures", "Review", "ReviewEvent", "RiskClient", "Share",
+                     "review", "review_events", "review_job", "review_nudge", "review_trend", "trend_bounds"),
+                    "models.store.reviews"),
+    **dict.fromkeys(("rename_topic",), "models.store.topics"),
 }
 
 if TYPE_CHECKING:  # the lazy names, for type checkers and readers
@@ -129,12 +134,46 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         poll,
         start_session,
     )
+    from models.store.reviews import (  # noqa: F401
+        Attention,
+        BandMoves,
+        ClientMove,
+        Figures,
+        Review,
+        ReviewEvent,
+        RiskClient,
+        Share,
+        review,
+        review_events,
+        review_job,
+        review_nudge,
+        review_trend,
+        trend_bounds,
+    )
     from models.store.settings import (  # noqa: F401
         OfficeSettings,
         office_settings,
         setting_names,
         update_office_settings,
     )
+    from models.store.imports import (  # noqa: F401
+        ImportInfo,
+        ImportPreview,
+        ImportProblem,
+        ImportReport,
+        ImportRow,
+        PreviewRow,
+        export_clients_csv,
+        export_vcards,
+        import_contacts,
+        import_steps,
+        list_imports,
+        preview_import,
+        revert_import,
+        save_import_problems,
+        touched_since_import,
+    )
+    from models.store.topics import rename_topic  # noqa: F401
     from models.store.timelines import (  # noqa: F401
         add_note,
         delete_entry,

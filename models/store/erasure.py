@@ -84,7 +84,9 @@ def erase_rows(client_id: int, name: str, at: object) -> None:
     """Blank one client's personal data in every table (inside the caller's transaction)."""
     c = t.Client
     c.update(name=name, organisation="", phone="", email="", address="", caution="", search_text="",
-             updated_at=at, version=c.version + 1).where(c.id == client_id).execute()
+             more_details="", updated_at=at, version=c.version + 1).where(c.id == client_id).execute()
+    # what an import recorded of the client (the earlier details, the vCard's UID) goes too
+    t.ImportedRow.update(before=None, uid="").where(t.ImportedRow.client == client_id).execute()
     t.Interaction.update(summary=ERASED_TEXT, details="").where(t.Interaction.client == client_id).execute()
     t.Note.update(text=ERASED_TEXT).where(t.Note.client == client_id).execute()
     t.Promise.update(text=ERASED_TEXT, cancel_reason="").where(t.Promise.client == client_id).execute()
@@ -102,7 +104,7 @@ def erase_rows(client_id: int, name: str, at: object) -> None:
             ch.update(before=new_before, after=new_after).where(ch.id == change_id).execute()
 
 
-_CLIENT_TEXT = ("name", "organisation", "phone", "email", "address", "caution", "search_text")
+_CLIENT_TEXT = ("name", "organisation", "phone", "email", "address", "caution", "search_text", "more_details")
 
 
 def _forget_keys(client_id: int) -> None:
