@@ -1,0 +1,1 @@
+"""The dialogs of the desk app, one module each (DESIGN.md, "The upper floor")."""
