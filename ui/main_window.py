@@ -247,10 +247,12 @@ class MainWindow(QMainWindow):
         client_menu.addAction(self.export_client_action)
         client_menu.addSeparator()
         client_menu.addAction(self.delete_client_action)
+        client_menu.addAction("Un-merge...", self._for_client("un-merge it", self.show_unmerge))  # issue 16
         office_menu = self.menuBar().addMenu("&Office")
         office_menu.addAction(self.today_action)
         office_menu.addAction(self.team_action)
         office_menu.addAction(self.trash_action)
+        office_menu.addAction("Find duplicates...", self.show_duplicates)  # issue 16
         office_menu.addAction(self.backups_action)
         office_menu.addAction(self.switch_action)
         help_menu = self.menuBar().addMenu("&Help")
@@ -539,6 +541,21 @@ class MainWindow(QMainWindow):
     def _on_undo_failed(self, error: StoreError) -> None:
         self._undoing = False
         self.error_banner.say(error.message)
+
+    def show_duplicates(self) -> None:  # issue 16
+        from ui.dialogs.duplicates import DuplicatesDialog
+
+        self.duplicates_dialog = DuplicatesDialog(self.ctx, self)
+        self.duplicates_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.duplicates_dialog.open()
+
+    def show_unmerge(self, view: ClientView) -> None:  # issue 16
+        from ui.dialogs.unmerge import UnmergeDialog
+
+        assert view.client is not None
+        self.unmerge_dialog = UnmergeDialog(self.ctx, view.client.id, view.client.name, self)
+        self.unmerge_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.unmerge_dialog.open()
 
     def show_trash(self) -> None:
         from ui.trash import TrashDialog

@@ -177,3 +177,21 @@ def test_unmerge_dialog_says_what_stays_and_gives_both_back(qtbot, office: dict[
     dialog.unmerge_button.click()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert store.get_client(office["twin"]).deleted_at is None and store.merges(office["aisha"]) == ()
+
+
+def test_in_the_window_find_merge_then_edit_undo(qtbot, ready, seeded: dict[str, int]) -> None:
+    twin = store.add_client(name="Oliver Thomson", by=seeded["ben"], phone="01632 960001").id
+    office_menu = next(a.menu() for a in ready.menuBar().actions() if a.text() == "&Office")
+    find = next(a for a in office_menu.actions() if a.text() == "Find duplicates...")
+    find.trigger()
+    dialog = ready.duplicates_dialog
+    assert dialog.table.rowCount() == 1 and dialog.merge_button.isEnabled()  # Anna is an administrator
+    dialog.merge_button.click()
+    merge = dialog.merge_dialog
+    with qtbot.waitSignal(merge.merged):
+        merge.submit()
+    assert store.get_client(twin).deleted_at is not None
+    assert ready.undo_action.isEnabled()
+    ready.undo()
+    assert store.get_client(twin).deleted_at is None
+    assert store.merges(seeded["oliver"]) == ()

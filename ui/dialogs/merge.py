@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QRadioButton,
@@ -62,7 +63,10 @@ class MergeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Choose, for each detail that differs, which one the merged client keeps."))
         layout.addLayout(self.grid)
-        layout.addWidget(self.swap_button)
+        swap_row = QHBoxLayout()
+        swap_row.addWidget(self.swap_button)
+        swap_row.addStretch(1)
+        layout.addLayout(swap_row)
         layout.addWidget(self.explain)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
