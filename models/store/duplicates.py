@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import combinations
 from typing import Any
 
@@ -126,6 +127,19 @@ def rebuild_keys() -> None:
         for at in range(0, len(rows), 300):
             t.ClientKey.insert_many(rows[at:at + 300], fields=[t.ClientKey.client, t.ClientKey.kind,
                                                                t.ClientKey.key]).execute()
+    flag_all()
+
+
+def rekey_phones() -> None:
+    """Compute the phone keys again (the office's country changed: it decides how a number without a prefix reads)."""
+    country = office_country()
+    t.ClientKey.delete().where(t.ClientKey.kind == "phone").execute()
+    c = t.Client
+    rows = [(cid, "phone", key) for cid, phone in c.select(c.id, c.phone).where(c.phone != "").tuples()
+            if (key := matching.client_keys(phone=phone, country=country).phone)]
+    for at in range(0, len(rows), 300):
+        t.ClientKey.insert_many(rows[at:at + 300], fields=[t.ClientKey.client, t.ClientKey.kind,
+                                                           t.ClientKey.key]).execute()
     flag_all()
 
 
@@ -297,7 +311,7 @@ class MergeInfo:
     keep: int
     other: int
     other_name: str
-    at: Any  # datetime (UTC)
+    at: datetime  # UTC
     by: int | None
     moved: int  # entries, notes and promises that came over from `other`
     added_since: int  # entries, notes and promises logged on the merged client since: they stay with it

@@ -214,6 +214,10 @@ def update_office_settings(*, version: int, by: int, **values: Any) -> Changes:
             t.Setting.insert(key=key, value=raw, version=new_version).on_conflict(
                 conflict_target=[t.Setting.key],
                 update={t.Setting.value: raw, t.Setting.version: new_version}).execute()
+        if "country" in changed:  # phone numbers without a prefix now read as this country's (issue 16)
+            from models.store.duplicates import rekey_phones  # noqa: PLC0415
+
+            rekey_phones()
         tx.log("settings", None, None, "update", SETTINGS_KINDS,
                before={k: json.loads(before[k]) for k in changed},
                after={k: json.loads(v) for k, v in changed.items()})

@@ -127,3 +127,11 @@ def test_find_duplicates_strongest_first_and_a_switchboard_number_is_not_evidenc
         (twin, namesake, "same name")]
     assert pairs[0].strength > pairs[1].strength and pairs[1].a_name == "Aisha Clarke"
     assert [(p.a, p.b) for p in store.find_duplicates(limit=1)] == [(aisha, twin)]
+
+
+def test_choosing_the_office_country_reads_old_numbers_again(anna: int) -> None:
+    abroad = store.add_client(name="Mia Scott", by=anna, phone="0044 1632 960704").id
+    assert store.similar_clients(phone="01632 960704") == ()  # no country: "0044" is not known as a prefix
+    store.update_office_settings(version=store.office_settings().version, by=anna, country="GB")
+    assert [h.client_id for h in store.similar_clients(phone="01632 960704")] == [abroad]
+    assert [h.client_id for h in store.similar_clients(phone="+44 1632 960704")] == [abroad]
