@@ -226,7 +226,7 @@ def similar_clients(*, name: str = "", phone: str = "", email: str = "", organis
         stored = _stored_keys(details)
         found = []
         for cid, (cname, cphone, cemail, corg) in details.items():
-            verdict = matching.assess(keys, matching.key_from_rows(cname, stored.get(cid, set())))
+            verdict = matching.assess(keys, matching.key_from_rows(stored.get(cid, set())))
             if verdict:
                 found.append(SimilarClient(cid, cname, verdict[1], verdict[0], cphone, cemail, corg))
         found.sort(key=lambda s: (-s.strength, s.name.casefold(), s.client_id))
@@ -266,28 +266,33 @@ def find_duplicates(*, limit: int = 100) -> tuple[DuplicatePair, ...]:
     """Likely pairs over the whole office, strongest first, each with why.
 
     Clients are brought together only by a shared key (blocking), and a key shared by more than
-    BLOCK_LIMIT clients is left out, so the work grows with the office, not with its square.
+    BLOCK_LIMIT clients is left out, so the work grows with the pairs found, not with the office's square.
     """
     def work() -> tuple[DuplicatePair, ...]:
-        k = t.ClientKey
-        # only the keys 2 to BLOCK_LIMIT clients share: a partial index holds just those rows
-        members = k.select(k.kind, k.key, k.client).where(k.shared)
+        k, c = t.ClientKey, t.Client
+        db = t.database.obj
+        # the keys 2 to BLOCK_LIMIT clients share: a partial index holds just those rows (and covers them)
         blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for kind, key, cid in t.database.obj.execute(members).fetchall():
+        for kind, key, cid in db.execute(k.select(k.kind, k.key, k.client).where(k.shared)).fetchall():
             blocks[(kind, key)].append(cid)
-        pairs = {pair for members in blocks.values() for pair in combinations(sorted(members), 2)}
-        if not pairs:
+        shared: dict[tuple[int, int], set[str]] = defaultdict(set)  # pair -> the kinds of key it shares
+        for (kind, _), members in blocks.items():
+            for pair in combinations(sorted(members), 2):
+                shared[pair].add(kind)
+        if not shared:
             return ()
-        different = {(lo, hi) for lo, hi in t.NotSame.select(t.NotSame.low, t.NotSame.high).tuples()}
-        pairs -= different
-        ids = {x for pair in pairs for x in pair}
-        names = _live(ids)
-        stored = _stored_keys(names)
-        keys = {cid: matching.key_from_rows(names[cid][0], stored.get(cid, set())) for cid in names}
+        for pair in t.NotSame.select(t.NotSame.low, t.NotSame.high).tuples():
+            shared.pop(pair, None)
+        # the names (and their words, from the name key) of the live clients among them
+        involved = k.select(k.client).where(k.shared)
+        query = (c.select(c.id, c.name, k.key)
+                 .join(k, pw.JOIN.LEFT_OUTER, on=((k.client == c.id) & (k.kind == "name")))
+                 .where(c.id.in_(involved) & c.deleted_at.is_null()))
+        names = {cid: (name, key or "") for cid, name, key in db.execute(query).fetchall()}
         found = []
-        for lo, hi in pairs:
-            if lo in keys and hi in keys:
-                verdict = matching.assess(keys[lo], keys[hi])
+        for (lo, hi), kinds in shared.items():
+            if lo in names and hi in names:
+                verdict = matching.assess(*matching.pair_keys(names[lo][1], names[hi][1], kinds))
                 if verdict:
                     found.append(DuplicatePair(lo, names[lo][0], hi, names[hi][0], verdict[1], verdict[0]))
         found.sort(key=lambda p: (-p.strength, p.a_name.casefold(), p.a, p.b))

@@ -135,3 +135,8 @@ def test_choosing_the_office_country_reads_old_numbers_again(anna: int) -> None:
     store.update_office_settings(version=store.office_settings().version, by=anna, country="GB")
     assert [h.client_id for h in store.similar_clients(phone="01632 960704")] == [abroad]
     assert [h.client_id for h in store.similar_clients(phone="+44 1632 960704")] == [abroad]
+
+
+def test_a_name_without_letters_still_pairs_by_phone(anna: int, aisha: int) -> None:
+    odd = store.add_client(name="???", by=anna, phone="01632 960703").id
+    assert [(p.a, p.b, p.why) for p in store.find_duplicates()] == [(aisha, odd, "same phone number")]
