@@ -183,3 +183,22 @@ def test_an_unmerge_refused_changes_nothing(anna: int, ben: int, pair: tuple[int
     with pytest.raises(store.ValidationError, match="deleted or merged again"):
         store.unmerge(merge.id, by=anna)
     assert database_rows(presence=False) == before
+
+
+def test_merges_in_a_chain_come_apart_newest_first(anna: int, pair: tuple[int, int]) -> None:
+    keep, other = pair
+    third = store.add_client(name="A. Clarke", by=anna, phone="01632 960703").id
+    store.log_interaction(third, by=anna, summary="Left a message", rating=0)
+    before = database_rows(presence=False)
+    first = store.merge_clients(keep, other, by=anna)
+    second = store.merge_clients(third, keep, by=anna)  # the merged client merged again
+    assert {e.summary for e in store.timeline(third, limit=100) if hasattr(e, "summary")} >= {
+        "Booked a check-up", "Complained about the wait", "Left a message"}
+    with pytest.raises(store.ValidationError, match="merged again since"):
+        store.unmerge(first.id, by=anna)
+    store.unmerge(second.id, by=anna)
+    store.unmerge(first.id, by=anna)
+    after = database_rows(presence=False)
+    for name in ("Client", "Interaction", "Note", "Promise", "PromiseEvent"):
+        assert after[name] == before[name], name
+    assert after["Change"][:len(before["Change"])] == before["Change"]
