@@ -24,7 +24,7 @@ from ui.context import AppContext
 # The details a person chooses between, with their labels (store.merge_clients' `fields`).
 FIELDS = (("name", "Name"), ("organisation", "Organisation"), ("phone", "Phone"), ("email", "Email"),
           ("address", "Address"), ("preferred_channel", "Prefers"), ("usual_handler", "Usual handler"),
-          ("caution", "Caution"))
+          ("caution", "Caution"), ("more_details", "More details"))
 EXPLAIN = ("Both timelines, promises and notes go to the merged client, with both change logs. "
            "Edit > Undo right after, or Un-merge in the client's menu later, gives both clients back as they were.")
 
