@@ -240,9 +240,11 @@ class InteractionForm(ComposerForm):
         context_row.addWidget(self.cancel_context)
         top = QHBoxLayout()
         top.addWidget(self.channel)
-        top.addWidget(self.topic)
         top.addLayout(rating_row, 1)
         bottom = QHBoxLayout()
+        # the topic sits before the summary, not beside the channel: the top row (channel and five
+        # ratings) is what sets the pane's narrowest width
+        bottom.addWidget(self.topic)
         bottom.addWidget(self.summary, 1)
         bottom.addWidget(self.save_button)
         layout = QVBoxLayout(self)
