@@ -195,3 +195,27 @@ def test_in_the_window_find_merge_then_edit_undo(qtbot, ready, seeded: dict[str,
     ready.undo()
     assert store.get_client(twin).deleted_at is None
     assert store.merges(seeded["oliver"]) == ()
+
+
+def test_unmerge_from_the_merged_clients_history(qtbot, office: dict[str, int], make_ctx) -> None:
+    from ui.dialogs.history import HistoryDialog
+
+    store.merge_clients(office["aisha"], office["twin"], by=office["anna"])
+    dialog = HistoryDialog(make_ctx(office["anna"]), office["aisha"], "Aisha Clarke")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    texts = [dialog.model.entries[i].text for i in range(len(dialog.model.entries))]
+    assert "Merged \u201cAysha Clarke\u201d into this client (0 interactions, notes and promises came over)" in texts
+    dialog.unmerge_button.click()
+    unmerge = dialog.findChild(UnmergeDialog)
+    assert unmerge is not None and unmerge.isVisible() and unmerge.list.count() == 1
+    unmerge.unmerge_button.click()
+    assert store.get_client(office["twin"]).deleted_at is None
+
+
+def test_only_an_administrator_sees_unmerge_in_the_history(qtbot, office: dict[str, int], make_ctx) -> None:
+    from ui.dialogs.history import HistoryDialog
+
+    dialog = HistoryDialog(make_ctx(office["ben"]), office["aisha"], "Aisha Clarke")
+    qtbot.addWidget(dialog)
+    assert not hasattr(dialog, "unmerge_button")

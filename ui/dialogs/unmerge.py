@@ -1,6 +1,7 @@
 """Un-merge (administrator): a merged client's merges, and the button that gives both clients back."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -32,6 +33,7 @@ class UnmergeDialog(QDialog):
 
     def __init__(self, ctx: AppContext, client_id: int, client_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.ctx = ctx
         self.client_id, self.client_name = client_id, client_name
         self.merges: tuple[store.MergeInfo, ...] = ()
