@@ -140,3 +140,16 @@ def test_choosing_the_office_country_reads_old_numbers_again(anna: int) -> None:
 def test_a_name_without_letters_still_pairs_by_phone(anna: int, aisha: int) -> None:
     odd = store.add_client(name="???", by=anna, phone="01632 960703").id
     assert [(p.a, p.b, p.why) for p in store.find_duplicates()] == [(aisha, odd, "same phone number")]
+
+
+def test_an_import_dry_run_offers_the_same_possible_duplicates(anna: int, aisha: int, tmp_path: Path) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text("Name,Phone,Organisation\nAysha Clark,+44 1632 960703,\nTom Evans,,Quayside Dental\n",
+                    encoding="utf-8")
+    report = store.import_contacts(path, by=anna, dry_run=True)
+    offered = {row.name: row.similar for row in report.rows}
+    assert offered["Aysha Clark"] == ((aisha, "Aisha Clarke"),)
+    assert offered["Tom Evans"] == ()
+    same = store.similar_clients(name="Aysha Clark", phone="+44 1632 960703")
+    assert [(s.client_id, s.name) for s in same] == list(offered["Aysha Clark"])
+    assert [r.name for r in report.duplicates] == ["Aysha Clark"]
