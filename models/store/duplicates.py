@@ -201,6 +201,9 @@ def similar_clients(*, name: str = "", phone: str = "", email: str = "", organis
             raise ValidationError(field, f"{field.capitalize()} must be text.")
         if len(value) > 500 and field != "address" or len(value) > 100_000:
             return ()
+    # half-typed text may hold anything; a NUL cannot even be sent to PostgreSQL (saved clients have none)
+    name, phone, email, organisation, address = (v.replace("\x00", "") for v in (name, phone, email, organisation,
+                                                                                   address))
     if isinstance(exclude, int) and not isinstance(exclude, bool):
         excluded = {exclude}
     else:

@@ -5,6 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from models import matching, store
 from models import tables as t
@@ -153,3 +155,18 @@ def test_an_import_dry_run_offers_the_same_possible_duplicates(anna: int, aisha:
     same = store.similar_clients(name="Aysha Clark", phone="+44 1632 960703")
     assert [(s.client_id, s.name) for s in same] == list(offered["Aysha Clark"])
     assert [r.name for r in report.duplicates] == ["Aysha Clark"]
+
+
+@given(name=st.text(max_size=80), phone=st.text(max_size=40), email=st.text(max_size=40),
+       organisation=st.text(max_size=40))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_anything_typed_is_looked_up_without_an_error(aisha: int, name: str, phone: str, email: str,
+                                                      organisation: str) -> None:
+    hits = store.similar_clients(name=name, phone=phone, email=email, organisation=organisation)
+    assert all(h.client_id == aisha and 0 < h.strength <= 1 and h.why for h in hits)
+
+
+@pytest.mark.parametrize("text", ["\x00", "Aisha\x00 Clarke", "\u202e\u0000\ud7ff", "'; DROP TABLE client; --", "%_\\"])
+def test_odd_characters_are_looked_up_without_an_error(aisha: int, text: str) -> None:
+    hits = store.similar_clients(name=text, phone=text, email=text, organisation=text, address=text)
+    assert [h.why for h in hits] == (["same name"] if text.startswith("Aisha") else [])
