@@ -366,6 +366,8 @@ def merge_clients(keep: int, other: int, *, by: int, fields: dict[str, str] | No
     keep, other = b.as_id(keep, "keep"), b.as_id(other, "other")
     if keep == other:
         raise ValidationError("other", "Choose two different clients to merge.")
+    if fields is not None and not isinstance(fields, dict):
+        raise ValidationError("fields", "Say for each detail whose value to keep, e.g. {\"phone\": \"other\"}.")
     chosen = dict(fields or {})
     for field, side in chosen.items():
         if field not in FIELDS:

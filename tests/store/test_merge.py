@@ -159,6 +159,10 @@ def test_a_merge_refused_changes_nothing(anna: int, ben: int, pair: tuple[int, i
         store.merge_clients(keep, other, by=anna, fields={"shoe_size": "other"})
     with pytest.raises(store.ValidationError):
         store.merge_clients(keep, other, by=anna, fields={"phone": "theirs"})
+    with pytest.raises(store.ValidationError, match="whose value to keep"):
+        store.merge_clients(keep, other, by=anna, fields=["phone"])  # type: ignore[arg-type]
+    with pytest.raises(store.ValidationError):
+        store.unmerge("first", by=anna)  # type: ignore[arg-type]
     assert database_rows(presence=False) == before
     # a colleague deleted one of them meanwhile
     store.delete_client(other, by=ben)
