@@ -49,9 +49,10 @@ class UnmergeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.list, 1)
-        layout.addWidget(QLabel("Un-merging gives both clients back with their own details, entries and promises. "
-                                "Entries colleagues logged on the merged client since the merge stay with it.",
-                                wordWrap=True, objectName="muted"))
+        layout.addWidget(QLabel("Un-merging gives both clients back with their own details, entries and promises, "
+                                "as they were before the merge (a change to the merged client's details since is "
+                                "taken back too). Entries colleagues logged on the merged client since the merge "
+                                "stay with it.", wordWrap=True, objectName="muted"))
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.buttons.rejected.connect(self.reject)
