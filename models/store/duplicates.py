@@ -340,8 +340,12 @@ def _client_values(client_id: int) -> dict[str, Any]:
 
 
 def _write_client_values(client_id: int, values: dict[str, Any]) -> None:
+    """Write a client row back as it was, but with a version never used before: a desk still holding the
+    merged client's details (a later version) must meet a conflict, never save over the restored ones."""
     columns = t.Client._meta.columns
-    t.Client.update({columns[name]: value for name, value in values.items() if name != "id"}).where(
+    current = t.Client.get_by_id(client_id).version
+    restored = {columns[name]: value for name, value in values.items() if name not in ("id", "version")}
+    t.Client.update({**restored, t.Client.version: max(current, int(values["version"])) + 1}).where(
         t.Client.id == client_id).execute()
 
 
