@@ -25,7 +25,6 @@ from ui.conflict import ConflictDialog
 from ui.context import AppContext
 from ui.widgets import mark_invalid
 
-
 # How long typing pauses before possible duplicates are looked up (a query per pause, not per key).
 SIMILAR_DELAY_MS = 300
 

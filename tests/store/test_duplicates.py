@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import matching, store
-from models import tables as t
 from tests.store.test_upgrades import V1_OFFICE
 
 
