@@ -159,6 +159,10 @@ class MainWindow(QMainWindow):
         self.review_action = self._action("Review...", lambda: _lazy("ui.views.review").open_review(self),
                                           "Ctrl+Shift+R", "The weekly review: touch points, colleagues, clients")
         self.trash_action = self._action("Trash...", lambda: self._open_dialog("ui.dialogs.trash", "TrashDialog"))
+        self.duplicates_action = self._action("Find duplicates...", lambda: self._open_dialog(
+            "ui.dialogs.duplicates", "DuplicatesDialog"))
+        self.unmerge_action = self._action("Un-merge...", on_client("un-merge it", lambda view: self._open_dialog(
+            "ui.dialogs.unmerge", "UnmergeDialog", view.client.id, view.client.name)))
         self.settings_action = self._action("Settings...", lambda: self._open_dialog(
             "ui.dialogs.office_settings", "OfficeSettingsDialog"), QKeySequence.StandardKey.Preferences)
         self.backups_action = self._action("Backups...", lambda: self._open_dialog(
@@ -198,10 +202,12 @@ class MainWindow(QMainWindow):
         self.client_menu = self._menu(menus.addMenu("&Client"), self.new_client_action, self.edit_client_action,
                                       self.log_action, self.note_action, self.promise_action, None,
                                       self.handoff_action, self.export_client_action, self.client_history_action,
-                                      self.report_action, None, self.delete_client_action, self.erase_action)
+                                      self.report_action, None, self.delete_client_action, self.erase_action,
+                                      self.unmerge_action)
         self.office_menu = self._menu(menus.addMenu("&Office"), self.today_action, self.review_action,
-                                      self.team_action, self.history_action, self.trash_action, self.backups_action,
-                                      self.switch_action, None, self.settings_action)
+                                      self.team_action, self.history_action, self.trash_action,
+                                      self.duplicates_action, self.backups_action, self.switch_action, None,
+                                      self.settings_action)
         self.help_menu = self._menu(menus.addMenu("&Help"), self.shortcuts_action)
         self.help_menu.addAction("About Rapport", lambda: _lazy("ui.dialogs.help").show_about(self))
 
@@ -257,8 +263,6 @@ class MainWindow(QMainWindow):
 
             files = OfficeFiles(self.ctx, self, self.session.switch, self.session.leave)
             files.working.connect(lambda text: self.statusBar().showMessage(text))
-            files.finished.connect(self.ctx.events.message_reported)
-            files.failed.connect(self.ctx.events.error_reported)
             self._office_files = files
         return self._office_files
 
@@ -290,7 +294,6 @@ class MainWindow(QMainWindow):
 
         if self.ctx.staff is None:
             self.opening.say("")  # the office is open: "Opening the office database..." never lingers under it
-
         self.staff_picker = StaffPicker(self.ctx, self.ctx.team, self)
         self.staff_picker.chosen.connect(self.switch_desk)
         self.staff_picker.open()
