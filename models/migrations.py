@@ -7,7 +7,7 @@ import peewee as pw
 
 from models import tables as t
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x52415054  # "RAPT": marks a SQLite file as Rapport's (PRAGMA application_id)
 SCHEMA_KEY = "schema_version"
 
@@ -26,8 +26,17 @@ def step_settings(db: pw.Database) -> None:
     db.create_tables([t.Setting], safe=True)
 
 
+def step_duplicates(db: pw.Database) -> None:
+    """3: possible duplicates (models/store/duplicates.py): clients' comparable keys, "a different person",
+    merges and the rows each merge moved; the keys of the clients already there are computed."""
+    db.create_tables([t.ClientKey, t.NotSame, t.Merge, t.MergeMove], safe=True)
+    from models.store.duplicates import rebuild_keys  # noqa: PLC0415 - the store is not needed by other steps
+
+    rebuild_keys()
+
+
 def step_imports(db: pw.Database) -> None:
-    """3: contact imports (models/store/imports.py) and the client's "More contact details"."""
+    """4: contact imports (models/store/imports.py) and the client's "More contact details"."""
     # One ALTER on both engines (no table rebuild), with the same SQL default tables.py declares.
     db.execute_sql('ALTER TABLE "client" ADD COLUMN "more_details" TEXT NOT NULL DEFAULT \'\'')
     db.create_tables([t.ContactImport, t.ImportedRow], safe=True)
@@ -35,7 +44,8 @@ def step_imports(db: pw.Database) -> None:
 
 UPGRADES: dict[int, Callable[[pw.Database], None]] = {
     2: step_settings,
-    3: step_imports,
+    3: step_duplicates,
+    4: step_imports,
 }
 
 

@@ -64,6 +64,8 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("copy_office", "export_client", "export_office", "import_office"), "models.store.export"),
     **dict.fromkeys(("OfficeSettings", "office_settings", "setting_names", "update_office_settings"),
                     "models.store.settings"),
+    **dict.fromkeys(("DuplicatePair", "MergeInfo", "SimilarClient", "different_people", "find_duplicates",
+                     "mark_different", "merge_clients", "merges", "similar_clients", "unmerge"), "models.store.duplicates"),
     **dict.fromkeys(("ImportInfo", "ImportPreview", "ImportProblem", "ImportReport", "ImportRow", "PreviewRow", "import_contacts", "import_steps", "list_imports", "preview_import", "revert_import", "save_import_problems", "touched_since_import", "export_vcards", "export_clients_csv"), "models.store.imports"),
 }
 
@@ -76,6 +78,18 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         restore_backup,
     )
     from models.store.export import copy_office, export_client, export_office, import_office  # noqa: F401
+    from models.store.duplicates import (  # noqa: F401
+        DuplicatePair,
+        MergeInfo,
+        SimilarClient,
+        different_people,
+        find_duplicates,
+        mark_different,
+        merge_clients,
+        merges,
+        similar_clients,
+        unmerge,
+    )
     from models.store.handoff import HandoffCard, handoff_card  # noqa: F401
     from models.store.promises import (  # noqa: F401
         DeskDay,

@@ -84,8 +84,19 @@ def add_client(*, name: str, by: int, **fields: Any) -> Changes:
         row = t.Client.create(created_at=tx.at, updated_at=tx.at, created_by=tx.by,
                               search_text=_search_text(values), **values)
         tx.log("client", row.id, row.id, "add", CLIENT_KINDS, after=_logged(values))
+        _index(row.id)
         return row.id
     return b.write(by, work)
+
+
+# The fields possible duplicates are found by (models/store/duplicates.py keeps their keys).
+KEYED = frozenset({"name", "organisation", "phone", "email", "address"})
+
+
+def _index(client_id: int) -> None:
+    from models.store.duplicates import index_clients  # noqa: PLC0415 - duplicates imports this module
+
+    index_clients((client_id,))
 
 
 def _logged(values: dict[str, Any]) -> dict[str, Any]:
@@ -127,6 +138,8 @@ def update_client(client_id: int, *, version: int, by: int, **fields: Any) -> Ch
                                 "A colleague changed this client while you were editing. "
                                 "Compare the two versions and choose what to keep.")
         changed = {k: v for k, v in values.items() if before.get(k) != v}
+        if set(changed) & KEYED:
+            _index(client_id)
         tx.log("client", client_id, client_id, "edit", CLIENT_KINDS, before={k: before[k] for k in changed},
                after=changed)
     return b.write(by, work)
@@ -149,6 +162,9 @@ def restore_client(client_id: int, *, by: int) -> Changes:
 
     def work(tx: b.Tx) -> None:
         b.require_client(client_id, allow_deleted=True)
+        from models.store.duplicates import refuse_if_merged  # noqa: PLC0415
+
+        refuse_if_merged(client_id)
         t.Client.update(deleted_at=None, version=t.Client.version + 1).where(t.Client.id == client_id).execute()
         tx.log("client", client_id, client_id, "restore", CLIENT_KINDS + ("promise",))
     return b.write(by, work)

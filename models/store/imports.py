@@ -451,6 +451,16 @@ def _decide(batch: list[Contact], index: _Index, run: _Run, *, tx: b.Tx | None, 
         run.rows.append(ImportRow(c.row, "create", new_id if new_id > 0 else None, name=c.name, similar=similar))
     if imported and tx is not None:
         t.ImportedRow.insert_many(imported).execute()
+        _index_keys({r["client"] for r in imported if r["action"] in ("create", "update")})
+
+
+def _index_keys(client_ids: Collection[int]) -> None:
+    """Keep the duplicates issue's client keys in step with the details this write changed (same transaction)."""
+    try:
+        from models.store.duplicates import index_clients  # noqa: PLC0415
+    except ImportError:  # before issue 16 landed
+        return
+    index_clients(sorted(client_ids))
 
 
 def _current(ids: set[int]) -> dict[int, dict[str, Any]]:
@@ -652,6 +662,7 @@ def revert_import(import_id: int, *, by: int, keep_touched: bool = True) -> Chan
                 t.Client.update(updates).where(t.Client.id == row.client).execute()
                 tx.log("client", row.client, row.client, "edit", CLIENT_KINDS,
                        before={k: getattr(client, k) for k in before}, after=before)
+        _index_keys({row.client for row in rows if row.action == "update" and row.client not in keep})
         t.ContactImport.update(status="reverted", reverted_at=tx.at, reverted_by=tx.by).where(
             t.ContactImport.id == import_id).execute()
         tx.log("import", import_id, None, "revert", ("import",), after={"kept": sorted(keep)})
