@@ -66,7 +66,10 @@ _LAZY: dict[str, str] = {
                     "models.store.settings"),
     **dict.fromkeys(("DuplicatePair", "MergeInfo", "SimilarClient", "different_people", "find_duplicates",
                      "mark_different", "merge_clients", "merges", "similar_clients", "unmerge"), "models.store.duplicates"),
-    **dict.fromkeys(("ImportInfo", "ImportPreview", "ImportProblem", "ImportReport", "ImportRow", "PreviewRow", "import_contacts", "import_steps", "list_imports", "preview_import", "revert_import", "save_import_problems", "touched_since_import", "export_vcards", "export_clients_csv"), "models.store.imports"),
+    **dict.fromkeys(("ENCODINGS", "ImportInfo", "ImportPreview", "ImportProblem", "ImportReport", "ImportRow",
+                     "PreviewRow", "export_clients_csv", "export_vcards", "import_contacts", "import_steps",
+                     "import_targets", "list_imports", "preview_import", "revert_import", "save_import_problems",
+                     "touched_since_import"), "models.store.imports"),
 }
 
 if TYPE_CHECKING:  # the lazy names, for type checkers and readers
@@ -130,6 +133,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         update_office_settings,
     )
     from models.store.imports import (  # noqa: F401
+        ENCODINGS,
         ImportInfo,
         ImportPreview,
         ImportProblem,
@@ -140,6 +144,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         export_vcards,
         import_contacts,
         import_steps,
+        import_targets,
         list_imports,
         preview_import,
         revert_import,

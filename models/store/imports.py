@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import time
 from collections.abc import Callable, Collection, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,7 +35,11 @@ from models.store import _base as b
 from models.store.clients import CLIENT_KINDS, _search_text
 from models.store.records import Changes
 
-BATCH = 250  # rows per transaction: short enough that other desks and the desk's own reads interleave
+# Rows per transaction adapt so that each batch takes about BATCH_SECONDS: short enough that the desk's own
+# reads (opening a client) and other desks' writes interleave. Matched rows are cheap (batches grow to a few
+# hundred); new clients cost more (their duplicate keys and possible-duplicate lookups), so batches shrink.
+BATCH_SECONDS = 0.25
+FIRST_BATCH, MIN_BATCH, MAX_BATCH = 50, 10, 500
 IMPORT_KINDS = ("client", "timeline", "import")
 ACTIONS = ("create", "update", "unchanged", "problem")
 ENCODINGS = dec.ENCODINGS
@@ -132,7 +137,7 @@ class ImportInfo:
     reverted_at: datetime | None
 
 
-def targets() -> dict[str, str]:
+def import_targets() -> dict[str, str]:
     """Every field a column can go to, with the words a person sees."""
     return dict(TARGETS)
 
@@ -483,11 +488,11 @@ def _note(tx: b.Tx, client_id: int, text: str, import_id: int | None, row_number
 
 def import_steps(path: str | os.PathLike[str], *, by: int, mapping: dict[str, str] | None = None,
                  encoding: str | None = None, dry_run: bool = False, bring_back: Collection[int] = (),
-                 batch: int = BATCH) -> Generator[tuple[int, int], bool | None, ImportReport]:
+                 batch: int | None = None) -> Generator[tuple[int, int], bool | None, ImportReport]:
     """The import as a job: one batch per step, yielding (done, total); send False to stop after a whole batch.
 
     The generator's return value is the ImportReport. This is what ui/tasks.run_job drives; import_contacts()
-    drives it for scripts.
+    drives it for scripts. `batch` fixes the rows per batch (tests); by default it adapts (BATCH_SECONDS).
     """
     source = _open(path, mapping, encoding)
     from models.store.settings import office_settings  # noqa: PLC0415
@@ -508,10 +513,12 @@ def import_steps(path: str | os.PathLike[str], *, by: int, mapping: dict[str, st
         import_id = b.write(by, start).id
     done = 0
     cancelled = False
+    size = batch or FIRST_BATCH
     while True:
-        chunk = list(islice(contacts, batch))
+        chunk = list(islice(contacts, size))
         if not chunk:
             break
+        started = time.perf_counter()
         if dry_run:
             b.read(lambda chunk=chunk: _decide(chunk, index, run, tx=None, import_id=None, bring_back=bring_back))
         else:
@@ -524,6 +531,9 @@ def import_steps(path: str | os.PathLike[str], *, by: int, mapping: dict[str, st
                 del run.rows[rows:], run.problems[problems:], run.notices[notices:]
                 _decide(chunk, index, run, tx=tx, import_id=import_id, bring_back=bring_back)
             b.write(by, work)
+        elapsed = time.perf_counter() - started
+        if batch is None:
+            size = max(MIN_BATCH, min(MAX_BATCH, int(len(chunk) * BATCH_SECONDS / max(elapsed, 1e-3))))
         done += len(chunk)
         go = yield (done, total)
         if go is False:
@@ -549,14 +559,15 @@ def import_steps(path: str | os.PathLike[str], *, by: int, mapping: dict[str, st
 def import_contacts(path: str | os.PathLike[str], *, by: int, mapping: dict[str, str] | None = None,
                     encoding: str | None = None, dry_run: bool = False,
                     progress: Callable[[int, int], bool | None] | None = None,
-                    bring_back: Collection[int] = ()) -> ImportReport:
+                    bring_back: Collection[int] = (), batch: int | None = None) -> ImportReport:
     """Import a CSV or vCard file (a dry run writes nothing and returns import_id None).
 
     `progress(done, total)` is called after every batch; returning False cancels after that batch, which
     leaves only whole batches in the office (and Revert takes them back). `bring_back` lists rows the person
     confirmed although the office erased that person before (issue 11).
     """
-    steps = import_steps(path, by=by, mapping=mapping, encoding=encoding, dry_run=dry_run, bring_back=bring_back)
+    steps = import_steps(path, by=by, mapping=mapping, encoding=encoding, dry_run=dry_run, bring_back=bring_back,
+                         batch=batch)
     go: bool | None = None
     while True:
         try:

@@ -185,7 +185,8 @@ def test_cancel_leaves_whole_batches_and_revert_takes_them_back(anna: int, tmp_p
     rows = [["Name", "Email"]] + [[f"Person {i:04d}", f"p{i}@example.com"] for i in range(600)]
     path = write_csv(tmp_path / "many.csv", rows)
     seen: list[tuple[int, int]] = []
-    report = store.import_contacts(path, by=anna, progress=lambda done, total: bool(seen.append((done, total))))
+    report = store.import_contacts(path, by=anna, progress=lambda done, total: bool(seen.append((done, total))),
+                                   batch=250)
     assert seen == [(250, 600)] and report.cancelled and report.created == 250
     assert len(store.list_clients()) == 250
     info = store.list_imports()[0]
@@ -193,7 +194,8 @@ def test_cancel_leaves_whole_batches_and_revert_takes_them_back(anna: int, tmp_p
     store.revert_import(report.import_id, by=anna)
     assert store.list_clients() == [] and store.list_imports()[0].status == "reverted"
     full = store.import_contacts(path, by=anna, progress=lambda done, total: seen.append((done, total)))
-    assert seen[1:] == [(250, 600), (500, 600), (600, 600)] and full.created == 600
+    done = [d for d, _ in seen[1:]]
+    assert done == sorted(done) and done[-1] == 600 and full.created == 600  # batches sized to stay short
 
 
 def test_revert_is_for_administrators_and_keeps_what_colleagues_touched_unless_confirmed(anna: int,

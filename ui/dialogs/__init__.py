@@ -1,0 +1,1 @@
+"""The dialogs of the desk (DESIGN.md, "The upper floor"): one module each."""
