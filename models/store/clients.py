@@ -94,9 +94,18 @@ KEYED = frozenset({"name", "organisation", "phone", "email", "address"})
 
 
 def _index(client_id: int) -> None:
+    reindex((client_id,))
+
+
+def reindex(client_ids: Iterable[int]) -> None:
+    """Bring what is derived from clients' details (their duplicate keys) up to date, in the caller's write.
+
+    Every write that changes client details without add_client / update_client (import, revert, merge)
+    calls this, so derived data has one door.
+    """
     from models.store.duplicates import index_clients  # noqa: PLC0415 - duplicates imports this module
 
-    index_clients((client_id,))
+    index_clients(client_ids)
 
 
 def _logged(values: dict[str, Any]) -> dict[str, Any]:

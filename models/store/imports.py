@@ -32,7 +32,7 @@ from models.errors import ValidationError
 from models.contacts.entry import one_line
 from models.normalise import email_key, fold, phone_key, words
 from models.store import _base as b
-from models.store.clients import CLIENT_KINDS, _search_text
+from models.store.clients import CLIENT_KINDS, _search_text, reindex
 from models.store.records import Changes
 
 # Rows per transaction adapt so that each batch takes about BATCH_SECONDS: short enough that the desk's own
@@ -456,16 +456,7 @@ def _decide(batch: list[Contact], index: _Index, run: _Run, *, tx: b.Tx | None, 
         run.rows.append(ImportRow(c.row, "create", new_id if new_id > 0 else None, name=c.name, similar=similar))
     if imported and tx is not None:
         t.ImportedRow.insert_many(imported).execute()
-        _index_keys({r["client"] for r in imported if r["action"] in ("create", "update")})
-
-
-def _index_keys(client_ids: Collection[int]) -> None:
-    """Keep the duplicates issue's client keys in step with the details this write changed (same transaction)."""
-    try:
-        from models.store.duplicates import index_clients  # noqa: PLC0415
-    except ImportError:  # before issue 16 landed
-        return
-    index_clients(sorted(client_ids))
+        reindex({row["client"] for row in imported})
 
 
 def _current(ids: set[int]) -> dict[int, dict[str, Any]]:
@@ -673,7 +664,7 @@ def revert_import(import_id: int, *, by: int, keep_touched: bool = True) -> Chan
                 t.Client.update(updates).where(t.Client.id == row.client).execute()
                 tx.log("client", row.client, row.client, "edit", CLIENT_KINDS,
                        before={k: getattr(client, k) for k in before}, after=before)
-        _index_keys({row.client for row in rows if row.action == "update" and row.client not in keep})
+        reindex({row.client for row in rows if row.client not in keep})
         t.ContactImport.update(status="reverted", reverted_at=tx.at, reverted_by=tx.by).where(
             t.ContactImport.id == import_id).execute()
         tx.log("import", import_id, None, "revert", ("import",), after={"kept": sorted(keep)})

@@ -298,3 +298,16 @@ def test_import_and_revert_on_both_engines(office: str, tmp_path: Path) -> None:
     assert store.import_contacts(DATA / "semicolon-cp1252.csv", by=anna).created == 0
     store.revert_import(report.import_id, by=anna)
     assert store.list_clients() == []
+
+
+def test_imported_clients_are_found_as_possible_duplicates_and_a_revert_forgets_them(office: str, anna: int,
+                                                                                      tmp_path) -> None:
+    """The import keeps the duplicate keys (issue 16) the way add_client does: one matching for both."""
+    path = tmp_path / "one.csv"
+    path.write_text("Name,Phone,Email\nAisha Clarke,01632 960703,aisha@example.com\n", encoding="utf-8")
+    report = store.import_contacts(path, by=anna)
+    [row] = report.rows
+    similar = store.similar_clients(name="Aisha Clarke", phone="+44 1632 960703")
+    assert [s.client_id for s in similar] == [row.client_id]
+    store.revert_import(report.import_id, by=anna)
+    assert store.similar_clients(name="Aisha Clarke", phone="+44 1632 960703") == ()
