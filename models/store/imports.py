@@ -318,10 +318,11 @@ def _updates(current: dict[str, Any], c: Contact, country: str) -> dict[str, Any
         if not existing:
             out[kind] = value.lower() if kind == "email" else value
             continue
-        same = {"phone": lambda: phone_key(existing, country) == phone_key(value, country),
+        same = existing == value or {"phone": lambda: phone_key(existing, country) == phone_key(value, country),
                 "email": lambda: email_key(existing) == email_key(value),
                 "organisation": lambda: fold(existing) == fold(value),
-                "address": lambda: fold(" ".join(existing.split())) == fold(" ".join(value.split()))}[kind]()
+                "address": lambda: fold(" ".join(existing.split())) == fold(" ".join(value.split())),
+                }[kind]()
         if not same and kind != "organisation" and not _mentions(more, value, kind, country):
             line = f"{_LABEL[kind]}: {one_line(value)}"
             more = f"{more}\n{line}" if more else line
