@@ -213,6 +213,9 @@ class MainWindow(QMainWindow):
         self.open_action = QAction("Office database...", self, shortcut=QKeySequence.StandardKey.Open,
                                    triggered=self.choose_database)
         self.quit_action = QAction("Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
+        self.import_action = QAction("Import contacts...", self, triggered=self.show_import)  # issue 15
+        self.export_contacts_action = QAction("Export contacts...", self, triggered=self.export_contacts)  # issue 15
+        self.imports_action = QAction("Imports...", self, triggered=self.show_imports)  # issue 15
         for action in (self.today_action, self.new_client_action, self.edit_client_action, self.team_action):
             bar.addAction(action)
         spacer = QWidget()
@@ -231,6 +234,9 @@ class MainWindow(QMainWindow):
 
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.open_action)
+        file_menu.addSeparator()
+        for action in (self.import_action, self.export_contacts_action):  # issue 15
+            file_menu.addAction(action)
         file_menu.addSeparator()
         for action in (self.export_office_action, self.load_export_action, self.copy_office_action):
             file_menu.addAction(action)
@@ -251,6 +257,7 @@ class MainWindow(QMainWindow):
         office_menu.addAction(self.today_action)
         office_menu.addAction(self.team_action)
         office_menu.addAction(self.trash_action)
+        office_menu.addAction(self.imports_action)  # issue 15
         office_menu.addAction(self.backups_action)
         office_menu.addAction(self.switch_action)
         help_menu = self.menuBar().addMenu("&Help")
@@ -562,6 +569,20 @@ class MainWindow(QMainWindow):
     def _on_client_deleted(self, changes: Changes) -> None:
         self.show_today()
         self.statusBar().showMessage("Moved to the Trash. Undo with Ctrl+Z.", 6000)
+
+    def show_import(self) -> None:  # issue 15
+        from ui.dialogs.import_wizard import ImportWizard
+        self.import_wizard = ImportWizard(self.ctx, self)
+        self.import_wizard.open()
+
+    def show_imports(self) -> None:  # issue 15
+        from ui.dialogs.imports_dialog import ImportsDialog
+        self.imports_dialog = ImportsDialog(self.ctx, self)
+        self.imports_dialog.open()
+
+    def export_contacts(self) -> None:  # issue 15: the clients the list shows, in its order
+        from ui.dialogs.contacts_export import export_contacts
+        export_contacts(self.ctx, self, [row.id for row in self.client_list.model.shown_rows()])
 
     def show_team(self) -> None:
         from ui.staff import TeamDialog

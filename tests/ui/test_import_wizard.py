@@ -166,3 +166,26 @@ def test_the_window_stays_responsive_and_stop_leaves_whole_batches(qtbot, thread
     assert "You stopped the import" in wizard.summary.text()
     count = ctx.tasks.on_thread(lambda: len(store.list_clients()))
     assert count == report.created + 1
+
+
+# --- in the real window ------------------------------------------------------------------------------
+
+def test_file_import_contacts_and_office_imports_in_the_window(ready, qtbot, tmp_path: Path) -> None:
+    file_menu = next(a.menu() for a in ready.menuBar().actions() if a.text() == "&File")
+    office_menu = next(a.menu() for a in ready.menuBar().actions() if a.text() == "&Office")
+    assert "Import contacts..." in [a.text() for a in file_menu.actions()]
+    assert "Imports..." in [a.text() for a in office_menu.actions()]
+    ready.import_action.trigger()
+    wizard = ready.import_wizard
+    wizard.choose_file(str(DATA / "semicolon-cp1252.csv"))
+    for _ in range(3):
+        wizard.next_button.click()
+    assert wizard.page == DONE
+    qtbot.waitUntil(lambda: "Müller, Jürgen" in [r.name for r in ready.client_list.model.shown_rows()])
+    wizard.close_button.click()
+    ready.imports_action.trigger()
+    assert cells(ready.imports_dialog.table, 2) == ["semicolon-cp1252.csv"]
+    from ui.dialogs.contacts_export import run_export
+    out = tmp_path / "shown.vcf"
+    run_export(ready.ctx, str(out), "3.0", [r.id for r in ready.client_list.model.shown_rows()])
+    assert out.read_text(encoding="utf-8").count("BEGIN:VCARD") == 4  # the two seeded clients and the two imported
