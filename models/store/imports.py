@@ -17,7 +17,7 @@ import importlib
 import json
 import os
 import time
-from collections.abc import Callable, Collection, Generator, Iterator
+from collections.abc import Callable, Collection, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -365,7 +365,7 @@ _CLIENT_FIELDS = ("name", "organisation", "phone", "email", "address", "more_det
 
 
 def _decide(batch: list[Contact], index: _Index, run: _Run, *, tx: b.Tx | None, import_id: int | None,
-            bring_back: Collection[int]) -> None:
+            bring_back: Collection[int], same_as: Mapping[int, int]) -> None:
     """Match, compare and (with a transaction) write one batch of contacts."""
     first_match = {c.row: index.match(c) for c in batch if not c.problem}
     current = _current({cid for cid in first_match.values() if cid and cid > 0})
@@ -387,7 +387,9 @@ def _decide(batch: list[Contact], index: _Index, run: _Run, *, tx: b.Tx | None, 
             if reason:
                 run.problem(c, reason, "erased")
                 continue
-        cid = index.match(c)  # again: an earlier row of this batch may have created the client
+        # the person said this row is that client (a possible duplicate, decided); else match again: an earlier
+        # row of this batch may have created the client
+        cid = same_as.get(c.row) or index.match(c)
         if cid and cid > 0 and cid not in current:
             current.update(_current({cid}))
         row = current.get(cid) if cid else None
@@ -480,12 +482,14 @@ def _note(tx: b.Tx, client_id: int, text: str, import_id: int | None, row_number
 
 def import_steps(path: str | os.PathLike[str], *, by: int, mapping: dict[str, str] | None = None,
                  encoding: str | None = None, dry_run: bool = False, bring_back: Collection[int] = (),
+                 same_as: Mapping[int, int] | None = None,
                  batch: int | None = None) -> Generator[tuple[int, int], bool | None, ImportReport]:
     """The import as a job: one batch per step, yielding (done, total); send False to stop after a whole batch.
 
     The generator's return value is the ImportReport. This is what ui/tasks.run_job drives; import_contacts()
     drives it for scripts. `batch` fixes the rows per batch (tests); by default it adapts (BATCH_SECONDS).
     """
+    decided = {int(row): b.as_id(cid, "same_as") for row, cid in (same_as or {}).items()}
     source = _open(path, mapping, encoding)
     from models.store.settings import office_settings  # noqa: PLC0415
 
@@ -512,7 +516,8 @@ def import_steps(path: str | os.PathLike[str], *, by: int, mapping: dict[str, st
             break
         started = time.perf_counter()
         if dry_run:
-            b.read(lambda chunk=chunk: _decide(chunk, index, run, tx=None, import_id=None, bring_back=bring_back))
+            b.read(lambda chunk=chunk: _decide(chunk, index, run, tx=None, import_id=None, bring_back=bring_back,
+                                                      same_as=decided))
         else:
             snapshot = (len(run.rows), len(run.problems), len(run.notices), run.created, run.updated,
                         run.unchanged, run.photos)
@@ -521,7 +526,7 @@ def import_steps(path: str | os.PathLike[str], *, by: int, mapping: dict[str, st
                 # a retried batch (the shared database was busy) starts again from the same point
                 (rows, problems, notices, run.created, run.updated, run.unchanged, run.photos) = snapshot
                 del run.rows[rows:], run.problems[problems:], run.notices[notices:]
-                _decide(chunk, index, run, tx=tx, import_id=import_id, bring_back=bring_back)
+                _decide(chunk, index, run, tx=tx, import_id=import_id, bring_back=bring_back, same_as=decided)
             b.write(by, work)
         elapsed = time.perf_counter() - started
         if batch is None:
@@ -551,15 +556,17 @@ def import_steps(path: str | os.PathLike[str], *, by: int, mapping: dict[str, st
 def import_contacts(path: str | os.PathLike[str], *, by: int, mapping: dict[str, str] | None = None,
                     encoding: str | None = None, dry_run: bool = False,
                     progress: Callable[[int, int], bool | None] | None = None,
-                    bring_back: Collection[int] = (), batch: int | None = None) -> ImportReport:
+                    bring_back: Collection[int] = (), same_as: Mapping[int, int] | None = None,
+                    batch: int | None = None) -> ImportReport:
     """Import a CSV or vCard file (a dry run writes nothing and returns import_id None).
 
     `progress(done, total)` is called after every batch; returning False cancels after that batch, which
     leaves only whole batches in the office (and Revert takes them back). `bring_back` lists rows the person
-    confirmed although the office erased that person before (issue 11).
+    confirmed although the office erased that person before (issue 11). `same_as` maps a row to the client
+    the person decided it is (a possible duplicate the dry run showed): that client is updated instead.
     """
     steps = import_steps(path, by=by, mapping=mapping, encoding=encoding, dry_run=dry_run, bring_back=bring_back,
-                         batch=batch)
+                         same_as=same_as, batch=batch)
     go: bool | None = None
     while True:
         try:

@@ -311,3 +311,18 @@ def test_imported_clients_are_found_as_possible_duplicates_and_a_revert_forgets_
     assert [s.client_id for s in similar] == [row.client_id]
     store.revert_import(report.import_id, by=anna)
     assert store.similar_clients(name="Aisha Clarke", phone="+44 1632 960703") == ()
+
+
+def test_a_possible_duplicate_is_shown_and_the_persons_decision_updates_that_client(anna: int,
+                                                                                     tmp_path: Path) -> None:
+    kate = store.add_client(name="Katherine Jones", by=anna, organisation="Quayside Dental",
+                            email="kate@quayside.example").id
+    path = write_csv(tmp_path / "c.csv", [["Name", "Company", "Email"],
+                                          ["Kathryn Jones", "Quayside Dental", "k.jones@home.example"]])
+    dry = store.import_contacts(path, by=anna, dry_run=True)
+    assert dry.rows[0].action == "create" and dry.rows[0].similar == ((kate, "Katherine Jones"),)
+    assert dry.duplicates == dry.rows
+    decided = store.import_contacts(path, by=anna, same_as={2: kate})
+    assert (decided.rows[0].action, decided.rows[0].client_id) == ("update", kate)
+    assert store.get_client(kate).more_details == "Email: k.jones@home.example\nOther name: Kathryn Jones"
+    assert [c.name for c in store.list_clients()] == ["Katherine Jones"]

@@ -112,6 +112,27 @@ def test_office_imports_lists_the_import_and_an_administrator_takes_it_back(qtbo
     assert not other.revert_button.isEnabled()
 
 
+def test_the_person_decides_a_possible_duplicate_is_the_same_client(qtbot, desk: AppContext,
+                                                                    tmp_path: Path) -> None:
+    kate = store.add_client(name="Katherine Jones", by=desk.staff_id, organisation="Quayside Dental").id
+    path = tmp_path / "c.csv"
+    path.write_text("Name,Company,Email\nKathryn Jones,Quayside Dental,k.jones@home.example\n", encoding="utf-8")
+    wizard = ImportWizard(desk)
+    qtbot.addWidget(wizard)
+    wizard.choose_file(str(path))
+    wizard.next_button.click()
+    wizard.next_button.click()
+    assert cells(wizard.check_table, 2) == ["New client \u2014 possible duplicate of Katherine Jones"]
+    box = wizard.check_table.cellWidget(0, 3)
+    assert [box.itemText(i) for i in range(box.count())] == ["Add as a new client",
+                                                             "The same person as Katherine Jones"]
+    wizard.decide(2, kate)
+    wizard.next_button.click()
+    assert wizard.page == DONE and wizard.report.updated == 1
+    assert [c.name for c in store.list_clients()] == ["Katherine Jones"]
+    assert store.get_client(kate).email == "k.jones@home.example"
+
+
 # --- with the real database thread ------------------------------------------------------------------
 
 @pytest.fixture

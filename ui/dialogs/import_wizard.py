@@ -98,6 +98,7 @@ class ImportWizard(QDialog):
         self.check_report: store.ImportReport | None = None
         self.report: store.ImportReport | None = None
         self.job: Any = None
+        self.same_as: dict[int, int] = {}  # row -> the client the person decided it is (a possible duplicate)
         self._filling = False
 
         self.step_label = QLabel(objectName="heading")
@@ -181,7 +182,7 @@ class ImportWizard(QDialog):
         page = QWidget()
         self.check_summary = QLabel(wordWrap=True)
         self.check_progress = QProgressBar()
-        self.check_table = _table(["Row", "Name", "What will happen"])
+        self.check_table = _table(["Row", "Name", "What will happen", "Your decision"])
         layout = QVBoxLayout(page)
         layout.addWidget(self.check_summary)
         layout.addWidget(self.check_progress)
@@ -356,13 +357,15 @@ class ImportWizard(QDialog):
 
     def _steps(self, *, dry_run: bool) -> Any:
         return store.import_steps(self.path, by=self.ctx.staff_id, mapping=dict(self.mapping) or None,
-                                  encoding=self.encoding, dry_run=dry_run)
+                                  encoding=self.encoding, dry_run=dry_run,
+                                  same_as=None if dry_run else dict(self.same_as))
 
     def _start_check(self) -> None:
         if self.ctx.staff_id is None:
             self.say("Choose who is at the desk first.")
             return
         self.check_report = None
+        self.same_as = {}
         self.check_table.setRowCount(0)
         self.check_summary.setText("Checking every row against the clients already in Rapport ...")
         self.check_progress.setValue(0)
@@ -382,7 +385,27 @@ class ImportWizard(QDialog):
         self.check_progress.hide()
         self.check_summary.setText(self._counts(report, will=True) + " Nothing has been saved yet; choose Import.")
         self._fill_rows(self.check_table, report)
+        for r, row in enumerate(report.rows):
+            if row.action == "create" and row.similar:
+                box = QComboBox()
+                box.addItem("Add as a new client", None)
+                for cid, name in row.similar:
+                    box.addItem(f"The same person as {name}", cid)
+                box.currentIndexChanged.connect(lambda _i, n=row.row, b=box: self._on_decided(n, b))
+                self.check_table.setCellWidget(r, 3, box)
         self._show(CHECK)
+
+    def _on_decided(self, row: int, box: QComboBox) -> None:
+        if box.currentData() is None:
+            self.same_as.pop(row, None)
+        else:
+            self.same_as[row] = box.currentData()
+
+    def decide(self, row: int, client_id: int | None) -> None:
+        """Say a possible duplicate is that client (or a new one), as choosing in its list does."""
+        index = next(i for i, r in enumerate(self.check_report.rows) if r.row == row)
+        box = self.check_table.cellWidget(index, 3)
+        box.setCurrentIndex(box.findData(client_id))
 
     def _fill_rows(self, table: QTableWidget, report: store.ImportReport) -> None:
         sentences = {p.row: p.sentence.split(": ", 1)[-1] for p in report.problems}
