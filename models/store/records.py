@@ -79,6 +79,7 @@ class StaffMember:
     away_until: datetime | None
     away_reason: str
     version: int
+    has_pin: bool = False
 
     def is_away(self, at: datetime) -> bool:
         return (self.away_from is not None and self.away_until is not None
@@ -166,6 +167,7 @@ class InteractionEntry(TimelineEntry):
     apology: bool = False
     edited: bool = False
     recovered_by: tuple[int, ...] = ()
+    topic: str | None = None  # the office's topic (Settings), None when it has none
 
 
 @dataclass(frozen=True, slots=True)

@@ -326,3 +326,16 @@ def test_a_possible_duplicate_is_shown_and_the_persons_decision_updates_that_cli
     assert (decided.rows[0].action, decided.rows[0].client_id) == ("update", kate)
     assert store.get_client(kate).more_details == "Email: k.jones@home.example\nOther name: Kathryn Jones"
     assert [c.name for c in store.list_clients()] == ["Katherine Jones"]
+
+
+def test_an_import_asks_before_bringing_back_a_person_the_office_erased(anna: int, tmp_path: Path) -> None:
+    gone = store.add_client(name="Oliver Thompson", by=anna, phone="01632 960001", email="oliver@example.com").id
+    store.erase_client(gone, by=anna)
+    path = write_csv(tmp_path / "c.csv", [["Name", "Phone", "Email"], ["Oliver Thompson", "01632 960001",
+                                                                       "oliver@example.com"],
+                                          ["Isla Walsh", "", "isla@example.com"]])
+    report = store.import_contacts(path, by=anna)
+    assert [(r.action, r.field) for r in report.rows] == [("problem", "erased"), ("create", "")]
+    assert report.problems[0].sentence.startswith("row 2: Oliver Thompson was erased from the office")
+    back = store.import_contacts(path, by=anna, bring_back={2})
+    assert back.rows[0].action == "create" and back.rows[0].client_id != gone

@@ -133,6 +133,23 @@ def test_the_person_decides_a_possible_duplicate_is_the_same_client(qtbot, desk:
     assert store.get_client(kate).email == "k.jones@home.example"
 
 
+def test_the_check_asks_before_bringing_back_an_erased_person(qtbot, desk: AppContext, tmp_path: Path) -> None:
+    gone = store.add_client(name="Oliver Thompson", by=desk.staff_id, email="oliver@example.com").id
+    store.erase_client(gone, by=desk.staff_id)
+    path = tmp_path / "c.csv"
+    path.write_text("Name,Email\nOliver Thompson,oliver@example.com\n", encoding="utf-8")
+    wizard = ImportWizard(desk)
+    qtbot.addWidget(wizard)
+    wizard.choose_file(str(path))
+    wizard.next_button.click()
+    wizard.next_button.click()
+    assert cells(wizard.check_table, 2)[0].startswith("Problem: Oliver Thompson was erased from the office")
+    box = wizard.check_table.cellWidget(0, 3)
+    box.setCurrentIndex(box.findData(True))  # they asked to come back
+    wizard.next_button.click()
+    assert wizard.report.created == 1 and wizard.report.problems == ()
+
+
 # --- with the real database thread ------------------------------------------------------------------
 
 @pytest.fixture

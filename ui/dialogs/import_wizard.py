@@ -99,6 +99,7 @@ class ImportWizard(QDialog):
         self.report: store.ImportReport | None = None
         self.job: Any = None
         self.same_as: dict[int, int] = {}  # row -> the client the person decided it is (a possible duplicate)
+        self.bring_back: set[int] = set()  # rows of people the office erased, confirmed as asking to come back
         self._filling = False
 
         self.step_label = QLabel(objectName="heading")
@@ -358,14 +359,15 @@ class ImportWizard(QDialog):
     def _steps(self, *, dry_run: bool) -> Any:
         return store.import_steps(self.path, by=self.ctx.staff_id, mapping=dict(self.mapping) or None,
                                   encoding=self.encoding, dry_run=dry_run,
-                                  same_as=None if dry_run else dict(self.same_as))
+                                  same_as=None if dry_run else dict(self.same_as),
+                                  bring_back=() if dry_run else frozenset(self.bring_back))
 
     def _start_check(self) -> None:
         if self.ctx.staff_id is None:
             self.say("Choose who is at the desk first.")
             return
         self.check_report = None
-        self.same_as = {}
+        self.same_as, self.bring_back = {}, set()
         self.check_table.setRowCount(0)
         self.check_summary.setText("Checking every row against the clients already in Rapport ...")
         self.check_progress.setValue(0)
@@ -393,6 +395,12 @@ class ImportWizard(QDialog):
                     box.addItem(f"The same person as {name}", cid)
                 box.currentIndexChanged.connect(lambda _i, n=row.row, b=box: self._on_decided(n, b))
                 self.check_table.setCellWidget(r, 3, box)
+            elif row.action == "problem" and row.field == "erased":  # issue 11: ask, never bring back silently
+                box = QComboBox()
+                box.addItem("Leave them out", False)
+                box.addItem("Import them: they asked to come back", True)
+                box.currentIndexChanged.connect(lambda _i, n=row.row, b=box: self._on_brought_back(n, b))
+                self.check_table.setCellWidget(r, 3, box)
         self._show(CHECK)
 
     def _on_decided(self, row: int, box: QComboBox) -> None:
@@ -400,6 +408,12 @@ class ImportWizard(QDialog):
             self.same_as.pop(row, None)
         else:
             self.same_as[row] = box.currentData()
+
+    def _on_brought_back(self, row: int, box: QComboBox) -> None:
+        if box.currentData():
+            self.bring_back.add(row)
+        else:
+            self.bring_back.discard(row)
 
     def decide(self, row: int, client_id: int | None) -> None:
         """Say a possible duplicate is that client (or a new one), as choosing in its list does."""
