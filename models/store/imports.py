@@ -40,7 +40,6 @@ from models.store.records import Changes
 # hundred); new clients cost more (their duplicate keys and possible-duplicate lookups), so batches shrink.
 BATCH_SECONDS = 0.25
 FIRST_BATCH, MIN_BATCH, MAX_BATCH = 50, 10, 500
-IMPORT_KINDS = ("client", "timeline", "import")
 ACTIONS = ("create", "update", "unchanged", "problem")
 ENCODINGS = dec.ENCODINGS
 
@@ -693,7 +692,8 @@ def _uid_of(cid: int, created_at: datetime, remembered: dict[int, str]) -> str:
     """The UID an earlier import remembered, else one made from the client (stable across exports)."""
     import uuid  # noqa: PLC0415
 
-    return remembered.get(cid) or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'rapport:{cid}:{t.to_micros(created_at)}')}"
+    made = uuid.uuid5(uuid.NAMESPACE_URL, f"rapport:{cid}:{t.to_micros(created_at)}")
+    return remembered.get(cid) or f"urn:uuid:{made}"
 
 
 def _export_rows(client_ids: Collection[int] | None) -> Iterator[list[tuple[Any, ...]]]:

@@ -121,7 +121,8 @@ def test_the_person_can_correct_the_character_set(anna: int) -> None:
 
 def test_a_dry_run_writes_nothing_and_says_what_the_import_will_do(anna: int, tmp_path: Path) -> None:
     existing = store.add_client(name="Oliver Thompson", by=anna, email="oliver@example.com").id
-    path = write_csv(tmp_path / "c.csv", [["Name", "Email", "Phone"], ["Oliver T", "OLIVER@example.com", "01632 960001"],
+    path = write_csv(tmp_path / "c.csv", [["Name", "Email", "Phone"],
+                                          ["Oliver T", "OLIVER@example.com", "01632 960001"],
                                           ["Isla Walsh", "isla@example.com", ""], ["Isla W.", "isla@example.com", ""],
                                           ["Bob", "bob@", ""]])
     before = database_rows(presence=False)
@@ -129,7 +130,8 @@ def test_a_dry_run_writes_nothing_and_says_what_the_import_will_do(anna: int, tm
     assert database_rows(presence=False) == before
     assert dry.import_id is None
     assert [(r.row, r.action, r.client_id, r.changed) for r in dry.rows] == [
-        (2, "update", existing, ("phone", "more_details")), (3, "create", None, ()), (4, "update", None, ("more_details",)),
+        (2, "update", existing, ("phone", "more_details")), (3, "create", None, ()),
+        (4, "update", None, ("more_details",)),
         (5, "problem", None, ())]
     real = store.import_contacts(path, by=anna)
     assert [r.action for r in real.rows] == [r.action for r in dry.rows]
