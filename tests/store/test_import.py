@@ -66,13 +66,19 @@ def test_a_thousand_columns_import_and_the_unknown_ones_become_a_note(anna: int,
     assert refused(too_wide, anna).startswith("The file has 2,500 columns; Rapport reads contact files of up to 2,000")
 
 
-def test_a_vcard_with_no_name_uses_the_organisation_then_the_email_else_is_a_problem(anna: int) -> None:
+def test_a_vcard_with_no_name_uses_the_organisation_then_the_email_else_is_a_problem(anna: int,
+                                                                                      tmp_path: Path) -> None:
     report = store.import_contacts(DATA / "no-name.vcf", by=anna)
     assert [(r.row, r.action, r.name) for r in report.rows] == [
         (1, "create", "Harbour Bakery"), (2, "create", "mo@example.org"), (3, "problem", "")]
     assert [p.sentence for p in report.problems] == [
         "row 3: it has no name, organisation or email address, so Rapport cannot tell who it is"]
     assert sorted(c.name for c in store.list_clients()) == ["Harbour Bakery", "mo@example.org"]
+    out = tmp_path / "problems.csv"
+    assert store.save_import_problems(DATA / "no-name.vcf", report, out) == 1
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][-1] == "Rapport: problem" and rows[1][2] == "01632 960222"  # the card's phone, to fix
 
 
 def test_a_field_of_100000_characters_is_a_problem_row_and_the_other_rows_import(anna: int, tmp_path: Path) -> None:

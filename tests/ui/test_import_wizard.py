@@ -227,3 +227,22 @@ def test_file_import_contacts_and_office_imports_in_the_window(ready, qtbot, tmp
     out = tmp_path / "shown.vcf"
     run_export(ready.ctx, str(out), "3.0", [r.id for r in ready.client_list.model.shown_rows()])
     assert out.read_text(encoding="utf-8").count("BEGIN:VCARD") == 4  # the two seeded clients and the two imported
+
+
+def test_more_contact_details_are_edited_in_the_client_form_and_shown_in_the_header(qtbot, desk: AppContext) -> None:
+    from ui.client_dialog import ClientDialog
+    from ui.client_view import ClientHeader
+
+    isla = store.add_client(name="Isla Walsh", by=desk.staff_id, more_details="Phone (home): 01632 960002").id
+    dialog = ClientDialog(desk, store.get_client(isla))
+    qtbot.addWidget(dialog)
+    assert dialog.more_details.toPlainText() == "Phone (home): 01632 960002"
+    dialog.more_details.setPlainText("Phone (home): 01632 960002\nBirthday: 3 March\nJob title: Manager")
+    dialog.submit()
+    saved = store.get_client(isla)
+    assert saved.more_details == "Phone (home): 01632 960002\nBirthday: 3 March\nJob title: Manager"
+    header = ClientHeader()
+    qtbot.addWidget(header)
+    header.show_client(saved)
+    assert header.contact.text().endswith("Phone (home): 01632 960002\u00a0\u00a0·\u00a0 Birthday: 3 March  (+1 more)")
+    assert "Job title: Manager" in header.contact.toolTip()
