@@ -184,6 +184,7 @@ class ImportWizard(QDialog):
         self.check_summary = QLabel(wordWrap=True)
         self.check_progress = QProgressBar()
         self.check_table = _table(["Row", "Name", "What will happen", "Your decision"])
+        self.check_table.horizontalHeader().setStretchLastSection(False)
         layout = QVBoxLayout(page)
         layout.addWidget(self.check_summary)
         layout.addWidget(self.check_progress)
@@ -401,6 +402,9 @@ class ImportWizard(QDialog):
                 box.addItem("Import them: they asked to come back", True)
                 box.currentIndexChanged.connect(lambda _i, n=row.row, b=box: self._on_brought_back(n, b))
                 self.check_table.setCellWidget(r, 3, box)
+        header = self.check_table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # what will happen, in full
+        self.check_table.setColumnWidth(3, 300)
         self._show(CHECK)
 
     def _on_decided(self, row: int, box: QComboBox) -> None:
@@ -467,9 +471,12 @@ class ImportWizard(QDialog):
                  f"{n(report.unchanged, 'already there', 'already there')} and unchanged",
                  f"{n(len(report.problems), 'row', 'rows')} with a problem (not imported)"]
         text = ("These " + verb + " the result: " if will else "Done: ") + "; ".join(parts) + "."
-        if report.duplicates:
+        if report.duplicates and will:
             text += f" {n(len(report.duplicates), 'new client looks', 'new clients look')} like someone already " \
-                    "there; Rapport adds them anyway (merge them later if they are the same person)."
+                    "there: say beside it if it is the same person; otherwise Rapport adds a new client."
+        elif report.duplicates:
+            text += f" {n(len(report.duplicates), 'new client looks', 'new clients look')} like someone already " \
+                    "there (merge them later if they are the same person)."
         if report.photos_skipped:
             text += f" {n(report.photos_skipped, 'photo was', 'photos were')} left out (Rapport keeps no photos)."
         if report.notices:
