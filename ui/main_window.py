@@ -224,8 +224,11 @@ class MainWindow(QMainWindow):
                                    triggered=self.choose_database)
         self.quit_action = QAction("Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         self.import_action = QAction("Import contacts...", self, triggered=self.show_import)  # issue 15
-        self.export_contacts_action = QAction("Export contacts...", self, triggered=self.export_contacts)  # issue 15
+        self.export_contacts_action = QAction("Export contacts...", self,  # issue 15
+                                              triggered=lambda: self.export_contacts())
         self.imports_action = QAction("Imports...", self, triggered=self.show_imports)  # issue 15
+        self.vcard_action = QAction("Export as a vCard...", self, triggered=self._for_client(  # issue 15
+            "export them as a vCard", lambda view: self.export_contacts([view.client.id])))
         for action in (self.today_action, self.new_client_action, self.edit_client_action, self.team_action):
             bar.addAction(action)
         spacer = QWidget()
@@ -261,6 +264,7 @@ class MainWindow(QMainWindow):
         client_menu.addSeparator()
         client_menu.addAction(self.handoff_action)
         client_menu.addAction(self.export_client_action)
+        client_menu.addAction(self.vcard_action)  # issue 15
         client_menu.addActions([self.client_history_action, self.report_action])  # issue 11
         client_menu.addSeparator()
         client_menu.addAction(self.delete_client_action)
@@ -329,7 +333,8 @@ class MainWindow(QMainWindow):
                        self.today_action, self.handoff_action, self.export_client_action, self.backups_action,
                        self.export_office_action, self.load_export_action, self.copy_office_action,
                        self.history_action, self.client_history_action, self.report_action,  # issue 11
-                       self.erase_action):
+                       self.erase_action,
+                       self.import_action, self.export_contacts_action, self.imports_action, self.vcard_action):  # 15
             action.setEnabled(ready)
         self.desk_button.setEnabled(ready)
         self.pages.setCurrentIndex(1 if ready else 0)
@@ -598,9 +603,9 @@ class MainWindow(QMainWindow):
         self.imports_dialog = ImportsDialog(self.ctx, self)
         self.imports_dialog.open()
 
-    def export_contacts(self) -> None:  # issue 15: the clients the list shows, in its order
+    def export_contacts(self, ids: list[int] | None = None) -> None:  # issue 15: else the list's clients, in order
         from ui.dialogs.contacts_export import export_contacts
-        export_contacts(self.ctx, self, [row.id for row in self.client_list.model.shown_rows()])
+        export_contacts(self.ctx, self, ids or [row.id for row in self.client_list.model.shown_rows()])
 
     def show_review(self) -> None:  # issue 17
         from ui.views.review import ReviewView

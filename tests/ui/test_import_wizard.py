@@ -208,7 +208,7 @@ def test_the_window_stays_responsive_and_stop_leaves_whole_batches(qtbot, thread
 
 # --- in the real window ------------------------------------------------------------------------------
 
-def test_file_import_contacts_and_office_imports_in_the_window(ready, qtbot, tmp_path: Path) -> None:
+def test_file_import_contacts_and_office_imports_in_the_window(ready, qtbot, tmp_path: Path, monkeypatch) -> None:
     file_menu = next(a.menu() for a in ready.menuBar().actions() if a.text() == "&File")
     office_menu = next(a.menu() for a in ready.menuBar().actions() if a.text() == "&Office")
     assert "Import contacts..." in [a.text() for a in file_menu.actions()]
@@ -223,10 +223,19 @@ def test_file_import_contacts_and_office_imports_in_the_window(ready, qtbot, tmp
     wizard.close_button.click()
     ready.imports_action.trigger()
     assert cells(ready.imports_dialog.table, 2) == ["semicolon-cp1252.csv"]
-    from ui.dialogs.contacts_export import run_export
+    from PySide6.QtWidgets import QFileDialog
+
     out = tmp_path / "shown.vcf"
-    run_export(ready.ctx, str(out), "3.0", [r.id for r in ready.client_list.model.shown_rows()])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(out), "vCard 4.0 (*.vcf)")))
+    ready.export_contacts_action.trigger()
     assert out.read_text(encoding="utf-8").count("BEGIN:VCARD") == 4  # the two seeded clients and the two imported
+    assert "VERSION:4.0" in out.read_text(encoding="utf-8")
+    client_menu = next(a.menu() for a in ready.menuBar().actions() if a.text() == "&Client")
+    assert "Export as a vCard..." in [a.text() for a in client_menu.actions()]
+    ready.open_client(ready.client_list.model.shown_rows()[0].id)
+    ready.vcard_action.trigger()
+    assert out.read_text(encoding="utf-8").count("BEGIN:VCARD") == 1
 
 
 def test_more_contact_details_are_edited_in_the_client_form_and_shown_in_the_header(qtbot, desk: AppContext) -> None:
