@@ -48,6 +48,9 @@ class ClientDialog(QDialog):
         self.email = QLineEdit()
         self.address = QPlainTextEdit()
         self.address.setFixedHeight(60)
+        self.more_details = QPlainTextEdit(placeholderText="Other phones, emails, addresses, birthday, job title, "
+                                                           "website ... one per line")
+        self.more_details.setFixedHeight(60)
         self.channel = QComboBox()
         self.channel.addItem("(no preference)", "")
         for code, label in CHANNELS.items():
@@ -78,6 +81,7 @@ class ClientDialog(QDialog):
         form.addRow("Phone", self.phone)
         form.addRow("Email", self.email)
         form.addRow("Address", self.address)
+        form.addRow("More contact details", self.more_details)  # issue 15
         form.addRow("Prefers", self.channel)
         form.addRow("Usual handler", self.handler)
         form.addRow("Caution", self.caution)
@@ -90,7 +94,7 @@ class ClientDialog(QDialog):
         self.fields: dict[str, QWidget] = {
             "name": self.name, "organisation": self.organisation, "phone": self.phone, "email": self.email,
             "address": self.address, "preferred_channel": self.channel, "usual_handler": self.handler,
-            "caution": self.caution,
+            "caution": self.caution, "more_details": self.more_details,
         }
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
@@ -109,6 +113,7 @@ class ClientDialog(QDialog):
         self.email.setText(get("email", "") or "")
         self.address.setPlainText(get("address", "") or "")
         self.caution.setPlainText(get("caution", "") or "")
+        self.more_details.setPlainText(get("more_details", "") or "")
         self.channel.setCurrentIndex(max(0, self.channel.findData(get("preferred_channel", "") or "")))
         handler = get("usual_handler", None) if isinstance(client, dict) else client.usual_handler_id
         self.handler.setCurrentIndex(max(0, self.handler.findData(handler)))
@@ -118,7 +123,7 @@ class ClientDialog(QDialog):
             "name": self.name.text(), "organisation": self.organisation.text(), "phone": self.phone.text(),
             "email": self.email.text(), "address": self.address.toPlainText(),
             "preferred_channel": self.channel.currentData(), "usual_handler": self.handler.currentData(),
-            "caution": self.caution.toPlainText(),
+            "caution": self.caution.toPlainText(), "more_details": self.more_details.toPlainText(),
         }
 
     def show_error(self, field: str, message: str) -> None:
