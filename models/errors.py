@@ -49,3 +49,7 @@ class CloudFolderError(DatabaseError):
     def __init__(self, message: str, service: str) -> None:
         super().__init__(message)
         self.service = service
+
+
+class PermissionDenied(StoreError):
+    """The acting staff member's role does not allow this write (only an administrator may ...)."""

@@ -7,7 +7,7 @@ import peewee as pw
 
 from models import tables as t
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x52415054  # "RAPT": marks a SQLite file as Rapport's (PRAGMA application_id)
 SCHEMA_KEY = "schema_version"
 
@@ -16,7 +16,19 @@ SCHEMA_KEY = "schema_version"
 # same schema. Append a step for every change; a shipped step is never edited. Steps run in one transaction
 # after a verified backup, with SQLite's foreign keys off (a table rebuild must not cascade-delete rows) and a
 # foreign_key_check before COMMIT (models/db.py).
-UPGRADES: dict[int, Callable[[pw.Database], None]] = {}
+#
+# Several features may add steps at once: each lands as its own new step at the top (renumbered onto
+# what landed first); a step's body is a `step_<subject>` function so the ladder below reads as a list.
+
+
+def step_settings(db: pw.Database) -> None:
+    """2: office-wide settings (models/store/settings.py), one versioned row per key."""
+    db.create_tables([t.Setting], safe=True)
+
+
+UPGRADES: dict[int, Callable[[pw.Database], None]] = {
+    2: step_settings,
+}
 
 
 def read_version(db: pw.Database) -> int | None:

@@ -235,6 +235,15 @@ class ScoreCache(BaseTable):
     computed_at = pw.BigIntegerField()
 
 
+class Setting(BaseTable):
+    """One office-wide setting (models/store/settings.py): its value as JSON, versioned like a client."""
+
+    key = pw.CharField(primary_key=True, max_length=100)
+    value = pw.TextField()
+    version = pw.IntegerField(default=1)
+
+
 ALL_TABLES: tuple[type[BaseTable], ...] = (
     Meta, Staff, Client, Interaction, Note, Promise, PromiseEvent, Change, Session, ScoreCache,
+    Setting,
 )

@@ -19,6 +19,7 @@ from models.errors import (
     CloudFolderError,
     ConflictError,
     DatabaseError,
+    PermissionDenied,
     StoreError,
     ValidationError,
 )
@@ -61,6 +62,8 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("BackupInfo", "backup_now", "backups_folder", "list_backups", "restore_backup"),
                     "models.store.backup"),
     **dict.fromkeys(("copy_office", "export_client", "export_office", "import_office"), "models.store.export"),
+    **dict.fromkeys(("OfficeSettings", "office_settings", "setting_names", "update_office_settings"),
+                    "models.store.settings"),
 }
 
 if TYPE_CHECKING:  # the lazy names, for type checkers and readers
@@ -104,6 +107,12 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         online,
         poll,
         start_session,
+    )
+    from models.store.settings import (  # noqa: F401
+        OfficeSettings,
+        office_settings,
+        setting_names,
+        update_office_settings,
     )
     from models.store.timelines import (  # noqa: F401
         add_note,
@@ -153,7 +162,7 @@ def check_integrity(full: bool = False) -> str | None:
 
 __all__ = [
     "BusyError", "CloudFolderError", "Changes", "ClientDetails", "ClientRow", "ConflictError", "DatabaseError",
-    "InteractionEntry",
+    "InteractionEntry", "PermissionDenied",
     "NoteEntry", "Office", "PromiseEntry", "PromiseRow", "StaffMember", "StoreError", "TimelineCursor",
     "TimelineEntry", "TimelinePage", "ValidationError",
     "add_client", "add_staff", "check_integrity", "check_pin", "close", "delete_client", "get_client", "get_staff",

@@ -10,7 +10,7 @@ import peewee as pw
 
 from models import db as dbmod
 from models import tables as t
-from models.errors import DatabaseError, ValidationError
+from models.errors import DatabaseError, PermissionDenied, ValidationError
 from models.rules.text import check_text
 from models.store.records import Changes
 
@@ -111,6 +111,17 @@ def require_staff(staff_id: int | None, field: str = "by") -> t.Staff:
     row = t.Staff.get_or_none(t.Staff.id == staff_id)
     if row is None or not row.active:
         raise ValidationError(field, "That staff member is not (or no longer) on the team.")
+    return row
+
+
+def require_admin(staff_id: int | None, doing: str, field: str = "by") -> t.Staff:
+    """The acting staff member if they are an administrator; PermissionDenied with a sentence otherwise.
+
+    `doing` completes "Only an administrator can ...", e.g. "restore a backup".
+    """
+    row = require_staff(staff_id, field)
+    if row.role != "admin":
+        raise PermissionDenied(f"Only an administrator can {doing}. Ask an administrator of the office.")
     return row
 
 

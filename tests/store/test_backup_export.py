@@ -247,10 +247,10 @@ def test_restore_refuses_what_is_not_a_sound_rapport_backup(sqlite_office: Path,
 
 
 def test_restoring_an_older_backup_upgrades_it_on_the_way_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.store.test_upgrades import add_nickname
+    from tests.store.test_upgrades import NEXT, add_nickname
 
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(migrations.UPGRADES, 2, add_nickname)
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", NEXT)
+    monkeypatch.setitem(migrations.UPGRADES, NEXT, add_nickname)
     old = tmp_path / "old-backup.db"
     shutil.copyfile(V1_OFFICE, old)
     store.open(tmp_path / "office.db")  # a new office, made at version 2
@@ -258,7 +258,7 @@ def test_restoring_an_older_backup_upgrades_it_on_the_way_in(tmp_path: Path, mon
         anna = store.add_staff("Anna Keller").id
         store.restore_backup(old, by=anna)
         assert [c.name for c in store.list_clients()] == ["Isla Walsh", "Oliver Thompson"]
-        assert dbmod.current() is not None and dbmod.current().schema_version == 2
+        assert dbmod.current() is not None and dbmod.current().schema_version == NEXT
         columns = [r[1] for r in t.database.obj.execute_sql('PRAGMA table_info("client")').fetchall()]
         assert "nickname" in columns
         assert {b.reason for b in store.list_backups()} == {"before restore", "before upgrade"}

@@ -24,7 +24,8 @@ def pg_office() -> str:
 def test_log_a_note_and_a_call_on_postgres(make_window, pg_office: str, qtbot) -> None:
     window = make_window(path=pg_office)
     window.staff_picker._choose(window.ctx.team[0])
-    assert window.ctx.staff is not None and window.database_label.text().startswith("Database: rapport_test")
+    assert window.ctx.staff is not None and window.database_label.text().startswith(
+        "Database: " + pg_office.rsplit("/", 1)[-1])
     model = window.client_list.model
     window.client_list.table.clicked.emit(model.index(0, 1))
     note = window.client_view.composer.note
