@@ -1,6 +1,7 @@
 """One client, picked up: who they are, what to watch out for, the composer and the timeline."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -36,9 +37,10 @@ from ui.client_dialog import ClientDialog
 from ui.composer import Composer
 from ui.context import AppContext
 from ui.drafts import Drafts
+from ui.due_input import DueInput, load_office_hours
 from ui.score import HistoryChart, ReasonsPanel, ScoreBadge
 from ui.timeline import TimelineView
-from ui.widgets import FormDialog, ask_apology
+from ui.widgets import FormDialog, ask_apology, mark_invalid
 
 # A good visit or meeting deserves a thank-you a couple of days later (the promises issue).
 THANK_YOU_CHANNELS = ("visit", "meeting")
@@ -352,11 +354,14 @@ class PromiseActionDialog(FormDialog):
         form.addRow(QLabel(f"<b>{entry.text}</b>", wordWrap=True))
         self.hint = QLabel(objectName="hint", wordWrap=True)
         self.reason = QLineEdit(placeholderText="Optional" if action == "renegotiate" else "Why? (required)")
-        if action == "renegotiate":
-            self.field = QLineEdit(placeholderText="When? For example: fri 3pm")
-            self.field.textChanged.connect(self._on_due_text_changed)
+        if action == "renegotiate":  # issue 13: the shared due-date input, preview and choices beneath
+            self.due_input = DueInput(placeholder="When? For example: fri 3pm", embed_edit=False)
+            self.field = self.due_input.edit
+            self.hint = self.due_input.hint
+            self.due_input.moment_changed.connect(self._on_due_input_moment_changed)
+            load_office_hours(ctx, self.due_input)
             form.addRow("New due date, agreed with the client", self.field)
-            form.addRow("", self.hint)
+            form.addRow("", self.due_input)
             form.addRow("Reason", self.reason)
         elif action == "reassign":
             self.field = QComboBox()
@@ -378,15 +383,21 @@ class PromiseActionDialog(FormDialog):
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Cancel the promise")
             self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Keep it")
 
-    def _on_due_text_changed(self, text: str) -> None:
-        self.hint.setText(promise_rules.due_phrase_hint(text, fmt.local(store.utcnow())))
+    def _on_due_input_moment_changed(self, moment: datetime | None) -> None:
+        """A date that now reads (or a choice picked) takes back the red "did not understand" at once."""
+        if moment is not None:
+            self.error.hide()
+            mark_invalid(self.field, False)
 
     def submit(self) -> None:
         by, pid, version = self.ctx.staff_id, self.entry.promise_id, self.version
         if self.action == "renegotiate":
-            due_local = promise_rules.parse_due(self.field.text(), fmt.local(store.utcnow()))
+            due_local = self.due_input.value_to_save()  # None while the phrase asks and nobody picked
             if due_local is None:
-                self.show_error(promise_rules.due_phrase_hint(self.field.text(), fmt.local(store.utcnow())))
+                problem = self.due_input.problem()
+                self.due_input.clear_feedback()
+                mark_invalid(self.field, True)
+                self.show_error(problem)
                 return
             due, reason = due_local.astimezone(), self.reason.text()
             call = lambda: store.renegotiate_promise(pid, by=by, due=due, reason=reason, version=version)  # noqa: E731

@@ -7,7 +7,7 @@ takes `now` as a parameter; no function here raises, whatever it is given.
     due_choices(text, now)      two or more moments, earliest first, when the text is ambiguous, else ()
     due_phrase_hint(text, now)  the sentence under the field: the moment in words, the question, or why not
     describe_due(due, now)      "Tomorrow, Friday 20 March, 5:00 pm" (models/rules/words.py)
-    due_notes(due, now)         "That is a Saturday." / "That is after 5:00 pm, when the office has closed."
+    due_notes(due)              "That is a Saturday." / "That is after 5:00 pm, when the office has closed."
 
 How it reads. `_lex` turns the text into words, numbers and symbols. The phrase is a sequence of
 parts, each read by one `_read_*` function at a position (returning the part and the position after
@@ -15,7 +15,7 @@ it, or None): a *day*, a *time*, a *part of the day* ("morning"), or an exact *o
 `_combine` then puts the parts together by the rules of DUE-DATES.md ("Combining"), and either finds
 one moment, several (the phrase is ambiguous: the form asks), or a reason it cannot (the hint):
 
-    due     := lead* part+                       lead := by | on | before | due
+    due     := lead* part+                       lead := by | on | before | due | until | till | back
     part    := offset | ["on"] day | ["at"] time | part-of-day
     day     := named-day | [this|coming|next] weekday | weekday [of] next week | the following weekday
                | in count day-unit [time] | count day-unit from now | yyyy-mm-dd
@@ -39,7 +39,8 @@ from models.rules.words import MONTH_NAMES, WEEKDAY_NAMES, _
 # --------------------------------------------------------------------------------------------------
 
 DEFAULT_DUE_TIME = time(17, 0)  # "a day without a time means 17:00 that day" unless the office says otherwise
-OFFICE_OPENS = time(8, 0)  # before this a due time is "before the office opens" (a note, never a refusal)
+OFFICE_OPENS = time(9, 0)  # office hours (the office's settings): a due time outside them is pointed out,
+OFFICE_CLOSES = time(17, 0)  # never refused
 PARTS_OF_THE_DAY: dict[str, time] = {  # a part of the day is a deadline: its end
     "morning": time(12, 0), "afternoon": time(17, 0), "evening": time(20, 0),
     "night": time(21, 0), "tonight": time(21, 0),
@@ -89,7 +90,7 @@ _WEEKDAYS: dict[str, int] = {
     **{name[:3].lower(): number for number, name in enumerate(WEEKDAY_NAMES)},
     "tues": 1, "thur": 3, "thurs": 3, "weds": 2,
 }
-_LEADING_WORDS = frozenset({"by", "on", "before", "due"})
+_LEADING_WORDS = frozenset({"by", "on", "before", "due", "until", "till", "back"})  # "back on monday" (away)
 _COUNT_WORDS: dict[str, int] = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -864,13 +865,13 @@ def choice_label(choice: datetime, now: datetime) -> str:
     return words.short_date(choice, now)
 
 
-def due_notes(due: datetime, *, day_ends: time = DEFAULT_DUE_TIME, opens: time = OFFICE_OPENS) -> list[str]:
+def due_notes(due: datetime, *, opens: time = OFFICE_OPENS, closes: time = OFFICE_CLOSES) -> list[str]:
     """What the form adds under a moment: a weekend, or a time outside office hours. Never a refusal."""
     notes: list[str] = []
     if due.weekday() >= calendar.SATURDAY:
         notes.append(_(WEEKEND_NOTE).format(weekday=words.weekday_name(due)))
-    if due.time() > day_ends:
-        notes.append(_(AFTER_HOURS_NOTE).format(closes=words.clock(day_ends)))
+    if due.time() > closes:
+        notes.append(_(AFTER_HOURS_NOTE).format(closes=words.clock(closes)))
     elif due.time() < opens:
         notes.append(_(BEFORE_HOURS_NOTE).format(opens=words.clock(opens)))
     return notes

@@ -739,7 +739,7 @@ def test_choice_buttons_say_the_short_date() -> None:
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("monday", m(16, 0)), ("back on monday", None), ("tomorrow", m(12, 0)), ("wed", m(18, 0)),
+    ("monday", m(16, 0)), ("back on monday", m(16, 0)), ("until fri", m(13, 0)), ("tomorrow", m(12, 0)), ("wed", m(18, 0)),
     ("next fri", None), ("fri next week", m(20, 0)), ("1 apr", m(1, 0, month=4)), ("tomorrow 2pm", m(12, 14)),
 ])
 def test_the_away_dialog_reads_a_day_as_its_start(text: str, expected: datetime | None) -> None:
@@ -757,12 +757,18 @@ def test_the_office_end_of_day_setting() -> None:
 @pytest.mark.parametrize("due, notes", [
     (m(14), ["That is a Saturday."]), (m(15, 10), ["That is a Sunday."]),
     (m(13, 18), ["That is after 5:00 pm, when the office has closed."]),
-    (m(13, 7), ["That is before 8:00 am, when the office opens."]),
+    (m(13, 8, 59), ["That is before 9:00 am, when the office opens."]),
     (m(14, 21), ["That is a Saturday.", "That is after 5:00 pm, when the office has closed."]),
-    (m(13, 17), []), (m(13, 8), []), (m(12, 12), []),
+    (m(13, 17), []), (m(13, 9), []), (m(12, 12), []),
 ])
 def test_due_notes(due: datetime, notes: list[str]) -> None:
     assert due_notes(due) == notes
+
+
+def test_due_notes_follow_the_office_hours() -> None:
+    assert due_notes(m(13, 8), opens=time(7, 30), closes=time(18)) == []
+    assert due_notes(m(13, 18, 1), opens=time(7, 30), closes=time(18)) == [
+        "That is after 6:00 pm, when the office has closed."]
 
 
 @FAST
