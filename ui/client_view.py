@@ -360,8 +360,9 @@ class PromiseActionDialog(FormDialog):
             self.hint = self.due_input.hint
             self.due_input.moment_changed.connect(self._on_due_input_moment_changed)
             load_office_hours(ctx, self.due_input)
-            form.addRow("New due date, agreed with the client", self.field)
-            form.addRow("", self.due_input)
+            form.addRow(QLabel("New due date, agreed with the client"))
+            form.addRow(self.field)  # the whole width: the preview and the choices read beneath it
+            form.addRow(self.due_input)
             form.addRow("Reason", self.reason)
         elif action == "reassign":
             self.field = QComboBox()

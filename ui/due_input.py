@@ -22,7 +22,7 @@ from datetime import datetime, time
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from models import store
 from models.rules import due_phrases, words
@@ -129,7 +129,10 @@ class DueInput(QWidget):
         self._picked = None
         self._moment = due_phrases.parse_due(text, now, day_ends=self.day_ends)
         self._choices = due_phrases.due_choices(text, now, day_ends=self.day_ends)[:MAX_CHOICES]
-        self.hint.setText(due_phrases.due_phrase_hint(text, now, day_ends=self.day_ends))
+        if self._moment is not None and self.day_start and self._moment.time() == time(0):
+            self.hint.setText(words.preview(self._moment, now, with_time=False))  # "back on monday": the day
+        else:
+            self.hint.setText(due_phrases.due_phrase_hint(text, now, day_ends=self.day_ends))
         for k, button in enumerate(self.choice_buttons):
             if k < len(self._choices):
                 label = due_phrases.choice_label(self._choices[k], now)
@@ -141,6 +144,7 @@ class DueInput(QWidget):
                 button.hide()
         self.choice_row.setVisible(bool(self._choices))
         self._show_notes(self._moment)
+        self._fit()
         self.moment_changed.emit(self.value())
 
     def pick(self, index: int) -> None:
@@ -153,6 +157,7 @@ class DueInput(QWidget):
         chosen = self._choices[index]
         self.hint.setText(PICKED.format(moment=words.preview(chosen, self.now())))
         self._show_notes(chosen)
+        self._fit()
         self.edit.setFocus()
         self.moment_changed.emit(chosen)
 
@@ -164,6 +169,13 @@ class DueInput(QWidget):
             self.pick(event.key() - Qt.Key.Key_1)
             return True
         return False
+
+    def _fit(self) -> None:
+        """A dialog grows to show the preview's lines (a wrapped label does not ask for room by itself)."""
+        self.updateGeometry()
+        window = self.window()
+        if isinstance(window, QDialog) and window.isVisible():
+            window.adjustSize()
 
     def _show_notes(self, moment: datetime | None) -> None:
         notes: list[str] = []

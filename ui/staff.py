@@ -112,6 +112,7 @@ class AwayDialog(FormDialog):
         self.ctx, self.member = ctx, member
         today = QDate(fmt.local(store.utcnow()).date())  # the store's clock (a demo office has its own)
         self.start = QDateEdit(today, calendarPopup=True)
+        self.start.setDisplayFormat("ddd d MMM yyyy")  # names in the desk's locale; never "5 12 2026"
         # issue 13: "Back on" typed as people say it ("monday", "back on the 15th"): a day means its start
         self.end = DueInput(placeholder="For example: monday, tomorrow, 1 Dec", day_start=True)
         self.end.edit.setAccessibleName("Back on")

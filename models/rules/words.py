@@ -99,9 +99,12 @@ def moment(when: datetime, now: datetime) -> str:
     return f"{day_words(when, now)}, {clock(when)}"
 
 
-def preview(when: datetime, now: datetime) -> str:
-    """What a due-date field understood, weekday and date in full: "Tomorrow, Friday 20 March, 5:00 pm"."""
-    full = f"{long_date(when, now)}, {clock(when)}"
+def preview(when: datetime, now: datetime, *, with_time: bool = True) -> str:
+    """What a due-date field understood, weekday and date in full: "Tomorrow, Friday 20 March, 5:00 pm".
+
+    Without the time ("Monday 7 December") for a day that means its start, as the away dialog's "Back on".
+    """
+    full = f"{long_date(when, now)}, {clock(when)}" if with_time else long_date(when, now)
     named = relative_day(when, now)
     return f"{named}, {full}" if named else full
 

@@ -42,6 +42,8 @@ def test_moment_and_preview_say_today_tomorrow_yesterday() -> None:
     assert words.preview(datetime(2026, 3, 20, 17), FRI) == "Friday 20 March, 5:00 pm"
     assert words.preview(datetime(2026, 3, 14, 17), FRI) == "Tomorrow, Saturday 14 March, 5:00 pm"
     assert words.preview(FRI.replace(hour=15), FRI) == "Today, Friday 13 March, 3:00 pm"
+    assert words.preview(datetime(2026, 3, 16), FRI, with_time=False) == "Monday 16 March"
+    assert words.preview(datetime(2026, 3, 14), FRI, with_time=False) == "Tomorrow, Saturday 14 March"
 
 
 def test_since_reads_inside_a_sentence() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from models import store
@@ -96,7 +96,7 @@ def test_the_away_input_reads_a_day_as_its_start(qtbot) -> None:
     qtbot.addWidget(widget)
     widget.setText("back on monday")
     assert widget.value() == datetime(2026, 3, 16, 0, 0)
-    assert widget.hint.text() == "Monday 16 March, 12:00 am"
+    assert widget.hint.text() == "Monday 16 March"
     assert not widget.notes.isVisibleTo(widget)  # a day's start is not "before the office opens"
     widget.setText("sat")
     assert widget.notes.text() == "That is a Saturday."
@@ -199,9 +199,13 @@ def test_the_away_dialog_reads_back_on_monday(wednesday, seeded, qtbot) -> None:
     dialog = AwayDialog(wednesday.ctx, ben, wednesday)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.end.text() == "tomorrow" and dialog.end.hint.text() == "Tomorrow, Thursday 12 March, 12:00 am"
+    assert dialog.end.text() == "tomorrow" and dialog.end.hint.text() == "Tomorrow, Thursday 12 March"
+    # The store's clock, in the desk's locale with the month as a word: never "11 3 2026".
+    assert dialog.start.text() == dialog.start.locale().toString(QDate(2026, 3, 11), "ddd d MMM yyyy")
     dialog.end.setText("back on monday")
-    assert dialog.end.hint.text() == "Monday 16 March, 12:00 am"
+    assert dialog.end.hint.text() == "Monday 16 March"
+    dialog.end.setText("back on monday 2pm")
+    assert dialog.end.hint.text() == "Monday 16 March, 2:00 pm"
     dialog.end.setText("1/12")
     dialog.submit()
     assert dialog.error.isVisible() and "1 Dec" in dialog.error.text()
