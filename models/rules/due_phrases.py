@@ -99,8 +99,8 @@ _DAY_UNITS: dict[str, int] = {"day": 1, "days": 1, "week": 7, "weeks": 7, "fortn
 _MONTH_UNITS = frozenset({"month", "months"})
 _DURATION_UNITS: dict[str, timedelta] = {
     unit: timedelta(minutes=1) for unit in ("minute", "minutes", "min", "mins")
-} | {unit: timedelta(hours=1) for unit in ("hour", "hours", "hr", "hrs")}
-_FROM_NOW = (("from", "now"), ("from", "today"))
+} | {unit: timedelta(hours=1) for unit in ("hour", "hours", "hr", "hrs", "h")}
+_FROM_NOW = (("from", "now"), ("from", "today"), ("hence",))
 _MERIDIEMS = frozenset({"am", "pm"})
 _ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
 _A_LEAP_YEAR = 2000  # which days can exist in a month at all: 29 Feb can, 31 Apr cannot
@@ -186,7 +186,7 @@ def _normalise(text: str) -> str:
     text = _DOTTED_MERIDIEM.sub(r"\1m", text.strip().lower())
     for apostrophe in _APOSTROPHES:
         text = text.replace(apostrophe, "")
-    text = text.replace(",", " ").strip()
+    text = text.replace(",", " ").replace("@", " at ").strip()  # "Fri, Jul 18", "@ 3pm"
     while text.endswith("."):
         text = text[:-1].rstrip()
     return text
@@ -520,6 +520,8 @@ def _read_clock(tokens: _Tokens, i: int) -> tuple[_Clock, int] | None:
         separator, minute, j = tokens.items[j].text, int(minutes), j + 2
     if minute >= 60:
         return None
+    if separator is None and tokens.word(j) == "oclock":  # "3 o'clock" (the apostrophe is gone by now)
+        j += 1
     meridiem = tokens.word(j)
     if meridiem in _MERIDIEMS:
         if not 1 <= hour <= _HOURS_ON_A_CLOCK_FACE:
