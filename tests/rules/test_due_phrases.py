@@ -785,3 +785,31 @@ def test_the_old_import_path_still_works() -> None:
     assert promises.parse_due("fri", W) == parse_due("fri", W)
     assert promises.due_phrase_hint("fri", W) == due_phrase_hint("fri", W)
     assert promises.due_choices("next fri", W) == due_choices("next fri", W)
+
+
+def readme_table() -> list[tuple[list[str], str]]:
+    """The README's table of due-date phrases: (the phrases of a row, what the row says they mean)."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("| you type | it means |"):]
+    rows = []
+    for line in section.splitlines()[2:]:
+        if not line.startswith("|"):
+            break
+        typed, meaning = line.strip("|").split("|", 1)
+        rows.append((re.findall(r"`([^`]+)`", typed), meaning))
+    return rows
+
+
+def test_the_readme_table_is_current() -> None:
+    rows = readme_table()
+    assert len(rows) >= 15
+    for phrases, meaning in rows:
+        for phrase in phrases:
+            read, asked = parse_due(phrase, W), due_choices(phrase, W)
+            if "not read" in meaning:
+                assert read is None and not asked, phrase
+            else:
+                assert read is not None or asked, phrase
