@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import store
+from models.rules import due_phrases
 from models.rules import promises as promise_rules
 from models.rules.vocab import channel_label
 from models.store import (
@@ -399,6 +400,11 @@ class PromiseActionDialog(FormDialog):
                 self.due_input.clear_feedback()
                 mark_invalid(self.field, True)
                 self.show_error(problem)
+                return
+            question = due_phrases.due_warning(due_local, fmt.local(store.utcnow()))  # past, or years away
+            if question and QMessageBox.question(self, "Check the due date", question) != \
+                    QMessageBox.StandardButton.Yes:
+                self.field.setFocus()
                 return
             due, reason = due_local.astimezone(), self.reason.text()
             call = lambda: store.renegotiate_promise(pid, by=by, due=due, reason=reason, version=version)  # noqa: E731

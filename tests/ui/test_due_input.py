@@ -212,3 +212,25 @@ def test_the_away_dialog_reads_back_on_monday(wednesday, seeded, qtbot) -> None:
     dialog.end.setText("back on monday")
     dialog.submit()
     assert store.get_staff(ben.id).away_until == local_to_utc(datetime(2026, 3, 16, 0, 0))
+
+
+def test_new_due_date_in_the_past_is_questioned(wednesday, seeded, qtbot, monkeypatch) -> None:
+    from ui.client_view import PromiseActionDialog
+
+    oliver, anna = seeded["oliver"], seeded["anna"]
+    store.make_promise(oliver, by=anna, text="Call back", due=local_to_utc(WED) + timedelta(days=1))
+    wednesday.open_client(oliver)
+    entry = wednesday.client_view.timeline.timeline_model.entries[0]
+    dialog = PromiseActionDialog(wednesday.ctx, "renegotiate", entry, wednesday)
+    qtbot.addWidget(dialog)
+    asked: list[str] = []
+
+    def answer_no(_parent, _title, question, *_args):
+        asked.append(question)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", answer_no)
+    dialog.field.setText("today 9am")  # 9:00 today, and it is 10:00
+    dialog.submit()
+    assert asked == ["That time has already passed. Save it anyway?"]
+    assert store.get_promise(entry.promise_id).due == local_to_utc(WED) + timedelta(days=1)  # unchanged
