@@ -32,7 +32,7 @@ import time as clock
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.rules import words
