@@ -31,6 +31,7 @@ from ui import fmt
 # Alt+1 ... Alt+9 pick a choice; no phrase of the grammar has more than two.
 MAX_CHOICES = 9
 PICKED = "Picked: {moment}."
+CHOICE = "{label}  (Alt+{number})"
 
 
 def _local_now() -> datetime:
@@ -136,7 +137,7 @@ class DueInput(QWidget):
         for k, button in enumerate(self.choice_buttons):
             if k < len(self._choices):
                 label = due_phrases.choice_label(self._choices[k], now)
-                button.setText(f"{label}  (Alt+{k + 1})")  # no mnemonic "&": it would grab Alt+N twice
+                button.setText(words._(CHOICE).format(label=label, number=k + 1))  # no "&": Alt+N grabbed twice
                 button.setToolTip(words.preview(self._choices[k], now))
                 button.setChecked(False)
                 button.show()
@@ -155,7 +156,7 @@ class DueInput(QWidget):
         for k, button in enumerate(self.choice_buttons):
             button.setChecked(k == index)
         chosen = self._choices[index]
-        self.hint.setText(PICKED.format(moment=words.preview(chosen, self.now())))
+        self.hint.setText(words._(PICKED).format(moment=words.preview(chosen, self.now())))
         self._show_notes(chosen)
         self._fit()
         self.edit.setFocus()
