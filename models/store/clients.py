@@ -1,6 +1,7 @@
 """Clients: their details, the client list, and the columns the list needs kept up to date."""
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,9 +12,10 @@ from models.errors import ConflictError, ValidationError
 from models.rules.text import SEARCH_LIMIT, check_email, check_phone, search_key, too_long
 from models.rules.vocab import CHANNELS
 from models.store import _base as b
-from models.store.records import Changes, ClientDetails, ClientRow
+from models.store.client_keys import index_clients, refuse_if_merged
+from models.store.records import ChangeKind, Changes, ClientDetails, ClientRow
 
-CLIENT_KINDS = ("client",)
+CLIENT_KINDS = (ChangeKind.CLIENT,)
 # The editable fields, with the label a form shows beside each.
 FIELDS: dict[str, str] = {
     "name": "The name",
@@ -24,8 +26,9 @@ FIELDS: dict[str, str] = {
     "preferred_channel": "The preferred channel",
     "caution": "The caution note",
     "usual_handler": "The usual handler",
+    "more_details": "More contact details",
 }
-_MULTILINE = {"address", "caution"}
+_MULTILINE = {"address", "caution", "more_details"}
 
 
 def _clean_fields(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
@@ -64,13 +67,13 @@ def _details(row: t.Client, handler_name: str = "") -> ClientDetails:
     return ClientDetails(
         row.id, row.name, row.organisation, row.phone, row.email, row.address, row.preferred_channel,
         row.caution, row.usual_handler_id, handler_name, row.created_at, row.updated_at, row.version,
-        row.deleted_at, row.last_contact_at, row.next_due_at,
+        row.deleted_at, row.last_contact_at, row.next_due_at, row.more_details,
     )
 
 
 def _search_text(values: dict[str, Any]) -> str:
     return search_key(values.get("name", ""), values.get("organisation", ""), values.get("phone", ""),
-                      values.get("email", ""))
+                      values.get("email", ""), values.get("more_details", ""))
 
 
 def add_client(*, name: str, by: int, **fields: Any) -> Changes:
@@ -83,8 +86,26 @@ def add_client(*, name: str, by: int, **fields: Any) -> Changes:
         row = t.Client.create(created_at=tx.at, updated_at=tx.at, created_by=tx.by,
                               search_text=_search_text(values), **values)
         tx.log("client", row.id, row.id, "add", CLIENT_KINDS, after=_logged(values))
+        _index(row.id)
         return row.id
     return b.write(by, work)
+
+
+# The fields possible duplicates are found by (models/store/duplicates.py keeps their keys).
+KEYED = frozenset({"name", "organisation", "phone", "email", "address"})
+
+
+def _index(client_id: int) -> None:
+    reindex((client_id,))
+
+
+def reindex(client_ids: Iterable[int]) -> None:
+    """Bring what is derived from clients' details (their duplicate keys) up to date, in the caller's write.
+
+    Every write that changes client details without add_client / update_client (import, revert, merge)
+    calls this, so derived data has one door.
+    """
+    index_clients(client_ids)
 
 
 def _logged(values: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +135,7 @@ def update_client(client_id: int, *, version: int, by: int, **fields: Any) -> Ch
     def work(tx: b.Tx) -> None:
         row = b.require_client(client_id)
         before = {k: getattr(row, k if k != "usual_handler" else "usual_handler_id") for k in values}
-        merged = {k: getattr(row, k) for k in ("name", "organisation", "phone", "email")} | values
+        merged = {k: getattr(row, k) for k in ("name", "organisation", "phone", "email", "more_details")} | values
         updates = {getattr(t.Client, k): v for k, v in values.items()}
         updates.update({t.Client.version: version + 1, t.Client.updated_at: tx.at,
                         t.Client.search_text: _search_text(merged)})
@@ -122,10 +143,16 @@ def update_client(client_id: int, *, version: int, by: int, **fields: Any) -> Ch
         if count == 0:
             current = t.Client.get_by_id(client_id)
             handler = t.Staff.get_or_none(t.Staff.id == current.usual_handler_id) if current.usual_handler_id else None
-            raise ConflictError(_details(current, handler.name if handler else ""),
+            last = (t.Change.select(t.Staff.name).join(t.Staff, on=(t.Change.staff == t.Staff.id))
+                    .where((t.Change.entity == "client") & (t.Change.entity_id == client_id))
+                    .order_by(t.Change.id.desc()).limit(1).scalar())
+            details = dataclasses.replace(_details(current, handler.name if handler else ""), saved_by_name=last or "")
+            raise ConflictError(details,
                                 "A colleague changed this client while you were editing. "
                                 "Compare the two versions and choose what to keep.")
         changed = {k: v for k, v in values.items() if before.get(k) != v}
+        if set(changed) & KEYED:
+            _index(client_id)
         tx.log("client", client_id, client_id, "edit", CLIENT_KINDS, before={k: before[k] for k in changed},
                after=changed)
     return b.write(by, work)
@@ -148,6 +175,7 @@ def restore_client(client_id: int, *, by: int) -> Changes:
 
     def work(tx: b.Tx) -> None:
         b.require_client(client_id, allow_deleted=True)
+        refuse_if_merged(client_id)
         t.Client.update(deleted_at=None, version=t.Client.version + 1).where(t.Client.id == client_id).execute()
         tx.log("client", client_id, client_id, "restore", CLIENT_KINDS + ("promise",))
     return b.write(by, work)
@@ -212,6 +240,11 @@ def _rows(query: pw.Select) -> list[ClientRow]:
         for cid, name, org, phone, email, last, due, st, score, band, trend, flags, until
         in t.database.obj.execute(query).fetchall()
     ]
+
+
+def forget_score(client_id: int) -> None:
+    """Drop the client's cached score state (inside the write that made it stale)."""
+    t.ScoreCache.delete().where(t.ScoreCache.client == client_id).execute()
 
 
 def refresh_contact_columns(client_id: int) -> None:

@@ -166,7 +166,7 @@ def test_friday_4pm_typed_on_friday_morning_asks(ready, seeded, qtbot) -> None:
 
 
 def test_new_due_date_uses_the_same_input(wednesday, seeded, qtbot, monkeypatch) -> None:
-    from ui.client_view import PromiseActionDialog
+    from ui.dialogs.promise import PromiseActionDialog
 
     oliver, anna = seeded["oliver"], seeded["anna"]
     store.make_promise(oliver, by=anna, text="Call back", due=local_to_utc(WED) + timedelta(days=1))
@@ -193,7 +193,7 @@ def test_new_due_date_uses_the_same_input(wednesday, seeded, qtbot, monkeypatch)
 
 
 def test_the_away_dialog_reads_back_on_monday(wednesday, seeded, qtbot) -> None:
-    from ui.staff import AwayDialog
+    from ui.dialogs.staff import AwayDialog
 
     ben = next(m for m in store.list_staff() if m.name == "Ben Okafor")
     dialog = AwayDialog(wednesday.ctx, ben, wednesday)
@@ -215,7 +215,7 @@ def test_the_away_dialog_reads_back_on_monday(wednesday, seeded, qtbot) -> None:
 
 
 def test_new_due_date_in_the_past_is_questioned(wednesday, seeded, qtbot, monkeypatch) -> None:
-    from ui.client_view import PromiseActionDialog
+    from ui.dialogs.promise import PromiseActionDialog
 
     oliver, anna = seeded["oliver"], seeded["anna"]
     store.make_promise(oliver, by=anna, text="Call back", due=local_to_utc(WED) + timedelta(days=1))

@@ -1,0 +1,451 @@
+"""The client list: every client with last contact and next promise, filtered as you type."""
+from __future__ import annotations
+
+from collections.abc import Sized
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QPainter, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import store
+from models.rules.text import search_key
+from models.store import Changes, ClientRow
+from ui import fmt
+from ui.context import AppContext
+from ui.views.score import badge_text, badge_tooltip, paint_badge
+from ui.widgets import ColumnsModel
+
+Index = QModelIndex | QPersistentModelIndex
+# Rows shown before the rest of a big office's list has been read.
+FIRST_ROWS = 300
+
+
+class ClientTableModel(ColumnsModel):
+    """All live clients in memory (10,000 rows are a few MB); the filter and the sort run here, instantly."""
+
+    COLUMNS = ("Score", "Name", "Organisation", "Phone", "Last contact", "Next promise due")
+    SCORE, NAME, ORG, PHONE, LAST, NEXT = range(6)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: dict[int, ClientRow] = {}
+        self._visible: list[ClientRow] = []
+        self._words: list[str] = []
+        self._sort = (self.NAME, Qt.SortOrder.AscendingOrder)
+        self._at_risk_only = False
+        self.now = store.utcnow()
+
+    # --- data in ---
+    def set_rows(self, rows: list[ClientRow]) -> None:
+        self._rows = {r.id: r for r in rows}
+        self._rebuild()
+
+    def merge_rows(self, ids: set[int], rows: list[ClientRow]) -> None:
+        """Replace the rows of `ids` with fresh ones (a client missing from `rows` was deleted)."""
+        for cid in ids:
+            self._rows.pop(cid, None)
+        self._rows.update({r.id: r for r in rows})
+        self._rebuild()
+
+    def set_filter(self, text: str) -> None:
+        self._words = search_key(text).split()
+        self._rebuild()
+
+    def set_at_risk_only(self, on: bool) -> None:
+        self._at_risk_only = on
+        self._rebuild()
+
+    def _matches(self, row: ClientRow) -> bool:
+        if self._at_risk_only and not (row.band == "Red" or (row.band == "Amber" and row.trend == "down")):
+            return False
+        return all(w in row.search_text for w in self._words)
+
+    def _rebuild(self) -> None:
+        self.beginResetModel()
+        self._visible = [r for r in self._rows.values() if self._matches(r)]
+        self._apply_sort()
+        self.endResetModel()
+
+    def _apply_sort(self) -> None:
+        column, order = self._sort
+        keys = {
+            self.SCORE: lambda r: (r.score if r.score is not None else -1, r.name.casefold()),
+            self.NAME: lambda r: (r.name.casefold(), r.id),
+            self.ORG: lambda r: (r.organisation.casefold(), r.name.casefold()),
+            self.PHONE: lambda r: (r.phone, r.name.casefold()),
+            self.LAST: lambda r: (r.last_contact_us or 0, r.name.casefold()),
+            self.NEXT: lambda r: (r.next_due_us is None, r.next_due_us or 0),
+        }
+        self._visible.sort(key=keys[column], reverse=order == Qt.SortOrder.DescendingOrder)
+
+    # --- Qt model API ---
+    def shown_rows(self) -> Sized:
+        return self._visible
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._visible[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, col)
+        if role == Qt.ItemDataRole.UserRole:
+            return row
+        if role == Qt.ItemDataRole.ToolTipRole and col == self.SCORE:
+            return badge_tooltip(row.score, row.band, row.trend, row.flags)
+        return None
+
+    def _text(self, row: ClientRow, col: int) -> str:
+        if col == self.SCORE:
+            return badge_text(row.score, row.band, row.trend, row.flags)
+        if col == self.NAME:
+            return row.name
+        if col == self.ORG:
+            return row.organisation
+        if col == self.PHONE:
+            return row.phone
+        if col == self.LAST:
+            return fmt.date_only(row.last_contact_at, self.now)
+        return fmt.when(row.next_due_at, self.now)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        self._apply_sort()
+        self.layoutChanged.emit()
+
+    # --- helpers for the panel ---
+    def row_of(self, client_id: int) -> int:
+        for i, r in enumerate(self._visible):
+            if r.id == client_id:
+                return i
+        return -1
+
+    def client_at(self, row: int) -> ClientRow | None:
+        return self._visible[row] if 0 <= row < len(self._visible) else None
+
+    @property
+    def total(self) -> int:
+        return len(self._rows)
+
+    @property
+    def shown(self) -> int:
+        return len(self._visible)
+
+
+class ScoreDelegate(QStyledItemDelegate):
+    """Paints the score column as the same badge the client header shows."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        row = index.data(Qt.ItemDataRole.UserRole)
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.highlight())
+        if row is None:
+            return
+        rect = QRectF(option.rect).adjusted(3, 3, -3, -3)
+        text = option.palette.color(QPalette.ColorRole.HighlightedText if option.state & QStyle.StateFlag.State_Selected
+                                    else QPalette.ColorRole.Text)
+        paint_badge(painter, rect, row.score, row.band, row.trend, (), option.font, text)
+
+
+# Column widths (px) of the list: these always show; the optional ones give way in this order when it is narrow.
+ESSENTIAL_WIDTHS = {ClientTableModel.SCORE: 104, ClientTableModel.NAME: 140, ClientTableModel.PHONE: 112,
+                    ClientTableModel.NEXT: 130}
+OPTIONAL_WIDTHS = ((ClientTableModel.ORG, 130), (ClientTableModel.LAST, 95))
+LIST_CHROME = 24  # the table's frame and its vertical scroll bar (the list's width for its essential columns)
+
+
+class ClientListPanel(QWidget):
+    """The left side of the window: find a client, see who needs attention, add a client."""
+
+    client_activated = Signal(int)
+    """The person chose a client (click or Enter)."""
+
+    add_requested = Signal()
+    """The person asked to add a new client."""
+
+    loaded = Signal()
+    """The list's first rows are on screen: the window is usable."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = ClientTableModel(self)
+        self._loaded = False
+        self._loading = False
+        self._reload_again = False
+        self._refreshing = False
+        self._stale = True
+        self._selected: int | None = None
+        self._syncing = False
+
+        self.search = QLineEdit(placeholderText="Find a client: name, organisation, phone or email")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Find a client")
+        self.at_risk = QToolButton(text="At risk", checkable=True)
+        self.at_risk.setToolTip("Show only clients in the red, or amber and falling")
+        self.add_button = QPushButton("New client")
+        self.add_button.setToolTip("Add a client (Ctrl+N)")
+        self.count = QLabel()
+        self.count.setObjectName("muted")
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(ClientTableModel.NAME, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.installEventFilter(self)  # the columns fit the list's width (fit_columns) ...
+        self.auto_fit = True  # ... until the person arranges them (or the desk remembers how they were arranged)
+        self._fitting = False
+        header.sectionResized.connect(self._on_header_section_resized)
+        self.table.setItemDelegateForColumn(ClientTableModel.SCORE, ScoreDelegate(self.table))
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.at_risk)
+        top.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+
+        self.search.textChanged.connect(self._on_search_text_changed)
+        self.search.returnPressed.connect(self._on_search_return_pressed)
+        self.add_button.clicked.connect(self.add_requested)
+        self.at_risk.toggled.connect(self._on_at_risk_toggled)
+        self.table.clicked.connect(self._on_table_clicked)
+        self.table.activated.connect(self._on_table_clicked)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        ctx.events.data_changed.connect(self._on_data_changed)
+        ctx.events.clock_ticked.connect(self._on_clock_ticked)
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
+
+    def fit_columns(self) -> None:
+        """Name, phone and the next promise due always show without scrolling sideways; the narrow columns
+        (last contact first, then organisation) give way when the list is narrow, and come back when it grows.
+        Whatever room is left goes to the name."""
+        if not self.auto_fit:
+            return
+        self._fitting = True
+        spare = self.table.viewport().width() - sum(ESSENTIAL_WIDTHS.values())
+        for col, width in OPTIONAL_WIDTHS:
+            shown = spare >= width
+            self.table.setColumnHidden(col, not shown)
+            if shown:
+                spare -= width
+                self.table.setColumnWidth(col, width)
+        for col, width in ESSENTIAL_WIDTHS.items():
+            self.table.setColumnWidth(col, width + (max(0, spare) if col == ClientTableModel.NAME else 0))
+        self._fitting = False
+
+    def _on_header_section_resized(self, _col: int, _old: int, _new: int) -> None:
+        if not self._fitting and self.table.horizontalHeader().isVisible() and \
+                QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            self.auto_fit = False  # the person dragged a column: theirs from now on
+
+    # --- loading ---
+    def reload(self) -> None:
+        """Read the whole list again (start, a new day, another desk's bulk change).
+
+        The very first load shows the first names at once and reads the rest right after, so a big
+        office's window is usable before all 10,000 rows have arrived.
+        """
+        if not self.isVisible() and self._loaded:
+            self._stale = True
+            return
+        self._stale = False
+        if self._loading:
+            self._reload_again = True
+            return
+        self._loading = True
+        if not self._loaded:
+            self.ctx.tasks.run(lambda: store.list_clients(limit=FIRST_ROWS), self._on_first_rows_loaded,
+                               self._on_load_failed)
+        else:
+            self._read_all()
+
+    def _read_all(self) -> None:
+        self.ctx.tasks.run(lambda: store.list_clients(), self._on_rows_loaded, self._on_load_failed)
+
+    def _on_first_rows_loaded(self, rows: list[ClientRow]) -> None:
+        if not self._loaded:
+            self._show_rows(rows)
+            self.count.setText("Loading the rest of the clients...")
+        # Only now the rest: read while the first rows were being shown, it slowed them down (one GIL).
+        self._read_all()
+
+    def _on_rows_loaded(self, rows: list[ClientRow]) -> None:
+        self._loading = False
+        self._loaded = True
+        self._show_rows(rows)
+        self._update_count()
+        if self._reload_again:
+            self._reload_again = False
+            self.reload()
+        self.refresh_scores()
+
+    def forget(self) -> None:
+        """Another database is being opened: show nothing until its list arrives."""
+        self._loaded = False
+        self._stale = True
+        self._selected = None
+        self.model.set_rows([])
+        self.count.clear()
+
+    def refresh_scores(self) -> None:
+        """Bring stale score badges up to date, a batch at a time, on the database thread.
+
+        Each batch's Changes come back through data_changed, which merges the refreshed rows.
+        """
+        if self._refreshing:
+            return
+        self._refreshing = True
+        self.ctx.tasks.run(store.refresh_scores, self._on_scores_refreshed, self._on_refresh_failed)
+
+    def _on_scores_refreshed(self, changes: Changes) -> None:
+        self._refreshing = False
+        if changes.clients:
+            self.refresh_scores()  # there may be more waiting
+
+    def _on_refresh_failed(self, error: Any) -> None:
+        self._refreshing = False  # the next clock tick tries again; scores are not worth a banner
+
+    def _on_clock_ticked(self) -> None:
+        self.model.now = store.utcnow()
+        self.model.layoutChanged.emit()  # "Today" / "Yesterday" move on
+        self.refresh_scores()
+
+    def _on_load_failed(self, error: Any) -> None:
+        self._loading = False
+        self.ctx.events.error_reported.emit(error.message)
+
+    def _show_rows(self, rows: list[ClientRow]) -> None:
+        first = not self.model.total
+        self.model.now = store.utcnow()
+        self.model.set_rows(rows)
+        self._restore_selection()
+        if first:
+            self.loaded.emit()
+
+    def _on_data_changed(self, changes: Changes) -> None:
+        if not changes.kinds & {"client", "timeline", "promise", "score"} or not self._loaded:
+            return
+        if not changes.clients:
+            self.reload()
+            return
+        ids = set(changes.clients)
+        self.ctx.tasks.run(lambda: store.list_clients(ids=ids), lambda rows: self._on_rows_merged(ids, rows))
+
+    def _on_rows_merged(self, ids: set[int], rows: list[ClientRow]) -> None:
+        self.model.now = store.utcnow()
+        self.model.merge_rows(ids, rows)
+        self._restore_selection()
+        self._update_count()
+        if any(row.score is None for row in rows):
+            self.refresh_scores()  # a save made these badges stale: bring them back now, not at the next tick
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    # --- interaction ---
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def select_client(self, client_id: int) -> None:
+        self._selected = client_id
+        self._restore_selection()
+
+    def _restore_selection(self) -> None:
+        if self._selected is None:
+            return
+        row = self.model.row_of(self._selected)
+        self._syncing = True  # the list follows the open client; it does not open it again
+        if row < 0:  # filtered out: no other client stays highlighted as if it were the open one
+            self.table.clearSelection()
+            self.table.setCurrentIndex(QModelIndex())
+        else:
+            self.table.selectRow(row)  # with the view told, so exactly one row is painted as chosen
+        self._syncing = False
+        if row >= 0:
+            index = self.model.index(row, 0)
+            # After a reset the view lays its rows out later: scroll once it has (a new client at the
+            # end was left as a sliver under the scroll bar).
+            QTimer.singleShot(0, self.table, lambda: self.table.scrollTo(index))
+
+    def _on_search_text_changed(self, text: str) -> None:
+        self.model.set_filter(text)
+        self._restore_selection()
+        self._update_count()
+
+    def _on_at_risk_toggled(self, on: bool) -> None:
+        self.model.set_at_risk_only(on)
+        if on:
+            self.table.sortByColumn(ClientTableModel.SCORE, Qt.SortOrder.AscendingOrder)
+        self._restore_selection()
+        self._update_count()
+
+    def _on_search_return_pressed(self) -> None:
+        if self.model.shown:
+            self.table.setFocus()
+            self._syncing = True
+            self.table.selectRow(0)
+            self._syncing = False
+            self._open_row(0, again=True)
+
+    def _on_table_clicked(self, index: QModelIndex) -> None:
+        self._open_row(index.row(), again=True)
+
+    def _on_current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if current.isValid() and self.table.hasFocus() and not self._syncing:
+            self._open_row(current.row())
+
+    def _open_row(self, row: int, *, again: bool = False) -> None:
+        """Open the client of `row`. A click, Enter or a double-click opens it even when it is the one selected
+        (the window may show Today, or the client was just restored); arrowing onto it does not open it twice."""
+        client = self.model.client_at(row)
+        if client is not None and (again or client.id != self._selected):
+            self._selected = client.id
+            self.client_activated.emit(client.id)
+
+    def _update_count(self) -> None:
+        total, shown = self.model.total, self.model.shown
+        if total == 0:
+            self.count.setText("No clients yet. Add the first one with New client.")
+        elif shown == total:
+            self.count.setText(f"{total:,} client{'s' if total != 1 else ''}")
+        elif self.model._at_risk_only and not self.model._words:
+            self.count.setText(f"{shown:,} of {total:,} clients at risk")
+        else:
+            self.count.setText(f"{shown:,} of {total:,} clients match")
