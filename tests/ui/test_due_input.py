@@ -172,8 +172,7 @@ def test_new_due_date_uses_the_same_input(wednesday, seeded, qtbot, monkeypatch)
     store.make_promise(oliver, by=anna, text="Call back", due=local_to_utc(WED) + timedelta(days=1))
     wednesday.open_client(oliver)
     entry = wednesday.client_view.timeline.timeline_model.entries[0]
-    dialog = PromiseActionDialog(wednesday.ctx, "renegotiate", entry, wednesday)
-    qtbot.addWidget(dialog)
+    dialog = PromiseActionDialog(wednesday.ctx, "renegotiate", entry, wednesday)  # deletes itself on save
     dialog.show()
     qtbot.keyClicks(dialog.field, "1/12")
     dialog.submit()
