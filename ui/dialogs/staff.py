@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from models import store
 from models.store import StaffMember, StoreError
+from ui import fmt
 from ui.context import AppContext
+from ui.due_input import DueInput
 from ui.widgets import FormDialog, mark_invalid
 
 
@@ -116,9 +118,13 @@ class AwayDialog(FormDialog):
     def __init__(self, ctx: AppContext, member: StaffMember, parent: QWidget | None = None) -> None:
         super().__init__(f"{member.name} is away", parent)
         self.ctx, self.member = ctx, member
-        today = QDate.currentDate()
+        today = QDate(fmt.local(store.utcnow()).date())  # the store's clock (a demo office has its own)
         self.start = QDateEdit(today, calendarPopup=True)
-        self.end = QDateEdit(today.addDays(1), calendarPopup=True)
+        self.start.setDisplayFormat("ddd d MMM yyyy")  # names in the desk's locale; never "5 12 2026"
+        # issue 13: "Back on" typed as people say it ("monday", "back on the 15th"): a day means its start
+        self.end = DueInput(placeholder="For example: monday, tomorrow, 1 Dec", day_start=True)
+        self.end.edit.setAccessibleName("Back on")
+        self.end.setText("tomorrow")
         self.reason = QLineEdit(placeholderText="For example: Holiday, Sick, Training")
         form = QFormLayout()
         form.addRow("First day away", self.start)
@@ -128,7 +134,15 @@ class AwayDialog(FormDialog):
 
     def submit(self) -> None:
         start = datetime.combine(self.start.date().toPython(), time(0, 0)).astimezone()
-        end = datetime.combine(self.end.date().toPython(), time(0, 0)).astimezone()
+        back = self.end.value_to_save()  # None while the phrase asks and nobody picked
+        if back is None:
+            problem = self.end.problem()
+            self.end.clear_feedback()
+            mark_invalid(self.end.edit, True)
+            self.show_error(problem)
+            return
+        mark_invalid(self.end.edit, False)
+        end = back.astimezone()
         by, sid, reason = self.ctx.staff_id, self.member.id, self.reason.text()
         self.ctx.tasks.run(lambda: store.set_away(sid, by=by, away_from=start, away_until=end, reason=reason),
                            lambda _: self.accept(), lambda error: self.show_error(error.message))
