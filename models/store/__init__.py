@@ -133,7 +133,11 @@ def open(location: str | os.PathLike[str], *, allow_cloud: bool = False) -> Offi
 
 def probe(location: str | os.PathLike[str], *, allow_cloud: bool = False) -> str:
     """Check a database location without switching to it: a sentence, or a DatabaseError with one."""
-    return _db.probe(location, allow_cloud=allow_cloud)
+    from models.store._base import check_flag, check_path
+
+    if not (isinstance(location, str) and _db.is_postgres_url(location)):
+        location = check_path(location, "location", "The database file")
+    return _db.probe(location, allow_cloud=check_flag(allow_cloud, "allow_cloud", "Use it anyway"))
 
 
 def close() -> None:
@@ -148,6 +152,9 @@ def set_busy_listener(listener: Callable[[float], None] | None) -> None:
 
 def check_integrity(full: bool = False) -> str | None:
     """A sentence when the database file is damaged, else None (SQLite; PostgreSQL checks itself)."""
+    from models.store._base import check_flag
+
+    full = check_flag(full, "full", "A full check")
     return _db.with_retry(lambda: _db.check_integrity(full=full))
 
 

@@ -60,6 +60,8 @@ def backup_now(*, reason: str = "scheduled", keep: int = KEEP) -> BackupInfo:
 
     A copy that fails its integrity check is deleted and returned with ok=False and a sentence.
     """
+    reason = b.clean(reason, "reason", "The reason for the backup", limit=100)
+    keep = b.check_count(keep, "keep", "The number of backups to keep", low=1, high=1000)
     return _backup(_open_sqlite(), reason=reason, keep=keep)
 
 
@@ -289,9 +291,9 @@ def restore_backup(path: str | os.PathLike[str], *, by: int) -> Changes:
     if the backup is older). One change-log row, with an id above every id desks have seen, tells any
     desk that wakes up to reload everything.
     """
+    backup = b.check_path(path, "path", "The backup")
     db = _open_sqlite()
     office = Path(db.database)
-    backup = Path(path).expanduser()
     _check_restorer(by)
     _check_nobody_else()
     if backup.exists() and os.path.samefile(backup, office):

@@ -87,7 +87,7 @@ _CLIENT_TABLES = ("client", "interaction", "note", "promise", "promise_event", "
 def export_office(path: str | os.PathLike[str]) -> int:
     """Write everything (staff without PIN hashes, clients incl. deleted, the timeline, promises, the change log)
     to a portable JSON file; returns the number of records written."""
-    target = Path(path).expanduser()
+    target = b.check_path(path, "path", "The export file")
 
     def work() -> int:
         with _snapshot(whole=True) as db:
@@ -100,7 +100,7 @@ def export_client(client_id: int, path: str | os.PathLike[str]) -> int:
     """Write one client (even a deleted one) with their timeline, promises, change-log rows and the staff those
     mention, for a privacy request; returns the number of records written."""
     cid = b.as_id(client_id, "client")
-    target = Path(path).expanduser()
+    target = b.check_path(path, "path", "The export file")
 
     def work() -> int:
         with _snapshot(whole=False) as db:
@@ -291,7 +291,8 @@ def import_office(path: str | os.PathLike[str], *, by: int | None = None) -> int
     Returns the number of records loaded. `by`, when given, must be one of the loaded staff: the load is then
     recorded in the change log under their name. PIN hashes are never exported, so PINs must be set again.
     """
-    source = Path(path).expanduser()
+    source = b.check_path(path, "path", "The file to load")
+    by = b.optional_id(by, "by")
     if not source.is_file():
         raise ValidationError("path", f"There is no file at {source}.")
 
@@ -660,7 +661,7 @@ def copy_office(target_location: str | os.PathLike[str]) -> int:
     """
     if t.database.obj is None:
         raise DatabaseError("No office database is open.")
-    location = str(target_location)
+    location = _target_location(target_location)
     target, info, created = _open_target(location)
     try:
         _refuse_same(location, info)
@@ -674,6 +675,13 @@ def copy_office(target_location: str | os.PathLike[str]) -> int:
         raise
     finally:
         dbmod._close_quietly(target)
+
+
+def _target_location(value: object) -> str:
+    """A postgresql:// address, or a file path that the operating system can take."""
+    if isinstance(value, str) and dbmod.is_postgres_url(value):
+        return value
+    return str(b.check_path(value, "target", "The new office database"))
 
 
 def _open_target(location: str) -> tuple[pw.Database, dbmod.DatabaseInfo, bool]:

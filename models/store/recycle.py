@@ -23,8 +23,10 @@ _ENTRY_TABLES: dict[str, type[t.BaseTable]] = {"interaction": t.Interaction, "no
 
 def describe(change_ids: tuple[int, ...]) -> str:
     """What Undo would take back, in words ("Undo: note added")."""
+    ids = b.check_ids(change_ids, "undo")
+
     def work() -> str:
-        row = t.Change.get_or_none(t.Change.id == change_ids[-1]) if change_ids else None
+        row = t.Change.get_or_none(t.Change.id == ids[-1]) if ids else None
         if row is None:
             return ""
         nouns = {"interaction": "interaction", "note": "note", "promise": "promise", "client": "client"}
@@ -41,11 +43,12 @@ def undo(change_ids: tuple[int, ...], *, by: int) -> Changes:
     Refused with a sentence when the action cannot be undone or a colleague changed the same record
     since (never a silent overwrite). One transaction: all of the action is undone, or none of it.
     """
-    if not change_ids:
+    ids = b.check_ids(change_ids, "undo")
+    if not ids:
         raise ValidationError("undo", "There is nothing to undo.")
 
     def work(tx: b.Tx) -> None:
-        for change_id in sorted(change_ids, reverse=True):
+        for change_id in sorted(ids, reverse=True):
             row = t.Change.get_or_none(t.Change.id == change_id)
             if row is None or row.staff != tx.by:
                 raise ValidationError("undo", "Only your own recent actions can be undone.")
@@ -167,6 +170,8 @@ class TrashItem:
 
 def trash(*, limit: int = 200) -> list[TrashItem]:
     """Deleted clients, interactions, notes and promises, most recently deleted first."""
+    limit = b.check_count(limit, "limit", "The number of items", low=1, high=10_000)
+
     def work() -> list[TrashItem]:
         c = t.Client
         items = [TrashItem("client", cid, cid, name, name, t.from_micros(at))
@@ -187,12 +192,11 @@ def trash(*, limit: int = 200) -> list[TrashItem]:
 
 def restore(kind: str, item_id: int, *, by: int) -> Changes:
     """Bring something back from the Trash."""
-    item_id = b.as_id(item_id, kind)
     tables: dict[str, type[t.BaseTable]] = {"client": t.Client, "interaction": t.Interaction, "note": t.Note,
                                             "promise": t.Promise}
-    table = tables.get(kind)
-    if table is None:
-        raise ValidationError("kind", "Only clients, interactions, notes and promises are kept in the Trash.")
+    table = tables[b.check_choice(kind, "kind", tables,
+                                  "Only clients, interactions, notes and promises are kept in the Trash.")]
+    item_id = b.as_id(item_id, kind)
 
     def work(tx: b.Tx) -> None:
         row = table.get_or_none(table.id == item_id)

@@ -49,6 +49,10 @@ def _hash_pin(pin: str) -> str:
 
 def check_pin(staff_id: int, pin: str) -> bool:
     """True when `pin` matches the staff member's PIN (or they have none)."""
+    staff_id = b.as_id(staff_id, "staff")
+    if not isinstance(pin, str) or len(pin) > 100:
+        raise ValidationError("pin", "A PIN is 4 to 8 digits.")
+
     def work() -> bool:
         row = t.Staff.get_or_none(t.Staff.id == staff_id)
         if row is None:
@@ -56,15 +60,15 @@ def check_pin(staff_id: int, pin: str) -> bool:
         if not row.pin_hash:
             return True
         _, salt, digest = row.pin_hash.split("$")
-        return hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), 100_000).hex() == digest
+        typed = pin.encode("utf-8", "surrogatepass")
+        return hashlib.pbkdf2_hmac("sha256", typed, bytes.fromhex(salt), 100_000).hex() == digest
     return b.read(work)
 
 
 def _clean_staff_fields(name: object, initials: object, role: object, pin: object) -> tuple[str, str, str, str | None]:
     name = b.clean(name, "name", "The name", required=True)
     initials = b.clean(initials or initials_of(name), "initials", "The initials", limit=4, plural=True)
-    if role not in ROLES:
-        raise ValidationError("role", "The role must be Staff or Administrator.")
+    b.check_choice(role, "role", ROLES, "The role must be Staff or Administrator.")
     if pin not in (None, ""):
         if not isinstance(pin, str) or not pin.isdigit() or not 4 <= len(pin) <= 8:
             raise ValidationError("pin", "A PIN is 4 to 8 digits.")
@@ -96,6 +100,7 @@ def update_staff(staff_id: int, *, version: int, by: int, name: str | None = Non
                  role: str | None = None, active: bool | None = None) -> Changes:
     """Rename a team member, change their role, or mark them as no longer on the team."""
     staff_id = b.as_id(staff_id, "staff")
+    version = b.check_version(version)
 
     def work(tx: b.Tx) -> None:
         row = t.Staff.get_or_none(t.Staff.id == staff_id)
