@@ -358,7 +358,7 @@ def _read_iso_date(tokens: _Tokens, i: int, today: date) -> _Read:
     day = tokens.number(i + 4, max_digits=2, glued=True)
     if month is None or day is None or not tokens.symbol(i + 3, "-"):
         return None
-    if not 1 <= month <= len(MONTH_NAMES):
+    if year < date.min.year or not 1 <= month <= len(MONTH_NAMES):  # year 0000: no such date (issue 12)
         raise _NotUnderstood()
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
         raise _NotUnderstood(IMPOSSIBLE_DATE_HINT.format(date=f"{day} {MONTH_NAMES[month - 1]} {year}"))
