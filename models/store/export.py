@@ -24,6 +24,8 @@ from models import APP_VERSION, migrations, paths
 from models import db as dbmod
 from models import tables as t
 from models.errors import DatabaseError, ValidationError
+from models.rules.text import LONG_LIMIT, SHORT_LIMIT, check_email, check_phone, check_text
+from models.rules.vocab import CHANNELS, RATINGS, ROLES
 from models.store import _base as b
 from models.store.backup import ALL_KINDS, copy_database
 
@@ -285,6 +287,10 @@ class _Broken(Exception):
     """The file stopped being the JSON Rapport writes (internal: turned into a sentence)."""
 
 
+class _TooLarge(Exception):
+    """One value of the file is larger than anything Rapport writes (internal: turned into a sentence)."""
+
+
 def import_office(path: str | os.PathLike[str], *, by: int | None = None) -> int:
     """Load a Rapport export into this EMPTY office, keeping every id and time, in one transaction.
 
@@ -331,10 +337,17 @@ def _load_file(db: pw.Database, source: Path) -> int:
     name = source.name
     header: dict[str, Any] = {}
     try:
-        with open(source, encoding="utf-8") as fh:
+        with open(source, encoding="utf-8-sig") as fh:  # a BOM, as some Windows editors write, is fine
             reader = _Reader(fh)
             return _load_document(db, reader, header, name)
-    except (_Broken, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except _TooLarge as exc:
+        raise ValidationError("path", f"{name} holds a record of more than {_Reader.MAX_VALUE:,} characters, far "
+                              "more than Rapport ever writes, so nothing was loaded. "
+                              f"{AS_EXPORTED}") from exc
+    except RecursionError as exc:  # [[[[... nested deeper than any export: the decoder gives up
+        raise ValidationError("path", f"{name} is not a Rapport export file (it is nested far too deep); "
+                              "nothing was loaded.") from exc
+    except (_Broken, UnicodeDecodeError, ValueError) as exc:  # ValueError: json's, and a 5,000-digit number
         if header.get("format") == FORMAT:
             raise ValidationError("path", f"{name} is damaged or incomplete (it ends early or was changed by hand); "
                                   "nothing was loaded.") from exc
@@ -436,6 +449,7 @@ def _importer(spec: _Table, name: str) -> Callable[[Any], tuple[Any, ...]]:
     known = set(columns)
     plan = [(column, _kind(field), _default(field), field.null, getattr(field, "max_length", None), *_naming(column))
             for column, field in zip(columns, spec.fields, strict=True)]
+    rules = _value_rules(spec.name)
 
     def refuse(row: dict, problem: str) -> ValidationError:
         log.warning("%s: %s row %r refused: %s", name, spec.name, row.get("id"), problem)
@@ -463,6 +477,8 @@ def _importer(spec: _Table, name: str) -> Callable[[Any], tuple[Any, ...]]:
             elif kind == _INT:
                 if type(value) is not int:
                     raise refuse(row, f"whose {noun_is} not a whole number")
+                if not b.INT_MIN <= value <= b.INT_MAX:
+                    raise refuse(row, f"whose {noun_is} far too large a number")
             elif kind == _TEXT:
                 if type(value) is not str:
                     raise refuse(row, f"whose {noun_is} not text")
@@ -474,6 +490,10 @@ def _importer(spec: _Table, name: str) -> Callable[[Any], tuple[Any, ...]]:
                     raise refuse(row, f"whose {noun_is} not a date and time with a time zone")
             elif kind == _FLAG and type(value) is not bool:
                 raise refuse(row, f"whose {noun_is} not yes or no")
+            if value is not None and column in rules:
+                problem = rules[column](value, noun, noun_is)
+                if problem:
+                    raise refuse(row, problem)
             out.append(value)
         return tuple(out)
     return convert
@@ -481,6 +501,83 @@ def _importer(spec: _Table, name: str) -> Callable[[Any], tuple[Any, ...]]:
 
 _MISSING = object()
 _INT, _TEXT, _TIME, _FLAG, _ANY = range(5)
+# The change log's before/after pictures and office settings are Rapport's own JSON, not typed text.
+_RECORD_LIMIT = 10 * LONG_LIMIT
+_Rule = Callable[[Any, str, str], str | None]
+
+
+def _text_rule(*, limit: int, multiline: bool = False, required: bool = False,
+               extra: Callable[[str], str | None] | None = None) -> _Rule:
+    """The store's own check_text() (and email/phone checks), worded for a record in a file."""
+    def check(value: str, noun: str, noun_is: str) -> str | None:
+        text, problem = check_text(value, noun, multiline=multiline, limit=limit, required=required)
+        if problem is None and extra is not None and extra(text):
+            return f"whose {noun} does not look right"
+        if problem is None:
+            return None
+        if len(value) > limit:
+            return f"whose {noun_is} longer than {limit:,} characters"
+        if required and not text:
+            return f"whose {noun_is} empty"
+        if "control characters" in problem:
+            return f"whose {noun} holds invisible control characters"
+        return f"whose {noun} holds broken characters"
+    return check
+
+
+def _choice_rule(choices: Iterable[Any], *, empty: bool = False) -> _Rule:
+    allowed = frozenset(choices) | ({""} if empty else set())
+
+    def check(value: Any, noun: str, noun_is: str) -> str | None:
+        return None if value in allowed else f"whose {noun_is} not one Rapport knows"
+    return check
+
+
+def _range_rule(low: int, high: int) -> _Rule:
+    def check(value: int, noun: str, noun_is: str) -> str | None:
+        return None if low <= value <= high else f"whose {noun_is} not from {low:+} to {high:+}"
+    return check
+
+
+def _time_rule(value: int, noun: str, noun_is: str) -> str | None:
+    """The store takes dates from 1900 to 2200 (b.check_time); so does a file."""
+    return None if _EARLIEST_US <= value <= _LATEST_US else f"whose {noun_is} not a believable date"
+
+
+_EARLIEST_US = t.to_micros(datetime(1900, 1, 1, tzinfo=UTC))
+_LATEST_US = t.to_micros(datetime(2200, 12, 31, 23, 59, 59, tzinfo=UTC))
+_SHORT = _text_rule(limit=SHORT_LIMIT)
+_LONG = _text_rule(limit=LONG_LIMIT, multiline=True)
+_NAME = _text_rule(limit=SHORT_LIMIT, required=True)
+_RECORD = _text_rule(limit=_RECORD_LIMIT, multiline=True)
+_PROMISE_STATES = ("open", "kept", "cancelled")
+# Every value the store's own functions check, checked the same way here (issue 12): names and lengths,
+# control characters, ratings, roles, channels, states. A file is never a way round the API.
+_RULES: dict[str, dict[str, _Rule]] = {
+    "meta": {"value": _RECORD},
+    "staff": {"name": _NAME, "initials": _text_rule(limit=4, required=True), "role": _choice_rule(ROLES),
+              "away_reason": _SHORT, "version": _range_rule(0, b.INT_MAX)},
+    "client": {"name": _NAME, "organisation": _SHORT, "phone": _text_rule(limit=SHORT_LIMIT, extra=check_phone),
+               "email": _text_rule(limit=SHORT_LIMIT, extra=check_email), "address": _LONG, "caution": _LONG,
+               "preferred_channel": _choice_rule(CHANNELS, empty=True), "search_text": _LONG,
+               "version": _range_rule(0, b.INT_MAX)},
+    "interaction": {"summary": _NAME, "details": _LONG, "channel": _choice_rule(CHANNELS),
+                    "rating": _range_rule(min(RATINGS), max(RATINGS)), "encounter": _text_rule(limit=100)},
+    "note": {"text": _text_rule(limit=LONG_LIMIT, multiline=True, required=True)},
+    "promise": {"text": _NAME, "status": _choice_rule(_PROMISE_STATES), "cancel_reason": _SHORT,
+                "version": _range_rule(0, b.INT_MAX)},
+    "promise_event": {"action": _text_rule(limit=20, required=True), "reason": _SHORT},
+    "change": {"entity": _SHORT, "action": _SHORT, "kinds": _SHORT, "origin": _SHORT, "before": _RECORD,
+               "after": _RECORD},
+}
+
+
+def _value_rules(table: str) -> dict[str, _Rule]:
+    """The checks of one table's columns: its own rules, and the believable-date check of every time."""
+    spec = _IMPORTABLE[table]
+    rules = {spec.columns[i]: _time_rule for i in spec.times}
+    rules.update(_RULES.get(table, {}))
+    return rules
 
 
 _REQUIRED = object()
@@ -550,9 +647,9 @@ def _time_value(value: Any) -> int | None:
         return None
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        return None if moment.tzinfo is None or moment.utcoffset() is None else t.to_micros(moment)
+    except (ValueError, OverflowError):  # not a date, or one whose offset leaves the calendar
         return None
-    return None if moment.tzinfo is None else t.to_micros(moment)
 
 
 def _log_import(by: int, name: str) -> None:
@@ -570,6 +667,9 @@ class _Reader:
     """
 
     CHUNK = 1 << 20
+    # No record Rapport writes comes near this (a 100,000-character note, escaped, in a change row): a
+    # value still unfinished past it is refused before the file's next megabytes are read.
+    MAX_VALUE = 16 << 20
 
     def __init__(self, fh: IO[str]) -> None:
         self._fh = fh
@@ -581,6 +681,8 @@ class _Reader:
     def _more(self) -> bool:
         if self._eof:
             return False
+        if len(self._buf) - self._pos > self.MAX_VALUE:
+            raise _TooLarge()
         data = self._fh.read(self.CHUNK)
         if not data:
             self._eof = True
