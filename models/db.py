@@ -29,6 +29,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # SHARING.md: a short busy timeout per attempt inside a jittered retry loop of ~30 s in all.
 BUSY_TIMEOUT_S = 2.0
 RETRY_BUDGET_S = 30.0
+MAX_RECONNECTS = 20  # a connection lost again and again within one write's budget: then say so
 # Every PostgreSQL write transaction takes this advisory lock before it writes its change row, so
 # change ids become visible in order and no desk's poll skips a slow transaction (SHARING.md).
 PG_WRITE_LOCK_KEY = migrations.APPLICATION_ID
@@ -411,8 +412,25 @@ def _real_error(exc: BaseException) -> BaseException:
 def is_disconnect_error(exc: BaseException) -> bool:
     """True when a PostgreSQL connection was lost (worth one reconnect)."""
     text = str(exc).lower()
-    return any(s in text for s in ("connection is closed", "server closed the connection", "terminating connection",
-                                   "connection already closed", "consuming input failed", "the connection is lost"))
+    return any(s in text for s in _LOST_CONNECTION)
+
+
+def _server_unavailable(exc: BaseException) -> bool:
+    """The server itself is not taking connections (restarting, recovering, not listening yet)."""
+    text = str(exc).lower()
+    return any(s in text for s in ("shutting down", "starting up", "recovery mode", "not yet accepting",
+                                   "connection refused"))
+
+
+# What psycopg and the server say when a connection is gone. A server shutting down, starting up or
+# recovering refuses work the same way: the write was not done, and a new connection (soon) will do.
+_LOST_CONNECTION = ("connection is closed", "server closed the connection", "terminating connection",
+                    "connection already closed", "consuming input failed", "the connection is lost",
+                    "no connection to the server", "could not receive data from server",
+                    "could not send data to server", "ssl connection has been closed unexpectedly",
+                    "the database system is shutting down", "the database system is starting up",
+                    "the database system is in recovery mode", "the database system is not yet accepting",
+                    "connection to server at", "connection has been lost", "eof detected")
 
 
 def translate(exc: BaseException, where: str | None = None) -> StoreError:
@@ -453,7 +471,7 @@ def with_retry(work: Callable[[], T], where: str | None = None, *, budget_s: flo
     budget = RETRY_BUDGET_S if budget_s is None else budget_s
     start = time.monotonic()
     delay = 0.02
-    reconnected = False
+    reconnects = 0
     while True:
         try:
             return work()
@@ -467,11 +485,14 @@ def with_retry(work: Callable[[], T], where: str | None = None, *, budget_s: flo
                 time.sleep(min(delay, max(0.0, budget - elapsed)) * random.uniform(0.5, 1.5))
                 delay = min(delay * 2, 1.0)
                 continue
-            if is_disconnect_error(exc) and not reconnected:
-                reconnected = True
+            if is_disconnect_error(exc) and reconnects < MAX_RECONNECTS and elapsed < budget:
+                # A write can be run again safely: models/store/_base.write() looks for its receipt first.
+                reconnects += 1
                 db = t.database.obj
                 if db is not None:
                     _close_quietly(db)
+                if _server_unavailable(exc):  # a server restarting needs a moment; a killed connection does not
+                    time.sleep(min(0.05 * reconnects, 1.0) * random.uniform(0.5, 1.5))
                 continue
             raise translate(exc, where) from exc
 

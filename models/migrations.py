@@ -7,7 +7,7 @@ import peewee as pw
 
 from models import tables as t
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x52415054  # "RAPT": marks a SQLite file as Rapport's (PRAGMA application_id)
 SCHEMA_KEY = "schema_version"
 
@@ -16,7 +16,14 @@ SCHEMA_KEY = "schema_version"
 # same schema. Append a step for every change; a shipped step is never edited. Steps run in one transaction
 # after a verified backup, with SQLite's foreign keys off (a table rebuild must not cascade-delete rows) and a
 # foreign_key_check before COMMIT (models/db.py).
-UPGRADES: dict[int, Callable[[pw.Database], None]] = {}
+def step_write_receipts(db: pw.Database) -> None:
+    """The write_receipt table: a write retried after a lost connection is never saved twice (issue 12)."""
+    db.create_tables([t.WriteReceipt], safe=True)
+
+
+UPGRADES: dict[int, Callable[[pw.Database], None]] = {
+    2: step_write_receipts,
+}
 
 
 def read_version(db: pw.Database) -> int | None:

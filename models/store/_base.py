@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import uuid
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -70,19 +72,55 @@ class Tx:
         return Changes(frozenset(self.clients), frozenset(self.kinds), new_id, tuple(self.change_ids))
 
 
+# Receipts older than this are deleted (by one write in RECEIPT_PRUNE_EVERY, in its own transaction).
+RECEIPT_KEEP = timedelta(days=1)
+RECEIPT_PRUNE_EVERY = 200
+
+
 def write(by: object, work: Callable[[Tx], int | None], *, need_staff: bool = True) -> Changes:
     """Run one user action as one transaction (retried while the shared database is locked).
 
     `work` may return the id of the record it created; it ends up in Changes.id.
+
+    On PostgreSQL every write has an id, recorded (with its Changes) in a write_receipt row in the same
+    transaction. A connection can drop after the server committed but before the desk heard so; the
+    retry then finds the receipt and answers what the first attempt did, instead of saving it again.
+    The retry looks after taking the write lock that the first attempt held until it committed or
+    rolled back (models/db.py, write_transaction), so the answer is never "not yet".
     """
+    receipt = uuid.uuid4().hex
+    attempts = 0
+
     def attempt() -> Changes:
-        with dbmod.write_transaction():
+        nonlocal attempts
+        attempts += 1
+        with dbmod.write_transaction() as db:
+            keep_receipt = isinstance(db, pw.PostgresqlDatabase)
+            if keep_receipt and attempts > 1:
+                done = t.WriteReceipt.get_or_none(t.WriteReceipt.id == receipt)
+                if done is not None:
+                    return _changes_from_json(done.result)
             tx = Tx(as_id(by, "by") if by is not None else None)
             if need_staff:
                 require_staff(tx.by)
             new_id = work(tx)
-            return tx.changes(new_id)
+            changes = tx.changes(new_id)
+            if keep_receipt:
+                t.WriteReceipt.insert(id=receipt, at=tx.at, result=_changes_to_json(changes)).execute()
+                if random.randrange(RECEIPT_PRUNE_EVERY) == 0:
+                    t.WriteReceipt.delete().where(t.WriteReceipt.at < tx.at - RECEIPT_KEEP).execute()
+            return changes
     return dbmod.with_retry(attempt)
+
+
+def _changes_to_json(changes: Changes) -> str:
+    return json.dumps({"clients": sorted(changes.clients), "kinds": sorted(changes.kinds), "id": changes.id,
+                       "change_ids": list(changes.change_ids)})
+
+
+def _changes_from_json(text: str) -> Changes:
+    data = json.loads(text)
+    return Changes(frozenset(data["clients"]), frozenset(data["kinds"]), data["id"], tuple(data["change_ids"]))
 
 
 def read(work: Callable[[], T]) -> T:

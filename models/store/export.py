@@ -80,7 +80,7 @@ COPY_TABLES = (
 )
 _IMPORTABLE = {spec.name: spec for spec in EXPORT_TABLES}
 # Tables that make an office "not empty" (meta holds the schema version; sessions are only presence).
-_DATA_TABLES = tuple(m for m in t.ALL_TABLES if m not in (t.Meta, t.Session))
+_DATA_TABLES = tuple(m for m in t.ALL_TABLES if m not in (t.Meta, t.Session, t.WriteReceipt))
 _CLIENT_TABLES = ("client", "interaction", "note", "promise", "promise_event", "change")
 
 
