@@ -129,8 +129,10 @@ def main(argv: list[str] | None = None) -> int:
             print("READY", flush=True)
             app.quit()
         window.client_list.loaded.connect(ready)
+    remembered = not (args.demo or args.db) and location == remembered_location()
     allow_cloud = args.allow_cloud_folder or (location == remembered_location() and remembered_cloud_override())
-    window.start(location, demo=args.demo, allow_cloud=allow_cloud, staff=args.staff)
+    # A remembered office that is gone is not silently started again, empty, where it was: the window asks.
+    window.start(location, demo=args.demo, allow_cloud=allow_cloud, staff=args.staff, create=not remembered)
     code = app.exec()
     window.close()
     return code

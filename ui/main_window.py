@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.ctx = AppContext(tasks, events, settings or QSettings())
         self.office: Office | None = None
         self._location = ""
+        self._create = True  # issue 12: False for the remembered office, so "Try again" never creates it either
         self.undo_stack: list[Changes] = []
         self._undoing = False
         self._wanted_staff: str | None = None
@@ -117,7 +118,7 @@ class MainWindow(QMainWindow):
         opening_layout.addLayout(opening_buttons)
         opening_layout.addStretch(1)
         self.choose_button.clicked.connect(self.choose_database)
-        self.retry_button.clicked.connect(lambda: self.switch_database(self._location, False))
+        self.retry_button.clicked.connect(lambda: self.start(self._location, create=self._create))  # issue 12
         self.anyway_button.clicked.connect(lambda: self.switch_database(self._location, True))
         self.client_list = ClientListPanel(self.ctx)
         self._client_view: ClientView | None = None
@@ -314,20 +315,22 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self._restore_divider)
 
     # --- start-up ---
-    def start(self, location: str, *, demo: bool = False, allow_cloud: bool = False, staff: str | None = None) -> None:
+    def start(self, location: str, *, demo: bool = False, allow_cloud: bool = False, staff: str | None = None,
+              create: bool = True) -> None:
         """Open the database on the database thread; the window is already on screen meanwhile.
 
         `staff` names who is at the desk (the --staff option); otherwise the desk remembers or asks.
         """
         self._wanted_staff = staff
         self._location = location
+        self._create = create  # issue 12
         self.opening.setText("Opening the office database...")
         for button in (self.choose_button, self.anyway_button, self.retry_button):
             button.hide()
         self._set_ready(False)
 
         def open_it() -> Office:
-            office = store.open(location, allow_cloud=allow_cloud)
+            office = store.open(location, allow_cloud=allow_cloud, create=create)  # issue 12
             if demo and office.created:
                 from models.demo import seed_demo
                 seed_demo()

@@ -19,6 +19,7 @@ from models.errors import (
     CloudFolderError,
     ConflictError,
     DatabaseError,
+    OfficeMissingError,
     StoreError,
     ValidationError,
 )
@@ -125,9 +126,13 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-def open(location: str | os.PathLike[str], *, allow_cloud: bool = False) -> Office:  # noqa: A001
-    """Open (or create) the office database: a SQLite file path or a postgresql:// URL."""
-    info = _db.open_database(location, allow_cloud=allow_cloud)
+def open(location: str | os.PathLike[str], *, allow_cloud: bool = False, create: bool = True) -> Office:  # noqa: A001
+    """Open (or create) the office database: a SQLite file path or a postgresql:// URL.
+
+    create=False: a missing file raises OfficeMissingError instead of becoming a new, empty office
+    (a desk opening the office it remembers asks first).
+    """
+    info = _db.open_database(location, allow_cloud=allow_cloud, create=create)
     return Office(info.engine, info.location, info.display, info.schema_version, info.created, info.warnings)
 
 
@@ -161,7 +166,7 @@ def check_integrity(full: bool = False) -> str | None:
 __all__ = [
     "BusyError", "CloudFolderError", "Changes", "ClientDetails", "ClientRow", "ConflictError", "DatabaseError",
     "InteractionEntry",
-    "NoteEntry", "Office", "PromiseEntry", "PromiseRow", "StaffMember", "StoreError", "TimelineCursor",
+    "NoteEntry", "OfficeMissingError", "Office", "PromiseEntry", "PromiseRow", "StaffMember", "StoreError", "TimelineCursor",
     "TimelineEntry", "TimelinePage", "ValidationError",
     "add_client", "add_staff", "check_integrity", "check_pin", "close", "delete_client", "get_client", "get_staff",
     "list_clients", "list_staff", "open", "probe", "restore_client", "set_away", "set_busy_listener", "set_clock",

@@ -127,6 +127,7 @@ def read(work: Callable[[], T]) -> T:
     """Run a read (no transaction held open), retried while the database is locked."""
     if t.database.obj is None:
         raise DatabaseError("No office database is open.")
+    dbmod.check_office_file()  # never serve what a deleted or replaced file still holds
     return dbmod.with_retry(work)
 
 

@@ -91,6 +91,7 @@ def _open_sqlite() -> pw.SqliteDatabase:
 
 def _backup(db: pw.SqliteDatabase, *, reason: str, keep: int) -> BackupInfo:
     office = Path(db.database)
+    dbmod.check_office_file()
     folder = _folder()
     taken_at = datetime.now(UTC)  # the real clock: file names must not collide under a test clock
     target = _free_name(folder, office, taken_at, reason)
@@ -126,7 +127,9 @@ def copy_database(source: Path, destination: Path) -> None:
     backup API refuses as a source. One step (pages=-1), so a write by another desk cannot make a
     stepwise copy start over and over; the shared file is read-locked only while the pages are copied.
     """
-    reader = sqlite3.connect(str(source), timeout=dbmod.BUSY_TIMEOUT_S, isolation_level=None)
+    # mode=rw: a missing source is an error, never a new empty file at the office's path
+    reader = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=rw", uri=True, timeout=dbmod.BUSY_TIMEOUT_S,
+                             isolation_level=None)
     try:
         reader.execute("BEGIN")
         reader.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # takes the read lock now

@@ -56,12 +56,21 @@ def undo(change_ids: tuple[int, ...], *, by: int) -> Changes:
     return b.write(by, work)
 
 
+def _changed_by_a_colleague_since(row: t.Change, by: int | None) -> bool:
+    """Whether someone else changed the record of `row` after it (edited it, kept it, moved it ...)."""
+    c = t.Change
+    return c.select().where((c.entity == row.entity) & (c.entity_id == row.entity_id) & (c.id > row.id)
+                            & ((c.staff != by) | c.staff.is_null())).exists()
+
+
 def _json(text: str | None) -> dict[str, Any]:
     return json.loads(text) if text else {}
 
 
 def _undo_one(tx: b.Tx, row: t.Change) -> None:
     entity, action, eid = row.entity, row.action, row.entity_id
+    if action == "add" and _changed_by_a_colleague_since(row, tx.by):
+        raise ValidationError("undo", CHANGED_SINCE)  # the README's promise: never throw away their work
     if entity in _ENTRY_TABLES:
         _undo_entry(tx, row, _ENTRY_TABLES[entity])
     elif entity == "promise":
