@@ -43,8 +43,7 @@ def database_location(args: argparse.Namespace) -> str:
     remembered = remembered_location()
     if remembered:
         return remembered
-    folder = paths.data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    paths.private_dir(paths.data_dir())
     return str(paths.default_database())
 
 
@@ -84,10 +83,10 @@ def rotate_log(path: Path, max_bytes: int = LOG_MAX_BYTES, keep: int = LOG_KEEP)
 def setup_logging() -> None:
     """Technical details go to a log file in the data folder, never in front of the receptionist."""
     try:
-        folder = paths.logs_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = paths.private_dir(paths.logs_dir())
         rotate_log(folder / LOG_NAME)
         handler: logging.Handler = logging.FileHandler(folder / LOG_NAME, encoding="utf-8")
+        paths.private_file(folder / LOG_NAME)
     except OSError:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

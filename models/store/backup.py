@@ -106,6 +106,7 @@ def _backup(db: pw.SqliteDatabase, *, reason: str, keep: int) -> BackupInfo:
                                 "stayed busy at another desk. Please try again in a moment.") from exc
         raise DatabaseError(f"Rapport could not make a backup of {office.name} in {folder}. Check that the disk "
                             "has free space and that you may save files there, then try again.") from exc
+    paths.private_file(partial)
     problem = check_file(partial, label=f"The backup just made of {office.name}")
     if problem:
         _remove(partial)
@@ -178,7 +179,7 @@ def check_file(path: Path, *, label: str) -> str | None:
 def _folder() -> Path:
     folder = paths.backups_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        paths.private_dir(folder)
     except OSError as exc:
         raise DatabaseError(f"Rapport could not create its backups folder {folder} ({exc.strerror}).") from exc
     return folder

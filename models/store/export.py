@@ -164,8 +164,7 @@ def _snapshot(*, whole: bool) -> Iterator[pw.Database]:
         with db.atomic(lock_type="DEFERRED"):
             yield db
         return
-    folder = paths.data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = paths.private_dir(paths.data_dir())
     with tempfile.TemporaryDirectory(prefix="rapport-snapshot-", dir=folder) as tmp:
         copy = Path(tmp) / "snapshot.db"
         copy_database(Path(db.database), copy)
