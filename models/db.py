@@ -32,6 +32,18 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
 BUSY_TIMEOUT_S = 2.0
 RETRY_BUDGET_S = 30.0
+# Fair turns on a shared SQLite file (issue 12). SQLite's busy handler is not a queue: a waiting desk
+# sleeps ever longer (up to 100 ms) while the desk that just committed takes the lock again at once.
+# So BEGIN IMMEDIATE waits only BEGIN_BUSY_MS inside SQLite, and a desk keeps asking every TURN_POLL_S
+# (jittered) itself; once it has the lock, statements and COMMIT wait the usual BUSY_TIMEOUT_S (a commit
+# waiting for readers must not give up). After its commit a desk that met other desks lately leaves the
+# lock free for YIELD_S before its next write: a person never saves faster than that.
+BEGIN_BUSY_MS = 2
+TURN_POLL_S = 0.004
+YIELD_S = 0.006
+AGING_S = 0.4  # a desk waiting this long asks twenty times as often as one that just started
+CONTENDED_FOR_S = 1.0  # "lately": a desk that saw the lock taken within this long yields after its commits
+BUSY_REPORT_EVERY_S = 0.25
 MAX_RECONNECTS = 20  # a connection lost again and again within one write's budget: then say so
 # Every PostgreSQL write transaction takes this advisory lock before it writes its change row, so
 # change ids become visible in order and no desk's poll skips a slow transaction (SHARING.md).
@@ -560,6 +572,7 @@ def with_retry(work: Callable[[], T], where: str | None = None, *, budget_s: flo
     start = time.monotonic()
     delay = 0.02
     reconnects = 0
+    reported = 0.0
     while True:
         try:
             return work()
@@ -568,8 +581,15 @@ def with_retry(work: Callable[[], T], where: str | None = None, *, budget_s: flo
         except (pw.PeeweeException, sqlite3.Error) as exc:
             elapsed = time.monotonic() - start
             if is_locked_error(exc) and elapsed < budget:
-                if _busy_listener is not None:
+                if _busy_listener is not None and elapsed - reported >= BUSY_REPORT_EVERY_S:
+                    reported = elapsed
                     _busy_listener(elapsed)
+                if isinstance(t.database.obj, pw.SqliteDatabase):
+                    _contention.noted = time.monotonic()
+                    # short, jittered turns; a desk that has waited longer asks more and more often, so the
+                    # longest waiter is the likeliest to get the next turn (an approximate queue)
+                    time.sleep(TURN_POLL_S * random.uniform(0.5, 1.5) * max(0.05, 1.0 - elapsed / AGING_S))
+                    continue
                 time.sleep(min(delay, max(0.0, budget - elapsed)) * random.uniform(0.5, 1.5))
                 delay = min(delay * 2, 1.0)
                 continue
@@ -605,6 +625,10 @@ def write_transaction() -> Iterator[pw.Database]:
     check_office_file()
     if _damage is not None:
         raise DatabaseError(_damage)
+    if isinstance(db, pw.SqliteDatabase):
+        with _sqlite_turn(db):
+            yield db
+        return
     with db.atomic():
         if isinstance(db, pw.PostgresqlDatabase):
             # A desk stuck inside a write (a laptop asleep mid-save) must not hold the others forever:
@@ -613,6 +637,35 @@ def write_transaction() -> Iterator[pw.Database]:
             db.execute_sql(f"SET LOCAL lock_timeout = '{int(BUSY_TIMEOUT_S * 1000)}ms'")
             db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PG_WRITE_LOCK_KEY,))
         yield db
+
+
+class _Contention(threading.local):
+    noted = -1e9  # time.monotonic() when this thread last found the lock taken
+    yield_until = 0.0  # a desk that just committed under contention waits for this before its next BEGIN
+
+
+_contention = _Contention()
+
+
+@contextmanager
+def _sqlite_turn(db: pw.SqliteDatabase) -> Iterator[None]:
+    """One SQLite write transaction taken in a fair turn (see BEGIN_BUSY_MS and YIELD_S)."""
+    wait = _contention.yield_until - time.monotonic()
+    if wait > 0:
+        time.sleep(wait)
+    db.execute_sql(f"PRAGMA busy_timeout = {BEGIN_BUSY_MS}")
+    try:
+        with db.atomic():  # BEGIN IMMEDIATE: "database is locked" after BEGIN_BUSY_MS, retried by with_retry
+            db.execute_sql(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            yield
+    except (pw.OperationalError, sqlite3.OperationalError) as exc:
+        if is_locked_error(exc):
+            _contention.noted = time.monotonic()
+        raise
+    finally:
+        db.execute_sql(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    if time.monotonic() - _contention.noted < CONTENDED_FOR_S:
+        _contention.yield_until = time.monotonic() + YIELD_S * random.uniform(0.5, 1.5)
 
 
 # PRAGMA data_version last seen by the change-feed poll, per database thread. Cleared whenever a
