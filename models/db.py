@@ -460,11 +460,23 @@ def _check_foreign_keys(db: pw.Database, info: DatabaseInfo) -> None:
                             "left it as it was. Keep using the earlier version of Rapport and ask for help.")
 
 
+# What runs before any upgrade step (models/store/backup.py registers it: no other live desk, and on
+# SQLite a verified backup). A callback, so that this module never imports the store (which imports it).
+_before_upgrade_hook: Callable[[pw.Database], object] | None = None
+
+
+def set_before_upgrade(hook: Callable[[pw.Database], object] | None) -> None:
+    """Register what must happen before the schema of an office is upgraded (models.store does it)."""
+    global _before_upgrade_hook
+    _before_upgrade_hook = hook
+
+
 def _before_upgrade(db: pw.Database) -> None:
     """SHARING.md: no other live desk, and on SQLite a verified backup, before any upgrade step runs."""
-    from models.store import backup  # not at the top: models.store imports this module
-
-    backup.prepare_upgrade(db)
+    if _before_upgrade_hook is None:  # never upgrade an office without its backup
+        raise DatabaseError("This office needs an update, and Rapport cannot back it up first here. "
+                            "Open it with the Rapport app.")
+    _before_upgrade_hook(db)
 
 
 # --- errors and retries -------------------------------------------------------------------------

@@ -61,7 +61,8 @@ _LAZY: dict[str, str] = {
                      "poll", "start_session"), "models.store.sharing"),
     **dict.fromkeys(("BackupInfo", "backup_now", "backups_folder", "list_backups", "restore_backup"),
                     "models.store.backup"),
-    **dict.fromkeys(("copy_office", "export_client", "export_office", "import_office"), "models.store.export"),
+    **dict.fromkeys(("export_client", "export_office", "import_office"), "models.store.export"),
+    **dict.fromkeys(("copy_office",), "models.store.copy"),
 }
 
 if TYPE_CHECKING:  # the lazy names, for type checkers and readers
@@ -72,7 +73,8 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         list_backups,
         restore_backup,
     )
-    from models.store.export import copy_office, export_client, export_office, import_office  # noqa: F401
+    from models.store.copy import copy_office  # noqa: F401
+    from models.store.export import export_client, export_office, import_office  # noqa: F401
     from models.store.handoff import HandoffCard, handoff_card  # noqa: F401
     from models.store.promises import (  # noqa: F401
         DeskDay,
@@ -115,6 +117,14 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         restore_entry,
         timeline,
     )
+
+
+def _prepare_upgrade(db: Any) -> object:
+    """Before an upgrade: models/store/backup.py checks for live desks and takes the verified backup."""
+    return importlib.import_module("models.store.backup").prepare_upgrade(db)
+
+
+_db.set_before_upgrade(_prepare_upgrade)  # models.db calls back instead of importing the store
 
 
 def __getattr__(name: str) -> Any:

@@ -1,5 +1,5 @@
-"""Portable JSON exports (a whole office, or one client for a privacy request), loading an export into an empty
-office, and copying an office into another empty database (moving from a SQLite file to PostgreSQL).
+"""Portable JSON exports (a whole office, or one client for a privacy request) and loading an export into an
+empty office, every value checked as the store checks it.
 
 Everything here streams: rows are read in keyset pages and written (or inserted) as they come, so a
 million-row office never becomes one giant string or one giant list.
@@ -11,8 +11,6 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -20,67 +18,37 @@ from typing import IO, Any
 
 import peewee as pw
 
-from models import APP_VERSION, migrations, paths
+from models import APP_VERSION, migrations
 from models import db as dbmod
 from models import tables as t
 from models.errors import DatabaseError, ValidationError
 from models.rules.text import LONG_LIMIT, SHORT_LIMIT, check_email, check_phone, check_text
 from models.rules.vocab import CHANNELS, RATINGS, ROLES
 from models.store import _base as b
-from models.store.backup import ALL_KINDS, copy_database
+from models.store.backup import ALL_KINDS
+from models.store.bulk import (
+    BATCH,
+    EXPORT_TABLES,
+    LABELS,
+    SCHEMA_ROW,
+    Table,
+    filter_for,
+    fix_sequences,
+    insert_rows,
+    pages,
+    require_empty,
+    snapshot,
+)
 
 FORMAT = "rapport-export"
 FORMAT_VERSION = 1
-PAGE = 2000  # rows per keyset page read
-BATCH = 1000  # rows per executemany when inserting
-_SCHEMA_ROW = migrations.SCHEMA_KEY  # each database keeps its own schema version: never exported or copied
 # What to do about a file that is not as Rapport wrote it (the header already refused a newer version's file).
 AS_EXPORTED = "Load the file just as Rapport exported it, without changes."
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class _Table:
-    """How one table is read and written: its columns in order and which of them need converting."""
-
-    name: str
-    model: type[t.BaseTable]
-    fields: tuple[pw.Field, ...]
-    key: int  # position of the primary key, for keyset paging
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return tuple(f.column_name for f in self.fields)
-
-    @property
-    def times(self) -> tuple[int, ...]:
-        return tuple(i for i, f in enumerate(self.fields) if isinstance(f, t.UtcField))
-
-    @property
-    def flags(self) -> tuple[int, ...]:
-        return tuple(i for i, f in enumerate(self.fields) if isinstance(f, pw.BooleanField))
-
-
-def _table(model: type[t.BaseTable], *, skip: tuple[str, ...] = ()) -> _Table:
-    fields = tuple(f for f in model._meta.sorted_fields if f.name not in skip)
-    key = next(i for i, f in enumerate(fields) if f.primary_key)
-    return _Table(model._meta.table_name, model, fields, key)
-
-
-# In an order that satisfies every foreign key when loaded front to back.
-EXPORT_TABLES = (
-    _table(t.Meta), _table(t.Staff, skip=("pin_hash",)), _table(t.Client), _table(t.Interaction), _table(t.Note),
-    _table(t.Promise), _table(t.PromiseEvent), _table(t.Change),
-)
-# A copy is the same office elsewhere: PINs and the score cache go too; who is online does not.
-COPY_TABLES = (
-    _table(t.Meta), _table(t.Staff), _table(t.Client), _table(t.Interaction), _table(t.Note), _table(t.Promise),
-    _table(t.PromiseEvent), _table(t.Change), _table(t.ScoreCache),
-)
 _IMPORTABLE = {spec.name: spec for spec in EXPORT_TABLES}
-# Tables that make an office "not empty" (meta holds the schema version; sessions are only presence).
-_DATA_TABLES = tuple(m for m in t.ALL_TABLES if m not in (t.Meta, t.Session, t.WriteReceipt))
 _CLIENT_TABLES = ("client", "interaction", "note", "promise", "promise_event", "change")
 
 
@@ -92,8 +60,8 @@ def export_office(path: str | os.PathLike[str]) -> int:
     target = b.check_path(path, "path", "The export file")
 
     def work() -> int:
-        with _snapshot(whole=True) as db:
-            tables = [(spec.name, _rows(db, spec, *_filter_for(db, spec))) for spec in EXPORT_TABLES]
+        with snapshot(whole=True) as db:
+            tables = [(spec.name, _rows(db, spec, *filter_for(db, spec))) for spec in EXPORT_TABLES]
             return _write_document(target, _header("office"), tables)
     return dbmod.with_retry(work)
 
@@ -105,7 +73,7 @@ def export_client(client_id: int, path: str | os.PathLike[str]) -> int:
     target = b.check_path(path, "path", "The export file")
 
     def work() -> int:
-        with _snapshot(whole=False) as db:
+        with snapshot(whole=False) as db:
             if not db.execute_sql(f'SELECT 1 FROM "client" WHERE "id" = {db.param}', (cid,)).fetchall():
                 raise ValidationError("client", "That client does not exist.")
             staff = sorted(_mentioned_staff(db, cid))
@@ -118,7 +86,7 @@ def export_client(client_id: int, path: str | os.PathLike[str]) -> int:
     return dbmod.with_retry(work)
 
 
-def _client_filter(spec: _Table, cid: int, mark: str) -> tuple[str, tuple[Any, ...]]:
+def _client_filter(spec: Table, cid: int, mark: str) -> tuple[str, tuple[Any, ...]]:
     column = {"client": "id", "change": "client"}.get(spec.name, "client_id")
     return f'"{column}" = {mark}', (cid,)
 
@@ -145,62 +113,10 @@ def _header(scope: str, **extra: Any) -> dict[str, Any]:
             **extra}
 
 
-@contextmanager
-def _snapshot(*, whole: bool) -> Iterator[pw.Database]:
-    """A consistent view to read from that blocks no other desk for long.
-
-    SQLite: a whole-office read works on an online copy in this desk's data folder (the shared file is
-    read-locked only while the copy is made); a small read runs in one short read transaction.
-    PostgreSQL: one REPEATABLE READ transaction (a snapshot; writers are never blocked).
-    """
-    db = t.database.obj
-    if db is None:
-        raise DatabaseError("No office database is open.")
-    if not isinstance(db, pw.SqliteDatabase):
-        with db.atomic(isolation_level="REPEATABLE READ"):
-            yield db
-        return
-    if not whole:
-        with db.atomic(lock_type="DEFERRED"):
-            yield db
-        return
-    folder = paths.private_dir(paths.data_dir())
-    with tempfile.TemporaryDirectory(prefix="rapport-snapshot-", dir=folder) as tmp:
-        copy = Path(tmp) / "snapshot.db"
-        copy_database(Path(db.database), copy)
-        snap = pw.SqliteDatabase(str(copy), pragmas=[("query_only", 1)])
-        try:
-            snap.connect()
-            yield snap
-        finally:
-            snap.close()
-
-
-def _pages(db: pw.Database, spec: _Table, where: str = "", params: tuple[Any, ...] = ()) -> Iterator[list[tuple]]:
-    """The table's rows in primary-key order, PAGE at a time, each page materialised (no cursor left open)."""
-    columns = ", ".join(f'"{c}"' for c in spec.columns)
-    key = f'"{spec.columns[spec.key]}"'
-    last: Any = None
-    while True:
-        conditions, args = ([where] if where else []), list(params)
-        if last is not None:
-            conditions.append(f"{key} > {db.param}")
-            args.append(last)
-        sql = f'SELECT {columns} FROM "{spec.name}"'
-        if conditions:
-            sql += " WHERE " + " AND ".join(conditions)
-        rows = db.execute_sql(f"{sql} ORDER BY {key} LIMIT {PAGE}", args).fetchall()
-        if rows:
-            yield rows
-        if len(rows) < PAGE:
-            return
-        last = rows[-1][spec.key]
-
-
-def _rows(db: pw.Database, spec: _Table, where: str = "", params: tuple[Any, ...] = ()) -> Iterator[dict[str, Any]]:
+def _rows(db: pw.Database, spec: Table, where: str = "", params: tuple[Any, ...] = ()) -> Iterator[dict[str, Any]]:
     """The table's rows as JSON-ready dicts: times as ISO-8601 UTC strings, flags as true/false."""
     columns, times, flags = spec.columns, spec.times, spec.flags
-    for page in _pages(db, spec, where, params):
+    for page in pages(db, spec, where, params):
         for row in page:
             values = list(row)
             for i in times:
@@ -303,7 +219,7 @@ def import_office(path: str | os.PathLike[str], *, by: int | None = None) -> int
 
     def work() -> int:
         with dbmod.write_transaction() as db:
-            _require_empty(db)
+            require_empty(db)
             if isinstance(db, pw.SqliteDatabase):
                 db.execute_sql("PRAGMA defer_foreign_keys = ON")  # checked at COMMIT, whatever the order
             count = _load_file(db, source)
@@ -314,22 +230,6 @@ def import_office(path: str | os.PathLike[str], *, by: int | None = None) -> int
             fix_sequences(db)
             return count
     return dbmod.with_retry(work)
-
-
-def _require_empty(db: pw.Database, where: str = "This office") -> None:
-    filled = [m for m in _DATA_TABLES
-              if db.execute_sql(f'SELECT 1 FROM "{m._meta.table_name}" LIMIT 1').fetchall()]
-    if not filled:
-        return
-    clients = _count(db.execute_sql('SELECT COUNT(*) FROM "client"').fetchone()[0], "client")
-    staff = _count(db.execute_sql('SELECT COUNT(*) FROM "staff"').fetchone()[0], "staff member")
-    raise ValidationError("", f"{where} already holds data ({clients}, {staff}). Rapport loads or "
-                          "copies an office only into a new, empty database, so nothing was changed. Create a new "
-                          "office database first.")
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _load_file(db: pw.Database, source: Path) -> int:
@@ -401,13 +301,13 @@ def _load_tables(db: pw.Database, reader: _Reader, name: str) -> dict[str, int]:
     return loaded
 
 
-def _load_rows(db: pw.Database, reader: _Reader, spec: _Table, name: str) -> int:
+def _load_rows(db: pw.Database, reader: _Reader, spec: Table, name: str) -> int:
     reader.expect("[")
     convert = _importer(spec, name)
     batch: list[tuple[Any, ...]] = []
     count = 0
     for row in reader.items():
-        if spec.model is t.Meta and isinstance(row, dict) and row.get("key") == _SCHEMA_ROW:
+        if spec.model is t.Meta and isinstance(row, dict) and row.get("key") == SCHEMA_ROW:
             continue  # this database keeps its own schema version
         batch.append(convert(row))
         count += 1
@@ -424,21 +324,21 @@ def _check_references(db: pw.Database, name: str) -> None:
     broken = db.execute_sql("PRAGMA foreign_key_check").fetchone()
     if broken is not None:
         log.warning("%s: %s record %s refers to a missing %s", name, broken[0], broken[1], broken[2])
-        raise ValidationError("path", f"{name} does not fit together ({_LABELS.get(broken[0], 'some')} records "
+        raise ValidationError("path", f"{name} does not fit together ({LABELS.get(broken[0], 'some')} records "
                               f"refer to records that are not in the file), so nothing was loaded. {AS_EXPORTED}")
 
 
-def _insert_batch(db: pw.Database, batch: list[tuple[Any, ...]], spec: _Table, name: str) -> None:
+def _insert_batch(db: pw.Database, batch: list[tuple[Any, ...]], spec: Table, name: str) -> None:
     try:
         insert_rows(db, spec, batch)
     except pw.IntegrityError as exc:
         log.warning("%s: %s rows do not fit", name, spec.name, exc_info=exc)
-        raise ValidationError("path", f"{name} does not fit together ({_LABELS[spec.name]} records refer to records "
+        raise ValidationError("path", f"{name} does not fit together ({LABELS[spec.name]} records refer to records "
                               f"that are not in the file, or appear twice), so nothing was loaded. {AS_EXPORTED}") \
             from exc
 
 
-def _importer(spec: _Table, name: str) -> Callable[[Any], tuple[Any, ...]]:
+def _importer(spec: Table, name: str) -> Callable[[Any], tuple[Any, ...]]:
     """A function from one JSON row to the database values in column order, refusing anything odd with a sentence.
 
     The checks are inlined by kind (one function call per row, not one per value): they were most of an
@@ -461,7 +361,7 @@ def _importer(spec: _Table, name: str) -> Callable[[Any], tuple[Any, ...]]:
             raise _Broken(f"{spec.name} row is not an object")
         if len(row) > len(known) or not known.issuperset(row):
             log.warning("%s: %s rows with unknown fields %s", name, spec.name, sorted(row.keys() - known))
-            raise ValidationError("path", f"{name} has {_LABELS[spec.name]} records with details Rapport does not "
+            raise ValidationError("path", f"{name} has {LABELS[spec.name]} records with details Rapport does not "
                                   f"know, so nothing was loaded. {AS_EXPORTED}")
         out = []
         for column, kind, default, nullable, limit, noun, noun_is in plan:
@@ -580,9 +480,6 @@ def _value_rules(table: str) -> dict[str, _Rule]:
 
 
 _REQUIRED = object()
-_LABELS = {"meta": "office setting", "staff": "staff", "client": "client", "interaction": "interaction",
-           "note": "note", "promise": "promise", "promise_event": "promise step", "change": "change-log",
-           "score_cache": "score"}
 # What a person calls a column, where its name does not already say it (a column not here is named by its
 # words: "preferred_channel" is "preferred channel", "client_id" is "client").
 _FIELD_WORDS = {
@@ -604,7 +501,7 @@ _FIELD_WORDS = {
 
 
 def _a(table: str) -> str:
-    label = _LABELS[table]
+    label = LABELS[table]
     return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
 
 
@@ -752,170 +649,3 @@ class _Reader:
         self.expect("}")
 
 
-# --- copy to another database -------------------------------------------------------------------
-
-def copy_office(target_location: str | os.PathLike[str]) -> int:
-    """Copy the open office into an EMPTY database at `target_location` (a postgresql:// URL or a file path):
-    the same tables, ids and times, in bulk, in one transaction there, with row counts verified per table.
-
-    The open office is only read (from a snapshot) and stays open. Returns the number of rows copied.
-    """
-    if t.database.obj is None:
-        raise DatabaseError("No office database is open.")
-    location = _target_location(target_location)
-    target, info, created = _open_target(location)
-    try:
-        _refuse_same(location, info)
-        with _snapshot(whole=True) as source:
-            return _copy_all(source, target, info.display)
-    except BaseException:
-        dbmod._close_quietly(target)
-        if created:
-            with suppress(OSError):
-                Path(info.location).unlink(missing_ok=True)
-        raise
-    finally:
-        dbmod._close_quietly(target)
-
-
-def _target_location(value: object) -> str:
-    """A postgresql:// address, or a file path that the operating system can take."""
-    if isinstance(value, str) and dbmod.is_postgres_url(value):
-        return value
-    return str(b.check_path(value, "target", "The new office database"))
-
-
-def _open_target(location: str) -> tuple[pw.Database, dbmod.DatabaseInfo, bool]:
-    """A second Database object for the target, with the same checks and sentences as opening an office."""
-    if dbmod.is_postgres_url(location):
-        db, info = dbmod._open_postgres(location)
-        return db, info, False
-    path = Path(location).expanduser()
-    existed = path.exists()
-    db, info = dbmod._open_sqlite(path, allow_cloud=False)
-    return db, info, not existed
-
-
-def _refuse_same(location: str, info: dbmod.DatabaseInfo) -> None:
-    current = dbmod.current()
-    source = t.database.obj
-    same = current is not None and current.location == info.location
-    if isinstance(source, pw.SqliteDatabase) and not dbmod.is_postgres_url(location):
-        with suppress(OSError):
-            same = same or os.path.samefile(source.database, Path(location).expanduser())
-    if same:
-        raise ValidationError("target", "That is the office that is open now. Choose another, empty database.")
-
-
-def _copy_all(source: pw.Database, target: pw.Database, display: str) -> int:
-    with target.atomic():
-        if isinstance(target, pw.PostgresqlDatabase):  # the schema lock models.db takes: one creator at a time
-            target.execute_sql("SELECT pg_advisory_xact_lock(%s)", (dbmod.PG_WRITE_LOCK_KEY + 1,))
-        _prepare_target(target, display)
-        if isinstance(target, pw.SqliteDatabase):
-            target.execute_sql("PRAGMA defer_foreign_keys = ON")
-        copied = {spec.name: _copy_table(source, target, spec) for spec in COPY_TABLES}
-        for spec in COPY_TABLES:
-            _verify_count(source, target, spec, copied[spec.name], display)
-        fix_sequences(target)
-    return sum(copied.values())
-
-
-def _prepare_target(target: pw.Database, display: str) -> None:
-    """Create the schema in an empty target (models bound to it only for this), or check the one there."""
-    with target.bind_ctx(t.ALL_TABLES):
-        version = migrations.read_version(target)
-        if version is None:
-            migrations.create_schema(target)
-        elif version != migrations.SCHEMA_VERSION:
-            log.warning("copy target %s has schema version %s, this Rapport %s", display, version,
-                        migrations.SCHEMA_VERSION)
-            raise ValidationError("target", f"{display} was made by another version of Rapport. "
-                                  "Copy into a new, empty database instead.")
-    _require_empty(target, display)
-
-
-def _copy_table(source: pw.Database, target: pw.Database, spec: _Table) -> int:
-    flags = spec.flags
-    count = 0
-    for page in _pages(source, spec, *_filter_for(source, spec)):
-        rows = page if not flags else [_with_flags(row, flags) for row in page]
-        insert_rows(target, spec, rows)
-        count += len(rows)
-    return count
-
-
-def _with_flags(row: tuple[Any, ...], flags: tuple[int, ...]) -> tuple[Any, ...]:
-    """SQLite keeps booleans as 0/1; PostgreSQL wants true/false."""
-    values = list(row)
-    for i in flags:
-        if values[i] is not None:
-            values[i] = bool(values[i])
-    return tuple(values)
-
-
-def _filter_for(db: pw.Database, spec: _Table) -> tuple[str, tuple[Any, ...]]:
-    return (f'"key" <> {db.param}', (_SCHEMA_ROW,)) if spec.model is t.Meta else ("", ())
-
-
-def _verify_count(source: pw.Database, target: pw.Database, spec: _Table, copied: int, display: str) -> None:
-    def count(db: pw.Database) -> int:
-        where, params = _filter_for(db, spec)
-        sql = f'SELECT COUNT(*) FROM "{spec.name}"' + (f" WHERE {where}" if where else "")
-        return int(db.execute_sql(sql, params).fetchone()[0])
-    here, there = count(source), count(target)
-    if not here == there == copied:
-        log.error("copy to %s: table %s has %s rows here, %s there, %s copied", display, spec.name, here, there, copied)
-        raise DatabaseError(f"The copy to {display} did not match the office ({_LABELS[spec.name]} records: "
-                            f"{here:,} here, {there:,} there), so nothing was kept there. The office itself is "
-                            "unchanged; please try the copy again.")
-
-
-# --- shared SQL helpers -------------------------------------------------------------------------
-
-def insert_rows(db: pw.Database, spec: _Table, rows: list[tuple[Any, ...]]) -> None:
-    """Insert rows given in column order, ids included: PostgreSQL's COPY, else the driver's executemany.
-
-    COPY because it was measured here at about 9 times the speed of psycopg's executemany (and multi-row
-    VALUES was slower still); meta rows are upserted (the target already has some keys).
-    """
-    upsert = spec.model is t.Meta
-    if isinstance(db, pw.PostgresqlDatabase) and not upsert:
-        columns = ", ".join(f'"{c}"' for c in spec.columns)
-        with pw.__exception_wrapper__, db.cursor().copy(f'COPY "{spec.name}" ({columns}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    execute_many(db, _insert_sql(db, spec, upsert=upsert), rows)
-
-
-def _insert_sql(db: pw.Database, spec: _Table, *, upsert: bool = False) -> str:
-    columns = ", ".join(f'"{c}"' for c in spec.columns)
-    marks = ", ".join([db.param] * len(spec.columns))
-    sql = f'INSERT INTO "{spec.name}" ({columns}) VALUES ({marks})'
-    if upsert:  # meta: the target already has its own rows for some keys
-        key = spec.columns[spec.key]
-        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in spec.columns if c != key)
-        sql += f' ON CONFLICT ("{key}") DO UPDATE SET {updates}'
-    return sql
-
-
-def execute_many(db: pw.Database, sql: str, rows: list[tuple[Any, ...]]) -> None:
-    """The driver's executemany, with its errors turned into peewee's (so models.db can translate them)."""
-    with pw.__exception_wrapper__:
-        cursor = db.cursor()
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start:start + BATCH])
-
-
-def fix_sequences(db: pw.Database) -> None:
-    """On PostgreSQL, move each id sequence past the highest id (rows were inserted with their ids)."""
-    if not isinstance(db, pw.PostgresqlDatabase):
-        return
-    for model in t.ALL_TABLES:
-        key = model._meta.primary_key
-        if not isinstance(key, pw.AutoField):
-            continue
-        table, column = model._meta.table_name, key.column_name
-        db.execute_sql(f'SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX("{column}"), 1), '
-                       f'MAX("{column}") IS NOT NULL) FROM "{table}"', (f'"{table}"', column))
