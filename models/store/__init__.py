@@ -176,7 +176,8 @@ def check_integrity(full: bool = False) -> str | None:
 __all__ = [
     "BusyError", "CloudFolderError", "Changes", "ClientDetails", "ClientRow", "ConflictError", "DatabaseError",
     "InteractionEntry",
-    "NoteEntry", "OfficeMissingError", "Office", "PromiseEntry", "PromiseRow", "StaffMember", "StoreError", "TimelineCursor",
+    "NoteEntry", "OfficeMissingError",
+    "Office", "PromiseEntry", "PromiseRow", "StaffMember", "StoreError", "TimelineCursor",
     "TimelineEntry", "TimelinePage", "ValidationError",
     "add_client", "add_staff", "check_integrity", "check_pin", "close", "delete_client", "get_client", "get_staff",
     "list_clients", "list_staff", "open", "probe", "restore_client", "set_away", "set_busy_listener", "set_clock",

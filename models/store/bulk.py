@@ -55,13 +55,13 @@ def table_spec(model: type[t.BaseTable], *, skip: tuple[str, ...] = ()) -> Table
 
 # In an order that satisfies every foreign key when loaded front to back.
 EXPORT_TABLES = (
-    table_spec(t.Meta), table_spec(t.Staff, skip=("pin_hash",)), table_spec(t.Client), table_spec(t.Interaction), table_spec(t.Note),
-    table_spec(t.Promise), table_spec(t.PromiseEvent), table_spec(t.Change),
+    table_spec(t.Meta), table_spec(t.Staff, skip=("pin_hash",)), table_spec(t.Client), table_spec(t.Interaction),
+    table_spec(t.Note), table_spec(t.Promise), table_spec(t.PromiseEvent), table_spec(t.Change),
 )
 # A copy is the same office elsewhere: PINs and the score cache go too; who is online does not.
 COPY_TABLES = (
-    table_spec(t.Meta), table_spec(t.Staff), table_spec(t.Client), table_spec(t.Interaction), table_spec(t.Note), table_spec(t.Promise),
-    table_spec(t.PromiseEvent), table_spec(t.Change), table_spec(t.ScoreCache),
+    table_spec(t.Meta), table_spec(t.Staff), table_spec(t.Client), table_spec(t.Interaction), table_spec(t.Note),
+    table_spec(t.Promise), table_spec(t.PromiseEvent), table_spec(t.Change), table_spec(t.ScoreCache),
 )
 # Tables that make an office "not empty" (meta holds the schema version; sessions are only presence).
 DATA_TABLES = tuple(m for m in t.ALL_TABLES if m not in (t.Meta, t.Session, t.WriteReceipt))

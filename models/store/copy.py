@@ -11,8 +11,8 @@ from typing import Any
 
 import peewee as pw
 
-from models import migrations
 from models import db as dbmod
+from models import migrations
 from models import tables as t
 from models.errors import DatabaseError, ValidationError
 from models.store import _base as b

@@ -17,7 +17,6 @@ from models.errors import DatabaseError, OfficeMissingError, ValidationError
 from models.store import backup as backup_module
 
 
-
 @pytest.fixture
 def desk(tmp_path: Path) -> dict[str, object]:
     """A running desk on an office file in a shared folder, with a colleague and a client."""

@@ -20,8 +20,6 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import pytest
-
 from models import store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,7 +124,8 @@ def test_no_acknowledged_write_is_lost_or_doubled_while_connections_drop(scratch
     doubled = sorted(text for text, count in saved.items() if count > 1)
     missing = [text for text in acknowledged if text not in saved]
     print(f"\nPostgreSQL connection loss: {len(acknowledged)} writes acknowledged ({summary.lstrip('# ')}), "
-          f"{cuts[0]} connections cut, {proxy.lost_acks} COMMIT answers lost, {len(doubled)} saved twice, {len(missing)} acknowledged but missing, "
+          f"{cuts[0]} connections cut, {proxy.lost_acks} COMMIT answers lost, {len(doubled)} saved twice, "
+          f"{len(missing)} acknowledged but missing, "
           f"{len(saved) - len(acknowledged)} saved but not acknowledged")
     assert cuts[0] >= 10 and proxy.lost_acks >= 5, "the test hardly cut a connection: it proves nothing"
     assert len(acknowledged) >= 20
