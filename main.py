@@ -43,8 +43,7 @@ def database_location(args: argparse.Namespace) -> str:
     remembered = remembered_location()
     if remembered:
         return remembered
-    folder = paths.data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    paths.private_dir(paths.data_dir())
     return str(paths.default_database())
 
 
@@ -83,10 +82,10 @@ def rotate_log(path: Path, max_bytes: int = LOG_MAX_BYTES, keep: int = LOG_KEEP)
 def setup_logging() -> None:
     """Technical details go to a log file in the data folder, never in front of the receptionist."""
     try:
-        folder = paths.logs_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = paths.private_dir(paths.logs_dir())
         rotate_log(folder / LOG_NAME)
         handler: logging.Handler = logging.FileHandler(folder / LOG_NAME, encoding="utf-8")
+        paths.private_file(folder / LOG_NAME)
     except OSError:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -128,8 +127,10 @@ def main(argv: list[str] | None = None) -> int:
             print("READY", flush=True)
             app.quit()
         window.client_list.loaded.connect(ready)
+    remembered = not (args.demo or args.db) and location == remembered_location()
     allow_cloud = args.allow_cloud_folder or (location == remembered_location() and remembered_cloud_override())
-    window.start(location, demo=args.demo, allow_cloud=allow_cloud, staff=args.staff)
+    # A remembered office that is gone is not silently started again, empty, where it was: the window asks.
+    window.start(location, demo=args.demo, allow_cloud=allow_cloud, staff=args.staff, create=not remembered)
     code = app.exec()
     window.close()
     return code

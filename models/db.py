@@ -20,15 +20,31 @@ import peewee as pw
 from models import migrations
 from models import tables as t
 from models.drivers import load_postgres_driver
-from models.errors import BusyError, CloudFolderError, DatabaseError, StoreError
+from models.errors import BusyError, CloudFolderError, DatabaseError, OfficeMissingError, StoreError
 from models.rules.location import cloud_service, is_unc_path
 
 log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # SHARING.md: a short busy timeout per attempt inside a jittered retry loop of ~30 s in all.
+# The structural check at open reads the whole file: on a file larger than this it is left to the
+# background check after the window is up (ui: after start), and the desk is told so.
+QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
 BUSY_TIMEOUT_S = 2.0
 RETRY_BUDGET_S = 30.0
+# Fair turns on a shared SQLite file (issue 12). SQLite's busy handler is not a queue: a waiting desk
+# sleeps ever longer (up to 100 ms) while the desk that just committed takes the lock again at once.
+# So BEGIN IMMEDIATE waits only BEGIN_BUSY_MS inside SQLite, and a desk keeps asking every TURN_POLL_S
+# (jittered) itself; once it has the lock, statements and COMMIT wait the usual BUSY_TIMEOUT_S (a commit
+# waiting for readers must not give up). After its commit a desk that met other desks lately leaves the
+# lock free for YIELD_S before its next write: a person never saves faster than that.
+BEGIN_BUSY_MS = 2
+TURN_POLL_S = 0.004
+YIELD_S = 0.006
+AGING_S = 0.4  # a desk waiting this long asks twenty times as often as one that just started
+CONTENDED_FOR_S = 1.0  # "lately": a desk that saw the lock taken within this long yields after its commits
+BUSY_REPORT_EVERY_S = 0.25
+MAX_RECONNECTS = 20  # a connection lost again and again within one write's budget: then say so
 # Every PostgreSQL write transaction takes this advisory lock before it writes its change row, so
 # change ids become visible in order and no desk's poll skips a slow transaction (SHARING.md).
 PG_WRITE_LOCK_KEY = migrations.APPLICATION_ID
@@ -57,6 +73,13 @@ class DatabaseInfo:
 
 _current: DatabaseInfo | None = None
 _busy_listener: Callable[[float], None] | None = None
+# The open SQLite file as the operating system knew it at open: (path, device, inode). A write or read
+# first checks that the path still leads to that very file (it may have been deleted, moved or replaced).
+_office_file: tuple[Path, int, int] | None = None
+# The sentence about damage, once a check or an error has shown the file is damaged: writes stop.
+_damage: str | None = None
+DAMAGED = ("{where} is damaged. Stop using it and restore the latest backup (Office > Backups), or ask for help. "
+           "Nothing more is saved to it.")
 
 
 def current() -> DatabaseInfo | None:
@@ -75,25 +98,42 @@ def is_postgres_url(location: str | os.PathLike[str]) -> bool:
 
 
 def open_database(location: str | os.PathLike[str], *, allow_cloud: bool = False,
-                  quick_check: bool = False) -> DatabaseInfo:
+                  quick_check: bool = True, create: bool = True) -> DatabaseInfo:
     """Open (creating when missing) the office database at `location`: a file path or a postgresql:// URL.
 
-    Raises DatabaseError with a sentence that names the file or server when it cannot be used.
+    With create=False a missing file is not created: OfficeMissingError says where it was expected (a
+    desk that remembers an office asks before it starts a new, empty one there). The quick structural
+    check runs at open on files up to QUICK_CHECK_MAX_BYTES; a larger file's check is left for later and
+    a warning says so. Raises DatabaseError with a sentence that names the file or server when it cannot be used.
     """
-    global _current
+    global _current, _office_file, _damage
     close_database()
     _seen_data_versions.clear()
+    _damage = None
+    warnings: list[str] = []
     if is_postgres_url(location):
         db, info = _open_postgres(str(location))
     else:
-        db, info = _open_sqlite(Path(location), allow_cloud=allow_cloud)
+        path = Path(location).expanduser()
+        if not create and not (path.is_file() and path.stat().st_size > 0):
+            raise OfficeMissingError(
+                f"The office file is no longer at {path} (it was moved, renamed or deleted). Rapport did not start "
+                "a new, empty office there. Choose where the file is now, or create a new office with "
+                "File > Office database.")
+        db, info = _open_sqlite(path, allow_cloud=allow_cloud)
+        _office_file = _identity(path)
     t.database.initialize(db)
     try:
         version, created = _ensure_schema(db, info)
-        if quick_check and info.engine == "sqlite":
-            problem = check_integrity(full=False)
-            if problem:
-                raise DatabaseError(problem)
+        if quick_check and info.engine == "sqlite" and not info.created:
+            size = Path(location).expanduser().stat().st_size
+            if size <= QUICK_CHECK_MAX_BYTES:
+                problem = check_integrity(full=False)
+                if problem:
+                    raise DatabaseError(problem)
+            else:
+                warnings.append(f"The office file is large ({size / 2**20:,.0f} MB), so its check for damage "
+                                "runs in the background after start-up instead of now.")
     except StoreError:
         _close_quietly(db)
         t.database.initialize(None)
@@ -104,8 +144,55 @@ def open_database(location: str | os.PathLike[str], *, allow_cloud: bool = False
         raise translate(exc, info.display) from exc
     if allow_cloud and info.engine == "sqlite" and cloud_service(str(Path(location).resolve())):
         _record_cloud_override(db)
-    _current = DatabaseInfo(info.engine, info.location, info.display, version, created, info.warnings)
+    _current = DatabaseInfo(info.engine, info.location, info.display, version, created,
+                            info.warnings + tuple(warnings))
     return _current
+
+
+def _identity(path: Path) -> tuple[Path, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return path.resolve(), st.st_dev, st.st_ino
+
+
+def check_office_file() -> None:
+    """Refuse to read or write when the open SQLite file was deleted, moved or replaced under this desk.
+
+    SQLite keeps working on the file it opened even after it is deleted or renamed: a desk would save
+    to a ghost nobody else sees, or read a past that is gone. One stat per call (no I/O on the file).
+    """
+    if _office_file is None or not isinstance(t.database.obj, pw.SqliteDatabase):
+        return
+    path, device, inode = _office_file
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if not path.parent.is_dir():
+            raise DatabaseError(f"The office file is gone from {path.parent}: that folder cannot be reached or no "
+                                "longer exists. Nothing was saved; what you typed is kept. Check the connection "
+                                "to the shared folder, then open the office again.") from None
+        raise DatabaseError(f"The office file is gone from {path.parent} (it was moved, renamed or deleted while "
+                            "Rapport was open). Nothing was saved; what you typed is kept. Put it back, or open "
+                            "it where it is now with File > Office database.") from None
+    except OSError:
+        return  # the share did not answer: SQLite's own error will say so
+    if inode and (st.st_dev, st.st_ino) != (device, inode):
+        raise DatabaseError(f"The office file in {path.parent} was replaced by another file while Rapport was open. "
+                            "Nothing was saved; what you typed is kept. Open the office again with "
+                            "File > Office database to work on the file that is there now.")
+
+
+def damage_known() -> str | None:
+    """The damage sentence once the open file is known to be damaged (then nothing more is written)."""
+    return _damage
+
+
+def _note_damage(where: str) -> str:
+    global _damage
+    _damage = DAMAGED.format(where=where)
+    return _damage
 
 
 def _record_cloud_override(db: pw.Database) -> None:
@@ -157,7 +244,8 @@ def probe(location: str | os.PathLike[str], *, allow_cloud: bool = False) -> str
 
 def close_database() -> None:
     """Close this thread's connection and forget the open database."""
-    global _current
+    global _current, _office_file
+    _office_file = None
     db = t.database.obj
     if db is not None:
         _close_quietly(db)
@@ -257,19 +345,18 @@ def check_integrity(*, full: bool = False) -> str | None:
     if not isinstance(db, pw.SqliteDatabase):
         return None
     pragma = "integrity_check" if full else "quick_check"
-    damaged = ("The database file is damaged. Stop using it and restore the latest backup "
-               "(Office > Backups), or ask for help.")
+    where = _current.display if _current else "The database file"
     try:
         rows = [r[0] for r in db.execute_sql(f"PRAGMA {pragma}").fetchall()]
     except (pw.DatabaseError, sqlite3.DatabaseError) as exc:
         if is_locked_error(exc):
             raise  # busy, not damaged: with_retry() tries again
-        log.error("integrity check could not run: %s", exc)
-        return damaged
+        log.error("integrity check could not run: %s", type(exc).__name__)
+        return _note_damage(where)
     if rows == ["ok"]:
         return None
-    log.error("integrity check failed: %s", rows[:10])
-    return damaged
+    log.error("integrity check failed: %d problem(s) reported", len(rows))  # never the rows: they quote data
+    return _note_damage(where)
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
@@ -373,11 +460,23 @@ def _check_foreign_keys(db: pw.Database, info: DatabaseInfo) -> None:
                             "left it as it was. Keep using the earlier version of Rapport and ask for help.")
 
 
+# What runs before any upgrade step (models/store/backup.py registers it: no other live desk, and on
+# SQLite a verified backup). A callback, so that this module never imports the store (which imports it).
+_before_upgrade_hook: Callable[[pw.Database], object] | None = None
+
+
+def set_before_upgrade(hook: Callable[[pw.Database], object] | None) -> None:
+    """Register what must happen before the schema of an office is upgraded (models.store does it)."""
+    global _before_upgrade_hook
+    _before_upgrade_hook = hook
+
+
 def _before_upgrade(db: pw.Database) -> None:
     """SHARING.md: no other live desk, and on SQLite a verified backup, before any upgrade step runs."""
-    from models.store import backup  # not at the top: models.store imports this module
-
-    backup.prepare_upgrade(db)
+    if _before_upgrade_hook is None:  # never upgrade an office without its backup
+        raise DatabaseError("This office needs an update, and Rapport cannot back it up first here. "
+                            "Open it with the Rapport app.")
+    _before_upgrade_hook(db)
 
 
 # --- errors and retries -------------------------------------------------------------------------
@@ -411,8 +510,25 @@ def _real_error(exc: BaseException) -> BaseException:
 def is_disconnect_error(exc: BaseException) -> bool:
     """True when a PostgreSQL connection was lost (worth one reconnect)."""
     text = str(exc).lower()
-    return any(s in text for s in ("connection is closed", "server closed the connection", "terminating connection",
-                                   "connection already closed", "consuming input failed", "the connection is lost"))
+    return any(s in text for s in _LOST_CONNECTION)
+
+
+def _server_unavailable(exc: BaseException) -> bool:
+    """The server itself is not taking connections (restarting, recovering, not listening yet)."""
+    text = str(exc).lower()
+    return any(s in text for s in ("shutting down", "starting up", "recovery mode", "not yet accepting",
+                                   "connection refused"))
+
+
+# What psycopg and the server say when a connection is gone. A server shutting down, starting up or
+# recovering refuses work the same way: the write was not done, and a new connection (soon) will do.
+_LOST_CONNECTION = ("connection is closed", "server closed the connection", "terminating connection",
+                    "connection already closed", "consuming input failed", "the connection is lost",
+                    "no connection to the server", "could not receive data from server",
+                    "could not send data to server", "ssl connection has been closed unexpectedly",
+                    "the database system is shutting down", "the database system is starting up",
+                    "the database system is in recovery mode", "the database system is not yet accepting",
+                    "connection to server at", "connection has been lost", "eof detected")
 
 
 def translate(exc: BaseException, where: str | None = None) -> StoreError:
@@ -427,8 +543,15 @@ def translate(exc: BaseException, where: str | None = None) -> StoreError:
     if "disk i/o error" in text:
         return DatabaseError(f"Rapport could not read or write {where} (a disk or network problem). "
                              "Nothing was half-saved; check the connection to the shared folder and try again.")
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return DatabaseError(f"{where} is damaged. Stop using it and restore the latest backup (Office > Backups).")
+    if ("malformed" in text or "not a database" in text or "corrupt" in text
+            or "could not decode to utf-8" in text):  # text that is not text: damage, not "try again"
+        log.error("the database is damaged (%s)", type(exc).__name__)  # its message may quote client text
+        return DatabaseError(_note_damage(where))
+    folder = _read_only_folder()
+    if folder is not None and ("readonly" in text or "read-only" in text or "unable to open" in text):
+        return DatabaseError(f"The folder {folder} has become read-only for you, so Rapport cannot save there "
+                             "(it needs to create a small journal file beside the office file). Nothing was saved; "
+                             "what you typed is kept. Ask for write access to the folder.")
     if "readonly" in text or "read-only" in text:
         return DatabaseError(f"{where} is read-only for you, so nothing can be saved. Ask for write access.")
     if "disk is full" in text or "database or disk is full" in text or "no space" in text:
@@ -440,9 +563,16 @@ def translate(exc: BaseException, where: str | None = None) -> StoreError:
         return DatabaseError(f"The connection to {where} was lost. Rapport will try again; what you typed is kept.")
     if isinstance(exc, pw.IntegrityError):
         return DatabaseError("That change does not fit with what is already saved (a record it refers to is gone).")
-    log.error("unexpected database error", exc_info=exc)
+    log.error("unexpected database error: %s: %s", type(exc).__name__, scrubbed(exc))
     return DatabaseError(f"Something went wrong with {where}, so Rapport could not finish this. Please try again; "
                          "if it keeps happening, ask whoever looks after Rapport for help.")
+
+
+def scrubbed(exc: BaseException) -> str:
+    """A driver's message for the log, with whatever it quotes (values, client text) taken out."""
+    import re
+
+    return re.sub(r"'[^']*'|\"[^\"]*\"", "'...'", str(exc))[:300]
 
 
 def with_retry(work: Callable[[], T], where: str | None = None, *, budget_s: float | None = None) -> T:
@@ -453,7 +583,8 @@ def with_retry(work: Callable[[], T], where: str | None = None, *, budget_s: flo
     budget = RETRY_BUDGET_S if budget_s is None else budget_s
     start = time.monotonic()
     delay = 0.02
-    reconnected = False
+    reconnects = 0
+    reported = 0.0
     while True:
         try:
             return work()
@@ -462,26 +593,54 @@ def with_retry(work: Callable[[], T], where: str | None = None, *, budget_s: flo
         except (pw.PeeweeException, sqlite3.Error) as exc:
             elapsed = time.monotonic() - start
             if is_locked_error(exc) and elapsed < budget:
-                if _busy_listener is not None:
+                if _busy_listener is not None and elapsed - reported >= BUSY_REPORT_EVERY_S:
+                    reported = elapsed
                     _busy_listener(elapsed)
+                if isinstance(t.database.obj, pw.SqliteDatabase):
+                    _contention.noted = time.monotonic()
+                    # short, jittered turns; a desk that has waited longer asks more and more often, so the
+                    # longest waiter is the likeliest to get the next turn (an approximate queue)
+                    time.sleep(TURN_POLL_S * random.uniform(0.5, 1.5) * max(0.05, 1.0 - elapsed / AGING_S))
+                    continue
                 time.sleep(min(delay, max(0.0, budget - elapsed)) * random.uniform(0.5, 1.5))
                 delay = min(delay * 2, 1.0)
                 continue
-            if is_disconnect_error(exc) and not reconnected:
-                reconnected = True
+            if is_disconnect_error(exc) and reconnects < MAX_RECONNECTS and elapsed < budget:
+                # A write can be run again safely: models/store/_base.write() looks for its receipt first.
+                reconnects += 1
                 db = t.database.obj
                 if db is not None:
                     _close_quietly(db)
+                if _server_unavailable(exc):  # a server restarting needs a moment; a killed connection does not
+                    time.sleep(min(0.05 * reconnects, 1.0) * random.uniform(0.5, 1.5))
                 continue
             raise translate(exc, where) from exc
 
 
+def _read_only_folder() -> Path | None:
+    """The open SQLite file's folder when this desk may no longer create files in it."""
+    if _office_file is None:
+        return None
+    folder = _office_file[0].parent
+    return folder if folder.is_dir() and not os.access(folder, os.W_OK) else None
+
+
 @contextmanager
 def write_transaction() -> Iterator[pw.Database]:
-    """One write transaction: BEGIN IMMEDIATE on SQLite; the change-log lock on PostgreSQL."""
+    """One write transaction: BEGIN IMMEDIATE on SQLite; the change-log lock on PostgreSQL.
+
+    Refused before it starts when the office file is gone or replaced, or known to be damaged.
+    """
     db = t.database.obj
     if db is None:
         raise DatabaseError("No office database is open.")
+    check_office_file()
+    if _damage is not None:
+        raise DatabaseError(_damage)
+    if isinstance(db, pw.SqliteDatabase):
+        with _sqlite_turn(db):
+            yield db
+        return
     with db.atomic():
         if isinstance(db, pw.PostgresqlDatabase):
             # A desk stuck inside a write (a laptop asleep mid-save) must not hold the others forever:
@@ -490,6 +649,35 @@ def write_transaction() -> Iterator[pw.Database]:
             db.execute_sql(f"SET LOCAL lock_timeout = '{int(BUSY_TIMEOUT_S * 1000)}ms'")
             db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PG_WRITE_LOCK_KEY,))
         yield db
+
+
+class _Contention(threading.local):
+    noted = -1e9  # time.monotonic() when this thread last found the lock taken
+    yield_until = 0.0  # a desk that just committed under contention waits for this before its next BEGIN
+
+
+_contention = _Contention()
+
+
+@contextmanager
+def _sqlite_turn(db: pw.SqliteDatabase) -> Iterator[None]:
+    """One SQLite write transaction taken in a fair turn (see BEGIN_BUSY_MS and YIELD_S)."""
+    wait = _contention.yield_until - time.monotonic()
+    if wait > 0:
+        time.sleep(wait)
+    db.execute_sql(f"PRAGMA busy_timeout = {BEGIN_BUSY_MS}")
+    try:
+        with db.atomic():  # BEGIN IMMEDIATE: "database is locked" after BEGIN_BUSY_MS, retried by with_retry
+            db.execute_sql(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            yield
+    except (pw.OperationalError, sqlite3.OperationalError) as exc:
+        if is_locked_error(exc):
+            _contention.noted = time.monotonic()
+        raise
+    finally:
+        db.execute_sql(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    if time.monotonic() - _contention.noted < CONTENDED_FOR_S:
+        _contention.yield_until = time.monotonic() + YIELD_S * random.uniform(0.5, 1.5)
 
 
 # PRAGMA data_version last seen by the change-feed poll, per database thread. Cleared whenever a

@@ -43,6 +43,10 @@ class DatabaseError(StoreError):
     """Anything else that went wrong with the database, told as a sentence."""
 
 
+class OfficeMissingError(DatabaseError):
+    """The office file a desk remembers is not there (any more): it was not created again without asking."""
+
+
 class CloudFolderError(DatabaseError):
     """The database file is in a cloud-sync folder; it may be used only after an explicit override."""
 

@@ -7,7 +7,7 @@ import peewee as pw
 
 from models import tables as t
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 APPLICATION_ID = 0x52415054  # "RAPT": marks a SQLite file as Rapport's (PRAGMA application_id)
 SCHEMA_KEY = "schema_version"
 
@@ -58,12 +58,18 @@ def step_history_and_erasure(db: pw.Database) -> None:
     db.create_tables([t.Erasure], safe=True)
 
 
+def step_write_receipts(db: pw.Database) -> None:
+    """7: the write_receipt table: a write retried after a lost connection is never saved twice (issue 12)."""
+    db.create_tables([t.WriteReceipt], safe=True)
+
+
 UPGRADES: dict[int, Callable[[pw.Database], None]] = {
     2: step_settings,
     3: step_duplicates,
     4: step_imports,
     5: step_review,
     6: step_history_and_erasure,
+    7: step_write_receipts,
 }
 
 

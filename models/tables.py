@@ -359,9 +359,22 @@ class Erasure(BaseTable):
     staff = pw.IntegerField(null=True)
 
 
+class WriteReceipt(BaseTable):
+    """One row per write transaction on PostgreSQL, written in that transaction (issue 12).
+
+    When the connection drops during COMMIT, the desk cannot tell whether the write was saved; before
+    running it again it looks for its receipt, so a committed write is never saved twice. `result` is
+    the write's Changes as JSON (what the desk tells its views). Receipts older than a day are pruned.
+    """
+
+    id = pw.CharField(primary_key=True, max_length=32)
+    at = UtcField(index=True)
+    result = pw.TextField()
+
+
 ALL_TABLES: tuple[type[BaseTable], ...] = (
     Meta, Staff, Client, Interaction, Note, Promise, PromiseEvent, Change, Session, ScoreCache,
     Setting, ClientKey, NotSame, Merge, MergeMove,
     ContactImport, ImportedRow,
-    Erasure,
+    Erasure, WriteReceipt,
 )

@@ -32,8 +32,10 @@ class Drafts:
             return
         path = self._path(key)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            paths.private_dir(self.folder)
             tmp = path.with_suffix(".tmp")
+            tmp.touch(mode=paths.PRIVATE_FILE_MODE)
+            paths.private_file(tmp)
             tmp.write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, path)
         except OSError:  # a draft is a safety net; failing to write one must not interrupt typing

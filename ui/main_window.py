@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         tasks = tasks_factory(events) if tasks_factory else Tasks(events, self)
         self.ctx = AppContext(tasks, events, settings or QSettings())
         self.session = Session(self.ctx, self)
+        self.start = self.session.start  # open an office (the window is on screen meanwhile)
         self.undo_stack = UndoStack(self.ctx, self)
         self._client_view: ClientView | None = None
         self._today_view: TodayView | None = None
@@ -281,10 +282,6 @@ class MainWindow(QMainWindow):
         return dialog
 
     # --- the session ---
-    def start(self, location: str, *, demo: bool = False, allow_cloud: bool = False, staff: str | None = None) -> None:
-        """Open the office at `location` (the window is on screen meanwhile); see Session.start."""
-        self.session.start(location, demo=demo, allow_cloud=allow_cloud, staff=staff)
-
     def _on_session_opening(self, text: str) -> None:
         self.opening.say(text)
         self._set_ready(False)

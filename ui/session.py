@@ -69,6 +69,7 @@ class Session(QObject):
         self.notifier: Notifier | None = None
         self.auto_backup: AutoBackup | None = None
         self._wanted_staff: str | None = None
+        self._create = True
         self._after_ready_pending = False
         self._last_date = date.today()
         self._ticks = 0
@@ -82,17 +83,21 @@ class Session(QObject):
         ctx.events.busy_changed.connect(self._on_events_busy_changed)
 
     # --- the office ---
-    def start(self, location: str, *, demo: bool = False, allow_cloud: bool = False, staff: str | None = None) -> None:
+    def start(self, location: str, *, demo: bool = False, allow_cloud: bool = False, staff: str | None = None,
+              create: bool = True) -> None:
         """Open the database on the database thread; the window is already on screen meanwhile.
 
         `staff` names who is at the desk (the --staff option); otherwise the desk remembers or asks.
+        `create=False` (the office this desk remembers) never makes a new, empty office where it used to
+        be: a missing file is said, and "Try again" keeps that promise too (issue 12).
         """
         self._wanted_staff = staff
         self.location = location
+        self._create = create
         self.opening.emit(OPENING)
 
         def open_it() -> Office:
-            office = store.open(location, allow_cloud=allow_cloud)
+            office = store.open(location, allow_cloud=allow_cloud, create=create)
             if demo and office.created:
                 from models.demo import seed_demo
                 seed_demo()
@@ -100,14 +105,14 @@ class Session(QObject):
 
         self.ctx.tasks.run(open_it, self._on_database_opened, self.open_failed.emit)
 
-    def switch(self, location: str, allow_cloud: bool = False) -> None:
+    def switch(self, location: str, allow_cloud: bool = False, *, create: bool = True) -> None:
         """Open another office database at this desk (and remember it for the next start)."""
         self.leave(OPENING)
         desk.remember_location(self.ctx.settings, location, allow_cloud)
-        self.start(location, allow_cloud=allow_cloud)
+        self.start(location, allow_cloud=allow_cloud, create=create)
 
     def retry(self, allow_cloud: bool = False) -> None:
-        self.switch(self.location, allow_cloud)
+        self.switch(self.location, allow_cloud, create=self._create)
 
     def leave(self, doing: str) -> None:
         """Stop working on the open office (before another one opens): nothing of this desk touches it after."""

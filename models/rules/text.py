@@ -13,6 +13,8 @@ SEARCH_LIMIT = SHORT_LIMIT
 # C0 controls except tab/newline/carriage return, DEL, and the C1 block: never typed on purpose.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
+# Half of a UTF-16 pair on its own (a broken copy and paste): no encoding can save it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def check_text(value: object, label: str, *, required: bool = False, multiline: bool = False,
@@ -35,6 +37,9 @@ def check_text(value: object, label: str, *, required: bool = False, multiline: 
     if _CONTROL.search(text):
         return value, (f"{label} {'contain' if plural else 'contains'} invisible control characters (often from "
                        "copying a document). Please retype or remove them.")
+    if _SURROGATE.search(text):
+        return value, (f"{label} {'contain' if plural else 'contains'} broken characters (often from copying "
+                       "and pasting) that cannot be saved. Please retype them.")
     text = unicodedata.normalize("NFC", text)
     text = text.strip() if multiline else _SPACES.sub(" ", text).strip()
     if required and not text:

@@ -20,6 +20,7 @@ from models.errors import (
     ConflictError,
     DatabaseError,
     PermissionDenied,
+    OfficeMissingError,
     StoreError,
     ValidationError,
 )
@@ -64,7 +65,8 @@ _LAZY: dict[str, str] = {
                      "poll", "start_session"), "models.store.sharing"),
     **dict.fromkeys(("BackupInfo", "backup_now", "backups_folder", "list_backups", "restore_backup"),
                     "models.store.backup"),
-    **dict.fromkeys(("copy_office", "export_client", "export_office", "import_office"), "models.store.export"),
+    **dict.fromkeys(("export_client", "export_office", "import_office"), "models.store.export"),
+    **dict.fromkeys(("copy_office",), "models.store.copy"),
     **dict.fromkeys(("OfficeSettings", "office_settings", "setting_names", "update_office_settings"),
                     "models.store.settings"),
     **dict.fromkeys(("HistoryCursor", "HistoryEntry", "HistoryPage", "export_history", "history"),
@@ -91,7 +93,8 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         list_backups,
         restore_backup,
     )
-    from models.store.export import copy_office, export_client, export_office, import_office  # noqa: F401
+    from models.store.copy import copy_office  # noqa: F401
+    from models.store.export import export_client, export_office, import_office  # noqa: F401
     from models.store.erasure import erase_client, erasure_key, is_erased  # noqa: F401
     from models.store.duplicates import (  # noqa: F401
         DuplicatePair,
@@ -194,6 +197,14 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
     )
 
 
+def _prepare_upgrade(db: Any) -> object:
+    """Before an upgrade: models/store/backup.py checks for live desks and takes the verified backup."""
+    return importlib.import_module("models.store.backup").prepare_upgrade(db)
+
+
+_db.set_before_upgrade(_prepare_upgrade)  # models.db calls back instead of importing the store
+
+
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
@@ -203,15 +214,23 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-def open(location: str | os.PathLike[str], *, allow_cloud: bool = False) -> Office:  # noqa: A001
-    """Open (or create) the office database: a SQLite file path or a postgresql:// URL."""
-    info = _db.open_database(location, allow_cloud=allow_cloud)
+def open(location: str | os.PathLike[str], *, allow_cloud: bool = False, create: bool = True) -> Office:  # noqa: A001
+    """Open (or create) the office database: a SQLite file path or a postgresql:// URL.
+
+    create=False: a missing file raises OfficeMissingError instead of becoming a new, empty office
+    (a desk opening the office it remembers asks first).
+    """
+    info = _db.open_database(location, allow_cloud=allow_cloud, create=create)
     return Office(info.engine, info.location, info.display, info.schema_version, info.created, info.warnings)
 
 
 def probe(location: str | os.PathLike[str], *, allow_cloud: bool = False) -> str:
     """Check a database location without switching to it: a sentence, or a DatabaseError with one."""
-    return _db.probe(location, allow_cloud=allow_cloud)
+    from models.store._base import check_flag, check_path
+
+    if not (isinstance(location, str) and _db.is_postgres_url(location)):
+        location = check_path(location, "location", "The database file")
+    return _db.probe(location, allow_cloud=check_flag(allow_cloud, "allow_cloud", "Use it anyway"))
 
 
 def close() -> None:
@@ -226,13 +245,16 @@ def set_busy_listener(listener: Callable[[float], None] | None) -> None:
 
 def check_integrity(full: bool = False) -> str | None:
     """A sentence when the database file is damaged, else None (SQLite; PostgreSQL checks itself)."""
+    from models.store._base import check_flag
+
+    full = check_flag(full, "full", "A full check")
     return _db.with_retry(lambda: _db.check_integrity(full=full))
 
 
 __all__ = [
     "BusyError", "CloudFolderError", "ChangeKind", "Changes", "ClientDetails", "ClientRow", "ConflictError",
     "DatabaseError", "InteractionEntry", "PermissionDenied", "PinWait",
-    "NoteEntry", "Office", "PromiseEntry", "PromiseRow", "StaffMember", "StoreError", "TimelineCursor",
+    "NoteEntry", "Office", "OfficeMissingError", "PromiseEntry", "PromiseRow", "StaffMember", "StoreError", "TimelineCursor",
     "TimelineEntry", "TimelinePage", "ValidationError",
     "add_client", "add_staff", "check_integrity", "check_pin", "close", "delete_client", "get_client", "get_staff",
     "list_clients", "list_staff", "open", "probe", "restore_client", "set_away", "set_busy_listener", "set_clock",

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import json
+import os
+import random
+import uuid
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 import peewee as pw
@@ -68,39 +72,144 @@ class Tx:
         return Changes(frozenset(self.clients), frozenset(self.kinds), new_id, tuple(self.change_ids))
 
 
+# Receipts older than this are deleted (by one write in RECEIPT_PRUNE_EVERY, in its own transaction).
+RECEIPT_KEEP = timedelta(days=1)
+RECEIPT_PRUNE_EVERY = 200
+
+
 def write(by: object, work: Callable[[Tx], int | None], *, need_staff: bool = True) -> Changes:
     """Run one user action as one transaction (retried while the shared database is locked).
 
     `work` may return the id of the record it created; it ends up in Changes.id.
+
+    On PostgreSQL every write has an id, recorded (with its Changes) in a write_receipt row in the same
+    transaction. A connection can drop after the server committed but before the desk heard so; the
+    retry then finds the receipt and answers what the first attempt did, instead of saving it again.
+    The retry looks after taking the write lock that the first attempt held until it committed or
+    rolled back (models/db.py, write_transaction), so the answer is never "not yet".
     """
+    receipt = uuid.uuid4().hex
+    attempts = 0
+
     def attempt() -> Changes:
-        with dbmod.write_transaction():
+        nonlocal attempts
+        attempts += 1
+        with dbmod.write_transaction() as db:
+            keep_receipt = isinstance(db, pw.PostgresqlDatabase)
+            if keep_receipt and attempts > 1:
+                done = t.WriteReceipt.get_or_none(t.WriteReceipt.id == receipt)
+                if done is not None:
+                    return _changes_from_json(done.result)
             tx = Tx(as_id(by, "by") if by is not None else None)
             if need_staff:
                 require_staff(tx.by)
             new_id = work(tx)
-            return tx.changes(new_id)
+            changes = tx.changes(new_id)
+            if keep_receipt:
+                t.WriteReceipt.insert(id=receipt, at=tx.at, result=_changes_to_json(changes)).execute()
+                if random.randrange(RECEIPT_PRUNE_EVERY) == 0:
+                    t.WriteReceipt.delete().where(t.WriteReceipt.at < tx.at - RECEIPT_KEEP).execute()
+            return changes
     return dbmod.with_retry(attempt)
+
+
+def _changes_to_json(changes: Changes) -> str:
+    return json.dumps({"clients": sorted(changes.clients), "kinds": sorted(changes.kinds), "id": changes.id,
+                       "change_ids": list(changes.change_ids)})
+
+
+def _changes_from_json(text: str) -> Changes:
+    data = json.loads(text)
+    return Changes(frozenset(data["clients"]), frozenset(data["kinds"]), data["id"], tuple(data["change_ids"]))
 
 
 def read(work: Callable[[], T]) -> T:
     """Run a read (no transaction held open), retried while the database is locked."""
     if t.database.obj is None:
         raise DatabaseError("No office database is open.")
+    dbmod.check_office_file()  # never serve what a deleted or replaced file still holds
     return dbmod.with_retry(work)
 
 
 # --- checks -------------------------------------------------------------------------------------
 
+# Both engines store ids and counts as signed 64-bit integers; a larger Python int never reaches them.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+# A list of ids (a view's rows, one action's change rows) is a page, not the whole office.
+MAX_IDS = 100_000
+PATH_LIMIT = 4096  # characters in a whole path
+NAME_LIMIT = 255  # bytes in one file or folder name (the usual file system limit)
+
+
 def as_id(value: object, field: str) -> int:
     """An id given as an int, or as the Changes a creating write returned."""
-    if isinstance(value, bool):
-        raise ValidationError(field, "That is not a record number.")
-    if isinstance(value, int):
-        return value
     if isinstance(value, Changes) and value.id is not None:
-        return value.id
-    raise ValidationError(field, "That is not a record number.")
+        value = value.id
+    if isinstance(value, bool) or not isinstance(value, int) or not INT_MIN <= value <= INT_MAX:
+        raise ValidationError(field, "That is not a record number.")
+    return value
+
+
+def optional_id(value: object, field: str) -> int | None:
+    """as_id(), or None for "nobody"/"none"."""
+    return None if value is None else as_id(value, field)
+
+
+def check_ids(values: object, field: str) -> list[int]:
+    """A collection of ids (a list, tuple, set ... never one number or a text), each checked by as_id()."""
+    if isinstance(values, (str, bytes, dict)) or not isinstance(values, Iterable):
+        raise ValidationError(field, "That is not a list of record numbers.")
+    out: list[int] = []
+    for value in values:
+        out.append(as_id(value, field))
+        if len(out) > MAX_IDS:
+            raise ValidationError(field, f"That is more than {MAX_IDS:,} records at once.")
+    return out
+
+
+def check_count(value: object, field: str, label: str, *, low: int, high: int) -> int:
+    """A whole number from `low` to `high` (a limit, a number of days, of weeks, of backups to keep ...)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(field, f"{label} must be a whole number.")
+    if not low <= value <= high:
+        raise ValidationError(field, f"{label} must be from {low:,} to {high:,}.")
+    return value
+
+
+def check_version(value: object, field: str = "version") -> int:
+    """The `version` a form read (for WHERE version = ?): a whole number, never anything the engine chokes on."""
+    return check_count(value, field, "The record's version", low=0, high=INT_MAX)
+
+
+def optional_version(value: object) -> int | None:
+    return None if value is None else check_version(value)
+
+
+def check_choice(value: object, field: str, choices: Iterable[str], message: str) -> str:
+    """One of `choices` (a kind, a channel, a role), or ValidationError(field, message)."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValidationError(field, message)
+    return value
+
+
+def check_path(value: object, field: str = "path", label: str = "The file") -> Path:
+    """A file location given as text or a path object that the operating system can take."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str):
+        raise ValidationError(field, f"{label} must be given as a location on this computer.")
+    if not value.strip():
+        raise ValidationError(field, f"Choose where {label[0].lower() + label[1:]} is.")
+    if len(value) > PATH_LIMIT or any(ord(ch) < 32 or ch == "\x7f" for ch in value):
+        raise ValidationError(field, f"{label} cannot have that name: it is too long or holds invisible characters.")
+    try:
+        parts = [os.fsencode(part) for part in Path(value).parts]
+    except UnicodeError:
+        raise ValidationError(field, f"{label} cannot have that name: it holds broken characters.") from None
+    if any(len(part) > NAME_LIMIT for part in parts):
+        raise ValidationError(field, f"{label} cannot have that name: a part of it is longer than "
+                                     f"{NAME_LIMIT} characters.")
+    return Path(value).expanduser()
 
 
 def require_staff(staff_id: int | None, field: str = "by") -> t.Staff:
@@ -162,7 +271,10 @@ def check_time(value: object, field: str, label: str, *, optional: bool = False)
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError(field, f"{label} needs a time zone, or Rapport cannot tell which moment is meant. "
                                      "Please enter it again.")
-    value = value.astimezone(UTC)
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:  # year 1 east of Greenwich, year 9999 west of it: no such moment in UTC
+        raise ValidationError(field, f"{label} is not a believable date ({value.year}).") from None
     if not (1900 <= value.year <= 2200):
         raise ValidationError(field, f"{label} is not a believable date ({value.year}).")
     return value

@@ -61,6 +61,8 @@ def backup_now(*, reason: str = "scheduled", keep: int = KEEP) -> BackupInfo:
 
     A copy that fails its integrity check is deleted and returned with ok=False and a sentence.
     """
+    reason = b.clean(reason, "reason", "The reason for the backup", limit=100)
+    keep = b.check_count(keep, "keep", "The number of backups to keep", low=1, high=1000)
     return _backup(_open_sqlite(), reason=reason, keep=keep)
 
 
@@ -90,6 +92,7 @@ def _open_sqlite() -> pw.SqliteDatabase:
 
 def _backup(db: pw.SqliteDatabase, *, reason: str, keep: int) -> BackupInfo:
     office = Path(db.database)
+    dbmod.check_office_file()
     folder = _folder()
     taken_at = datetime.now(UTC)  # the real clock: file names must not collide under a test clock
     target = _free_name(folder, office, taken_at, reason)
@@ -104,6 +107,7 @@ def _backup(db: pw.SqliteDatabase, *, reason: str, keep: int) -> BackupInfo:
                                 "stayed busy at another desk. Please try again in a moment.") from exc
         raise DatabaseError(f"Rapport could not make a backup of {office.name} in {folder}. Check that the disk "
                             "has free space and that you may save files there, then try again.") from exc
+    paths.private_file(partial)
     problem = check_file(partial, label=f"The backup just made of {office.name}")
     if problem:
         _remove(partial)
@@ -125,7 +129,9 @@ def copy_database(source: Path, destination: Path) -> None:
     backup API refuses as a source. One step (pages=-1), so a write by another desk cannot make a
     stepwise copy start over and over; the shared file is read-locked only while the pages are copied.
     """
-    reader = sqlite3.connect(str(source), timeout=dbmod.BUSY_TIMEOUT_S, isolation_level=None)
+    # mode=rw: a missing source is an error, never a new empty file at the office's path
+    reader = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=rw", uri=True, timeout=dbmod.BUSY_TIMEOUT_S,
+                             isolation_level=None)
     try:
         reader.execute("BEGIN")
         reader.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # takes the read lock now
@@ -174,7 +180,7 @@ def check_file(path: Path, *, label: str) -> str | None:
 def _folder() -> Path:
     folder = paths.backups_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        paths.private_dir(folder)
     except OSError as exc:
         raise DatabaseError(f"Rapport could not create its backups folder {folder} ({exc.strerror}).") from exc
     return folder
@@ -309,9 +315,9 @@ def restore_backup(path: str | os.PathLike[str], *, by: int) -> Changes:
     if the backup is older). One change-log row, with an id above every id desks have seen, tells any
     desk that wakes up to reload everything.
     """
+    backup = b.check_path(path, "path", "The backup")
     db = _open_sqlite()
     office = Path(db.database)
-    backup = Path(path).expanduser()
     _check_restorer(by)
     _check_nobody_else()
     if backup.exists() and os.path.samefile(backup, office):

@@ -129,7 +129,7 @@ def update_client(client_id: int, *, version: int, by: int, **fields: Any) -> Ch
     """Save edited details; raises ConflictError (with the current details) when a colleague saved first."""
     client_id = b.as_id(client_id, "client")
     values = _clean_fields(fields, creating=False)
-    if not isinstance(version, int):
+    if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version <= b.INT_MAX:
         raise ValidationError("version", "The record's version is missing; reopen the client and try again.")
 
     def work(tx: b.Tx) -> None:
@@ -209,7 +209,9 @@ def list_clients(*, text: str = "", deleted: bool = False, limit: int | None = N
     """
     if isinstance(text, str) and len(text) > SEARCH_LIMIT:
         raise ValidationError("text", too_long("The search text", SEARCH_LIMIT, len(text)))
-    wanted = None if ids is None else [b.as_id(i, "client") for i in ids]
+    text = b.clean(text, "text", "The search text", limit=SEARCH_LIMIT)
+    wanted = None if ids is None else b.check_ids(ids, "ids")
+    limit = None if limit is None else b.check_count(limit, "limit", "The number of clients", low=0, high=b.INT_MAX)
 
     def work() -> list[ClientRow]:
         query = client_rows_query(deleted=deleted)

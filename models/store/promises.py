@@ -49,6 +49,8 @@ def make_promise(client_id: int, *, by: int, text: str, due: datetime, owner: in
     client_id = b.as_id(client_id, "client")
     text = b.clean(text, "text", "What was promised", required=True)
     when = _check_due(due)
+    owner = b.optional_id(owner, "owner")
+    origin = b.optional_id(origin, "origin")
 
     def work(tx: b.Tx) -> int:
         b.require_client(client_id)
@@ -98,6 +100,7 @@ def keep_promise(promise_id: int, *, by: int, apology: bool = False, at: datetim
     """Mark a promise kept (`apology`: we apologised for being late). Keeping it twice is refused."""
     promise_id = b.as_id(promise_id, "promise")
     apology = b.check_flag(apology, "apology", "We apologised")
+    version = b.optional_version(version)
 
     def work(tx: b.Tx) -> None:
         row = _open_promise(promise_id, version)
@@ -119,6 +122,7 @@ def renegotiate_promise(promise_id: int, *, by: int, due: datetime, version: int
     promise_id = b.as_id(promise_id, "promise")
     new_due = _check_due(due)
     reason = b.clean(reason, "reason", "The reason")
+    version = b.optional_version(version)
 
     def work(tx: b.Tx) -> None:
         row = _open_promise(promise_id, version)
@@ -134,6 +138,8 @@ def renegotiate_promise(promise_id: int, *, by: int, due: datetime, version: int
 def reassign_promise(promise_id: int, *, by: int, owner: int, version: int | None = None) -> Changes:
     """Give the promise to another team member ("I'll take it" when covering for a colleague)."""
     promise_id = b.as_id(promise_id, "promise")
+    owner = b.optional_id(owner, "owner")  # type: ignore[assignment]
+    version = b.optional_version(version)
 
     def work(tx: b.Tx) -> None:
         row = _open_promise(promise_id, version)
@@ -164,6 +170,7 @@ def cancel_promise(promise_id: int, *, by: int, reason: str, version: int | None
     """Cancel a promise by agreement with the client (a reason is required)."""
     promise_id = b.as_id(promise_id, "promise")
     reason = b.clean(reason, "reason", "The reason for cancelling", required=True)
+    version = b.optional_version(version)
 
     def work(tx: b.Tx) -> None:
         row = _open_promise(promise_id, version)
@@ -380,6 +387,8 @@ def desk_day(*, staff_id: int | None = None, days: int = 7) -> DeskDay:
     With `staff_id`, only that person's promises ("mine"); `covering` always lists promises of
     colleagues who are away when the promise falls due (so nothing goes overdue unseen).
     """
+    staff_id = b.optional_id(staff_id, "staff")
+    days = b.check_count(days, "days", "The number of days ahead", low=0, high=3660)
     def work() -> DeskDay:
         now = b.utcnow()
         now_us = t.to_micros(now)

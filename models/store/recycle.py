@@ -24,8 +24,10 @@ _ENTRY_TABLES: dict[str, type[t.BaseTable]] = {"interaction": t.Interaction, "no
 
 def describe(change_ids: tuple[int, ...]) -> str:
     """What Undo would take back, in words ("Undo: note added")."""
+    ids = b.check_ids(change_ids, "undo")
+
     def work() -> str:
-        row = t.Change.get_or_none(t.Change.id == change_ids[-1]) if change_ids else None
+        row = t.Change.get_or_none(t.Change.id == ids[-1]) if ids else None
         if row is None:
             return ""
         if row.entity == "merge":
@@ -44,16 +46,24 @@ def undo(change_ids: tuple[int, ...], *, by: int) -> Changes:
     Refused with a sentence when the action cannot be undone or a colleague changed the same record
     since (never a silent overwrite). One transaction: all of the action is undone, or none of it.
     """
-    if not change_ids:
+    ids = b.check_ids(change_ids, "undo")
+    if not ids:
         raise ValidationError("undo", "There is nothing to undo.")
 
     def work(tx: b.Tx) -> None:
-        for change_id in sorted(change_ids, reverse=True):
+        for change_id in sorted(ids, reverse=True):
             row = t.Change.get_or_none(t.Change.id == change_id)
             if row is None or row.staff != tx.by:
                 raise ValidationError("undo", "Only your own recent actions can be undone.")
             _undo_one(tx, row)
     return b.write(by, work)
+
+
+def _changed_by_a_colleague_since(row: t.Change, by: int | None) -> bool:
+    """Whether someone else changed the record of `row` after it (edited it, kept it, moved it ...)."""
+    c = t.Change
+    return c.select().where((c.entity == row.entity) & (c.entity_id == row.entity_id) & (c.id > row.id)
+                            & ((c.staff != by) | c.staff.is_null())).exists()
 
 
 def _json(text: str | None) -> dict[str, Any]:
@@ -67,6 +77,8 @@ def _undo_one(tx: b.Tx, row: t.Change) -> None:
 
         undo_merge(tx, row)
         return
+    if action == "add" and _changed_by_a_colleague_since(row, tx.by):
+        raise ValidationError("undo", CHANGED_SINCE)  # the README's promise: never throw away their work
     if entity in _ENTRY_TABLES:
         _undo_entry(tx, row, _ENTRY_TABLES[entity])
     elif entity == "promise":
@@ -281,6 +293,8 @@ def _deleters(items: list[TrashItem]) -> dict[tuple[str, int], str]:
 
 def trash(*, limit: int = 200) -> list[TrashItem]:
     """Deleted clients, interactions, notes and promises, most recently deleted first."""
+    limit = b.check_count(limit, "limit", "The number of items", low=1, high=10_000)
+
     def work() -> list[TrashItem]:
         c = t.Client
         items = [TrashItem("client", cid, cid, name, name, t.from_micros(at))
@@ -304,12 +318,11 @@ def trash(*, limit: int = 200) -> list[TrashItem]:
 
 def restore(kind: str, item_id: int, *, by: int) -> Changes:
     """Bring something back from the Trash."""
-    item_id = b.as_id(item_id, kind)
     tables: dict[str, type[t.BaseTable]] = {"client": t.Client, "interaction": t.Interaction, "note": t.Note,
                                             "promise": t.Promise}
-    table = tables.get(kind)
-    if table is None:
-        raise ValidationError("kind", "Only clients, interactions, notes and promises are kept in the Trash.")
+    table = tables[b.check_choice(kind, "kind", tables,
+                                  "Only clients, interactions, notes and promises are kept in the Trash.")]
+    item_id = b.as_id(item_id, kind)
 
     def work(tx: b.Tx) -> None:
         row = table.get_or_none(table.id == item_id)

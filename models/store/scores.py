@@ -139,7 +139,8 @@ def refresh_scores(*, limit: int = REFRESH_BATCH, client_ids: Iterable[int] | No
     client's events and storing their badge. Returns Changes(kinds={"score"}) naming the clients
     whose badge was refreshed; an empty Changes when everything is current.
     """
-    wanted = None if client_ids is None else [b.as_id(c, "client") for c in client_ids]
+    wanted = None if client_ids is None else b.check_ids(client_ids, "client_ids")
+    limit = b.check_count(limit, "limit", "The number of clients", low=1, high=100_000)
 
     def work(tx: b.Tx) -> None:
         now_us = t.to_micros(tx.at)

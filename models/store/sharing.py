@@ -11,6 +11,7 @@ import peewee as pw
 
 from models import db as dbmod
 from models import tables as t
+from models.errors import ValidationError
 from models.store import _base as b
 from models.store.records import Changes
 
@@ -35,6 +36,15 @@ class Presence:
     last_seen_s: float  # seconds since its last heartbeat
 
 
+def _session_key(value: object, field: str, *, optional: bool = False) -> str | None:
+    """A desk session id as start_session() made it (32 hex digits), or None where that is allowed."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or len(value) > 64 or not value.isascii() or not value.isprintable():
+        raise ValidationError(field, "That is not a desk session of this office.")
+    return value
+
+
 def latest_change_id() -> int:
     """The newest change-log id (0 for an empty log): where a desk starts following the feed."""
     return b.read(lambda: t.Change.select(pw.fn.MAX(t.Change.id)).scalar() or 0)
@@ -47,6 +57,8 @@ def changes_since(after_id: int, *, skip_origin: str | None = None) -> tuple[int
     when they were made. Over PostgreSQL, change ids become visible in order because every write
     transaction takes the same advisory lock before writing its change row (models/db.py).
     """
+    after_id = b.check_count(after_id, "after_id", "The last change seen", low=0, high=b.INT_MAX)
+    skip_origin = _session_key(skip_origin, "skip_origin", optional=True)
     def work() -> tuple[int, Changes]:
         rows = (t.Change.select(t.Change.id, t.Change.client, t.Change.kinds, t.Change.origin)
                 .where(t.Change.id > after_id).order_by(t.Change.id).limit(MAX_FEED).tuples())
@@ -89,6 +101,9 @@ def start_session(staff_id: int | None, *, app_version: str, host: str | None = 
     A desk of this computer that crashed is replaced at once (its process is gone), rather than staying
     "online" until its last heartbeat ages out.
     """
+    staff_id = b.optional_id(staff_id, "staff")
+    app_version = b.clean(app_version, "app_version", "The app version", limit=50)
+    host = b.clean(host, "host", "The computer's name", limit=200) if host is not None else None
     session_id = uuid.uuid4().hex
     host = (host or this_host())[:200]
 
@@ -107,6 +122,9 @@ def start_session(staff_id: int | None, *, app_version: str, host: str | None = 
 
 def heartbeat(session_id: str, *, staff_id: int | None, client_id: int | None) -> None:
     """Say this desk is alive, who is at it and which client is open. Never touches the change log."""
+    session_id = _session_key(session_id, "session_id")
+    staff_id = b.optional_id(staff_id, "staff")
+    client_id = b.optional_id(client_id, "client")
     def work() -> None:
         now = b.utcnow()
         updated = (t.Session.update(last_seen=now, staff=staff_id, client=client_id)
@@ -120,11 +138,13 @@ def heartbeat(session_id: str, *, staff_id: int | None, client_id: int | None) -
 
 def end_session(session_id: str) -> None:
     """This desk is closing."""
+    session_id = _session_key(session_id, "session_id")
     b.read(lambda: t.Session.delete().where(t.Session.id == session_id).execute())
 
 
 def online(*, exclude: str | None = None) -> list[Presence]:
     """Desks heard from recently, newest first (optionally without this desk)."""
+    exclude = _session_key(exclude, "exclude", optional=True)
     def work() -> list[Presence]:
         now = b.utcnow()
         names = dict(t.Staff.select(t.Staff.id, t.Staff.name).tuples())
@@ -142,6 +162,7 @@ def poll(after_id: int, *, skip_origin: str | None = None) -> tuple[int, Changes
     On SQLite `PRAGMA data_version` changes only when another connection commits, so an idle office
     costs one pragma per poll; on PostgreSQL the feed query itself is one primary-key range probe.
     """
+    after_id = b.check_count(after_id, "after_id", "The last change seen", low=0, high=b.INT_MAX)
     db = t.database.obj
     if isinstance(db, pw.SqliteDatabase):
         def version() -> int:

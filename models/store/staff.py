@@ -81,10 +81,10 @@ def pin_matches(stored: str, pin: str) -> bool:
         if parts[0] == "scrypt" and len(parts) == 6:
             n, r, p = (int(x) for x in parts[1:4])
             salt, digest = bytes.fromhex(parts[4]), bytes.fromhex(parts[5])
-            got = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=len(digest))
+            got = hashlib.scrypt(pin.encode("utf-8", "surrogatepass"), salt=salt, n=n, r=r, p=p, dklen=len(digest))
         elif parts[0] == "pbkdf2" and len(parts) == 3:
             salt, digest = bytes.fromhex(parts[1]), bytes.fromhex(parts[2])
-            got = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, 100_000)
+            got = hashlib.pbkdf2_hmac("sha256", pin.encode("utf-8", "surrogatepass"), salt, 100_000)
         else:
             return False
     except ValueError:
@@ -122,6 +122,8 @@ def check_pin(staff_id: int, pin: str, *, desk: str | None = None) -> bool:
     where = desk if desk is not None else b._origin
     if not isinstance(pin, str):
         pin = ""
+    if len(pin) > 100:
+        raise ValidationError("pin", "A PIN is 4 to 8 digits.")
 
     def work(tx: b.Tx) -> bool:
         row = t.Staff.get_or_none(t.Staff.id == staff_id)
@@ -176,8 +178,7 @@ def _check_pin_text(pin: object) -> str | None:
 def _clean_staff_fields(name: object, initials: object, role: object) -> tuple[str, str, str]:
     name = b.clean(name, "name", "The name", required=True)
     initials = b.clean(initials or initials_of(name), "initials", "The initials", limit=4, plural=True)
-    if role not in ROLES:
-        raise ValidationError("role", "The role must be Staff or Administrator.")
+    b.check_choice(role, "role", ROLES, "The role must be Staff or Administrator.")
     return name, initials.upper(), str(role)
 
 
@@ -216,6 +217,7 @@ def update_staff(staff_id: int, *, version: int, by: int, name: str | None = Non
     if active is not None:
         active = b.check_flag(active, "active", "On the team")
     new_hash = hash_pin(pin) if pin else None  # hashed before the transaction: scrypt takes a moment
+    version = b.check_version(version)
 
     def work(tx: b.Tx) -> None:
         row = t.Staff.get_or_none(t.Staff.id == staff_id)

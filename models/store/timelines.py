@@ -86,9 +86,9 @@ def log_interaction(client_id: int, *, by: int, summary: str, rating: int, chann
     details = b.clean(details, "details", "The details", multiline=True, plural=True)
     if isinstance(rating, bool) or not isinstance(rating, int) or not -2 <= rating <= 2:
         raise ValidationError("rating", "Choose how it went: a rating from -2 (went wrong) to +2 (excellent).")
-    if channel not in CHANNELS:
-        raise ValidationError("channel", "Choose the channel from the list (phone, email, visit ...).")
+    b.check_choice(channel, "channel", CHANNELS, "Choose the channel from the list (phone, email, visit ...).")
     apology = b.check_flag(apology, "apology", "We apologised")
+    recovers = b.optional_id(recovers, "recovers")
     if encounter is not None:
         encounter = b.clean(encounter, "encounter", "The encounter", limit=100) or None
 
@@ -150,9 +150,8 @@ def edit_interaction(interaction_id: int, *, by: int, summary: str | None = None
             raise ValidationError("rating", "Choose how it went: a rating from -2 (went wrong) to +2 (excellent).")
         values["rating"] = rating
     if channel is not None:
-        if channel not in CHANNELS:
-            raise ValidationError("channel", "Choose the channel from the list (phone, email, visit ...).")
-        values["channel"] = channel
+        values["channel"] = b.check_choice(channel, "channel", CHANNELS,
+                                           "Choose the channel from the list (phone, email, visit ...).")
 
     def work(tx: b.Tx) -> None:
         row = t.Interaction.get_or_none(t.Interaction.id == interaction_id)
@@ -206,9 +205,8 @@ def restore_entry(kind: str, entry_id: int, *, by: int) -> Changes:
 
 
 def _set_deleted(kind: str, entry_id: int, by: int, *, deleted: bool) -> Changes:
-    table = _DELETABLE.get(kind)
-    if table is None:
-        raise ValidationError("kind", "Only interactions and notes can be deleted from a timeline.")
+    table = _DELETABLE[b.check_choice(kind, "kind", _DELETABLE,
+                                      "Only interactions and notes can be deleted from a timeline.")]
     entry_id = b.as_id(entry_id, kind)
 
     def work(tx: b.Tx) -> None:

@@ -66,11 +66,16 @@ def test_six_desks_writing_at_once_keep_half_of_one_desks_throughput(tmp_path: P
         waits.append(wait)
     one, six = statistics.median(alone), statistics.median(together)
     ratio = six / one
+    # Fairness (issue 12): the fewest saves of one desk against its fair share (all saves / desks).
+    fairness = [min(per_desk) / (sum(per_desk) / DESKS) for per_desk in shares]
     report(f"six desks writing at once: {six:.0f} writes/s together vs one desk alone {one:.0f} writes/s "
            f"= {ratio:.2f} (budget >= 0.50); runs alone {[round(x) for x in alone]}, together "
            f"{[round(x) for x in together]}; writes per desk in {WRITE_SECONDS:.0f} s {shares}; "
-           f"longest wait of one desk for one save {max(waits):.2f} s")
+           f"fairness (fewest saves of a desk / fair share) {[round(f, 2) for f in fairness]} (budget >= 0.50); "
+           f"longest wait of one desk for one save {[round(w, 2) for w in waits]} s (budget <= 1 s)")
     assert ratio >= 0.5
+    assert min(fairness) >= 0.5, "a desk got less than half its fair share of saves"
+    assert min(waits) <= 1.0, "a desk waited more than a second for one save in every round"
 
 
 def _poll_cpu_percent(rounds: int = 7, polls: int = 500) -> tuple[float, float]:

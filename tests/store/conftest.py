@@ -44,8 +44,11 @@ def database_rows(*, presence: bool = True) -> dict[str, list[tuple]]:
     """Every row of every table of the open office, to show a refused write left the database unchanged.
 
     `presence=False` leaves out the desks' session rows, which a window's heartbeat touches on its own.
+    PostgreSQL's write receipts (a write that changes nothing still leaves its receipt, so a retry after a
+    lost connection can tell it ran) are bookkeeping, not the office's data: they are left out.
     """
-    tables = [table for table in t.ALL_TABLES if presence or table is not t.Session]
+    tables = [table for table in t.ALL_TABLES
+              if (presence or table is not t.Session) and table is not t.WriteReceipt]
     return {table.__name__: list(table.select().order_by(*table._meta.get_primary_keys()).tuples())
             for table in tables}
 

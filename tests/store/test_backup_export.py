@@ -19,6 +19,8 @@ from models import migrations, paths, store
 from models import tables as t
 from models.errors import DatabaseError, ValidationError
 from models.store import backup as backup_module
+from models.store import bulk as bulk_module
+from models.store import copy as copy_module
 from models.store import export as export_module
 from tests.store.conftest import PG_SKIP, PG_URL, Clock, reset_postgres
 
@@ -67,7 +69,7 @@ def fill_office() -> dict[str, int]:
     return {"anna": anna, "ben": ben, "chloe": chloe, "oliver": oliver, "isla": isla, "gone": gone}
 
 
-def dump(tables: tuple[Any, ...] = export_module.COPY_TABLES) -> dict[str, list[tuple[Any, ...]]]:
+def dump(tables: tuple[Any, ...] = bulk_module.COPY_TABLES) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the open office, per table, in primary-key order (booleans as 0/1 on both engines)."""
     db = t.database.obj
     out = {}
@@ -291,7 +293,7 @@ def test_export_then_import_into_an_empty_office_gives_back_every_row(engine: st
     store.open(source)
     try:
         fill_office()
-        original = dump(export_module.EXPORT_TABLES)
+        original = dump(bulk_module.EXPORT_TABLES)
         written = store.export_office(tmp_path / "office.json")
     finally:
         store.set_clock(None)
@@ -300,7 +302,7 @@ def test_export_then_import_into_an_empty_office_gives_back_every_row(engine: st
     store.open(open_location(engine, tmp_path, "new.db", scratch))
     try:
         assert store.import_office(tmp_path / "office.json") == written
-        loaded = dump(export_module.EXPORT_TABLES)
+        loaded = dump(bulk_module.EXPORT_TABLES)
         assert loaded == original
         assert t.Staff.select().where(t.Staff.pin_hash.is_null(False)).count() == 0  # PINs never leave the office
         # ids go on from where the office left off (PostgreSQL's sequences were moved on)
@@ -342,7 +344,7 @@ def test_the_export_is_readable_json_with_a_header_and_iso_times(sqlite_office: 
 def test_a_re_indented_export_still_loads_even_read_a_few_characters_at_a_time(
         sqlite_office: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fill_office()
-    original = dump(export_module.EXPORT_TABLES)
+    original = dump(bulk_module.EXPORT_TABLES)
     store.export_office(tmp_path / "office.json")
     pretty = tmp_path / "pretty.json"
     pretty.write_text(json.dumps(json.loads((tmp_path / "office.json").read_text(encoding="utf-8")), indent=3),
@@ -351,7 +353,7 @@ def test_a_re_indented_export_still_loads_even_read_a_few_characters_at_a_time(
     monkeypatch.setattr(export_module._Reader, "CHUNK", 7)  # values cut at every possible place
     store.open(tmp_path / "new.db")
     store.import_office(pretty)
-    assert dump(export_module.EXPORT_TABLES) == original
+    assert dump(bulk_module.EXPORT_TABLES) == original
 
 
 def test_export_client_holds_that_client_and_nobody_else(sqlite_office: Path, tmp_path: Path) -> None:
@@ -520,12 +522,12 @@ def test_copy_office_refuses_the_open_office_and_foreign_databases(sqlite_office
 def test_a_failed_copy_leaves_no_new_file_behind(sqlite_office: Path, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     fill_office()
-    real = export_module._copy_table
+    real = copy_module._copy_table
 
     def short(source: pw.Database, target: pw.Database, spec: Any) -> int:
         count = real(source, target, spec)
         return count + 1 if spec.name == "note" else count  # as if a row went missing on the way
-    monkeypatch.setattr(export_module, "_copy_table", short)
+    monkeypatch.setattr(copy_module, "_copy_table", short)
     with pytest.raises(DatabaseError, match=r"^The copy to copy\.db did not match the office \(note records: \d+ here, "
                                             r"\d+ there\), so nothing was kept there\. The office itself is unchanged; "
                                             r"please try the copy again\.$"):
