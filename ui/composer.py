@@ -240,9 +240,9 @@ class InteractionForm(ComposerForm):
         context_row.addWidget(self.cancel_context)
         top = QHBoxLayout()
         top.addWidget(self.channel)
-        top.addWidget(self.topic)
         top.addLayout(rating_row, 1)
         bottom = QHBoxLayout()
+        bottom.addWidget(self.topic)  # in this row: beside the rating buttons it widened the client screen
         bottom.addWidget(self.summary, 1)
         bottom.addWidget(self.save_button)
         layout = QVBoxLayout(self)
