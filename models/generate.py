@@ -189,3 +189,42 @@ def _generate_promises(rng: random.Random, client_ids: list[int], share: dict[in
                        for pid, cid, made, owner, due in t.database.obj.execute(query).fetchall()]
         count = _insert(t.PromiseEvent, e_fields, iter(made_events))
     return count
+
+
+def generate_change_log(*, changes: int = 1_000_000, seed: int = 1, now: datetime | None = None) -> int:
+    """Add `changes` change-log rows over three years to the open office (for Office > History's benchmark).
+
+    Rows look like the store's own (who, which client, which kind, before/after JSON), spread over the
+    office's staff and clients, ids in time order as the store writes them.
+    """
+    rng = random.Random(seed)
+    now_us = t.to_micros(now or datetime.now(UTC))
+    span = 3 * 365 * US_PER_DAY
+    staff = [sid for (sid,) in t.Staff.select(t.Staff.id).tuples()]
+    clients = [cid for (cid,) in t.Client.select(t.Client.id).tuples()]
+    shapes = (("interaction", "add", '{"summary": "Called about the invoice", "rating": 1, "channel": "phone"}',
+               None), ("note", "add", '{"text": "Prefers calls after 5 pm", "pinned": false}', None),
+              ("promise", "add", '{"text": "Call back", "due": "2026-11-24T17:00:00+00:00", "owner": 1}', None),
+              ("client", "edit", '{"phone": "020 7946 0000"}', '{"phone": "01632 960001"}'),
+              ("interaction", "edit", '{"summary": "Called about the invoice (paid)"}',
+               '{"summary": "Called about the invoice"}'), ("promise", "keep", '{"status": "kept"}',
+                                                            '{"status": "open"}'))
+    fields = [t.Change.at, t.Change.staff, t.Change.entity, t.Change.entity_id, t.Change.client, t.Change.action,
+              t.Change.kinds, t.Change.origin, t.Change.before, t.Change.after]
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for k in range(changes):
+            entity, action, after, before = shapes[rng.randrange(len(shapes))]
+            at = now_us - span + (span * (k + 1)) // (changes + 1)
+            yield (at, rng.choice(staff), entity, rng.randint(1, 1_000_000), rng.choice(clients), action,
+                   "timeline", "", before, after)
+    total = 0
+    stream = rows()
+    while total < changes:
+        with dbmod.write_transaction():
+            added = _insert(t.Change, fields, (row for _, row in zip(range(100_000), stream, strict=False)))
+        if not added:
+            break
+        total += added
+    t.database.obj.execute_sql("ANALYZE")
+    return total

@@ -7,7 +7,7 @@ import peewee as pw
 
 from models import tables as t
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 APPLICATION_ID = 0x52415054  # "RAPT": marks a SQLite file as Rapport's (PRAGMA application_id)
 SCHEMA_KEY = "schema_version"
 
@@ -35,8 +35,15 @@ def step_duplicates(db: pw.Database) -> None:
     rebuild_keys()
 
 
+def step_imports(db: pw.Database) -> None:
+    """4: contact imports (models/store/imports.py) and the client's "More contact details"."""
+    # One ALTER on both engines (no table rebuild), with the same SQL default tables.py declares.
+    db.execute_sql('ALTER TABLE "client" ADD COLUMN "more_details" TEXT NOT NULL DEFAULT \'\'')
+    db.create_tables([t.ContactImport, t.ImportedRow], safe=True)
+
+
 def step_review(db: pw.Database) -> None:
-    """4: interaction.topic (the office's topics, as text) and the indexes the review reads by."""
+    """5: interaction.topic (the office's topics, as text) and the indexes the review reads by."""
     from playhouse.migrate import SchemaMigrator, migrate
 
     if "topic" not in {c.name for c in db.get_columns("interaction")}:
@@ -45,10 +52,18 @@ def step_review(db: pw.Database) -> None:
     t.Interaction._schema.create_indexes(safe=True)
 
 
+def step_history_and_erasure(db: pw.Database) -> None:
+    """6: indexes for Office > History (change by colleague, by kind, by time) and the erasure list (issue 11)."""
+    t.Change._schema.create_indexes(safe=True)
+    db.create_tables([t.Erasure], safe=True)
+
+
 UPGRADES: dict[int, Callable[[pw.Database], None]] = {
     2: step_settings,
     3: step_duplicates,
-    4: step_review,
+    4: step_imports,
+    5: step_review,
+    6: step_history_and_erasure,
 }
 
 

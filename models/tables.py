@@ -87,6 +87,9 @@ class Client(BaseTable):
     last_contact_at = UtcField(null=True)
     next_due_at = UtcField(null=True)
     search_text = pw.TextField(default="")
+    # Every phone, email, address, birthday, title or website beyond the one of each kind above (issue 15).
+    # A default in SQL too, so bulk inserts and exports made before this column still load.
+    more_details = pw.TextField(default="", constraints=[pw.SQL("DEFAULT ''")])
 
     class Meta:
         # the client list reads live clients by name: one ordered index scan, no sort
@@ -209,6 +212,11 @@ class Change(BaseTable):
     before = pw.TextField(null=True)
     after = pw.TextField(null=True)
 
+    class Meta:
+        # Office > History pages newest first by id, filtered by colleague or kind (keyset on id), and
+        # finds the id range of a date range through `at` (models/store/history.py).
+        indexes = ((("staff", "id"), False), (("entity", "id"), False), (("at",), False))
+
 
 class Session(BaseTable):
     """One row per running desk: who, where, which client is open (presence)."""
@@ -307,9 +315,52 @@ class MergeMove(BaseTable):
 
     class Meta:
         indexes = ((("merge", "entity"), False),)
+class ContactImport(BaseTable):
+    """One import of a contact file (models/store/imports.py): who, when, which file, what it did."""
+
+    at = UtcField()
+    staff = pw.IntegerField(null=True)  # not a foreign key, like the change log's
+    file_name = pw.CharField(max_length=500)
+    kind = pw.CharField(max_length=10)  # "csv" or "vcard"
+    created = pw.IntegerField(default=0)
+    updated = pw.IntegerField(default=0)
+    unchanged = pw.IntegerField(default=0)
+    problems = pw.IntegerField(default=0)
+    status = pw.CharField(max_length=20, default="running")  # running, done, cancelled, reverted
+    finished_at = UtcField(null=True)
+    reverted_at = UtcField(null=True)
+    reverted_by = pw.IntegerField(null=True)
+
+
+class ImportedRow(BaseTable):
+    """A client an import created or updated: what Revert takes back, and the vCard UID it remembers."""
+
+    contact_import = pw.ForeignKeyField(ContactImport, backref="rows", on_delete="CASCADE")
+    row = pw.IntegerField()
+    client = pw.IntegerField(index=True)
+    action = pw.CharField(max_length=10)  # "create" or "update"
+    uid = pw.CharField(max_length=500, default="", index=True)
+    before = pw.TextField(null=True)  # the client's changed fields before an update, as JSON
+    change_id = pw.BigIntegerField(null=True)  # the change-log row of this import's write to the client
+
+
+class Erasure(BaseTable):
+    """The erasure list (issue 11): clients whose personal data was erased, and a one-way key of who they were.
+
+    `key` is a SHA-256 of the folded name, national phone number and email (models/store/erasure.py), so a
+    restore can erase them again and an import can notice the same person coming back, without keeping
+    who they were.
+    """
+
+    client = pw.IntegerField(unique=True)  # not a foreign key: the list outlives a restore
+    key = pw.CharField(max_length=64, index=True)
+    at = UtcField()
+    staff = pw.IntegerField(null=True)
 
 
 ALL_TABLES: tuple[type[BaseTable], ...] = (
     Meta, Staff, Client, Interaction, Note, Promise, PromiseEvent, Change, Session, ScoreCache,
     Setting, ClientKey, NotSame, Merge, MergeMove,
+    ContactImport, ImportedRow,
+    Erasure,
 )

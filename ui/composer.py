@@ -242,7 +242,9 @@ class InteractionForm(ComposerForm):
         top.addWidget(self.channel)
         top.addLayout(rating_row, 1)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.topic)  # in this row: beside the rating buttons it widened the client screen
+        # the topic sits before the summary, not beside the channel: the top row (channel and five
+        # ratings) is what sets the pane's narrowest width
+        bottom.addWidget(self.topic)
         bottom.addWidget(self.summary, 1)
         bottom.addWidget(self.save_button)
         layout = QVBoxLayout(self)

@@ -200,6 +200,14 @@ class MainWindow(QMainWindow):
         self.team_action = QAction("Team...", self, triggered=self.show_team)
         self.review_action = QAction("Review...", self, shortcut=QKeySequence("Ctrl+Shift+R"),  # issue 17
                                      triggered=self.show_review)
+        self.history_action = QAction("History...", self,  # issue 11
+                                      triggered=lambda: self._trust().show_history(self))
+        self.client_history_action = QAction("History of this client...", self, triggered=self._for_client(  # issue 11
+            "see their history", lambda view: self._trust().show_client_history(self, view)))
+        self.report_action = QAction("What happened (report)...", self, triggered=self._for_client(  # issue 11
+            "ask what happened", lambda view: self._trust().show_report(self, view)))
+        self.erase_action = QAction("Erase this client's personal data...", self, triggered=self._for_client(
+            "erase their personal data", lambda view: self._trust().erase_client(self, view)))  # issue 11
         self.backups_action = QAction("Backups...", self, triggered=self.show_backups)
         self.export_office_action = QAction("Export the office...", self,
                                             triggered=lambda: self.office_files.export_office())
@@ -247,12 +255,15 @@ class MainWindow(QMainWindow):
         client_menu.addSeparator()
         client_menu.addAction(self.handoff_action)
         client_menu.addAction(self.export_client_action)
+        client_menu.addActions([self.client_history_action, self.report_action])  # issue 11
         client_menu.addSeparator()
         client_menu.addAction(self.delete_client_action)
+        client_menu.addAction(self.erase_action)  # issue 11
         office_menu = self.menuBar().addMenu("&Office")
         office_menu.addAction(self.today_action)
         office_menu.addAction(self.review_action)  # issue 17
         office_menu.addAction(self.team_action)
+        office_menu.addAction(self.history_action)  # issue 11
         office_menu.addAction(self.trash_action)
         office_menu.addAction(self.backups_action)
         office_menu.addAction(self.switch_action)
@@ -309,7 +320,9 @@ class MainWindow(QMainWindow):
         for action in (self.new_client_action, self.log_action, self.note_action, self.promise_action,
                        self.edit_client_action, self.team_action, self.trash_action, self.delete_client_action,
                        self.today_action, self.handoff_action, self.export_client_action, self.backups_action,
-                       self.export_office_action, self.load_export_action, self.copy_office_action):
+                       self.export_office_action, self.load_export_action, self.copy_office_action,
+                       self.history_action, self.client_history_action, self.report_action,  # issue 11
+                       self.erase_action):
             action.setEnabled(ready)
         self.desk_button.setEnabled(ready)
         self.pages.setCurrentIndex(1 if ready else 0)
@@ -368,7 +381,7 @@ class MainWindow(QMainWindow):
             if match is None:
                 self.error_banner.say(f"Nobody called {self._wanted_staff} is on the team; choose who is at the desk.")
         if match is not None:
-            self.set_staff(match)
+            self._trust().switch_desk(self, match) if match.has_pin else self.set_staff(match)  # issue 11
         else:
             self.ask_who()
 
@@ -379,7 +392,7 @@ class MainWindow(QMainWindow):
         from ui.staff import StaffPicker
 
         picker = StaffPicker(self.ctx, self.ctx.team, self)
-        picker.chosen.connect(self.set_staff)
+        picker.chosen.connect(lambda member: self._trust().switch_desk(self, member))  # issue 11
         self.staff_picker = picker
         picker.open()
 
@@ -400,6 +413,7 @@ class MainWindow(QMainWindow):
             self.clock.start()
             self.watcher.start()
             self._after_ready_pending = True  # once the list is on screen (start-up budget, DESIGN.md)
+            self._trust().install_idle_lock(self)  # issue 11
             QTimer.singleShot(AFTER_READY_LATEST_MS, self, self._run_after_ready)
         else:
             self.watcher.heartbeat()
@@ -462,7 +476,7 @@ class MainWindow(QMainWindow):
             action = self.desk_menu.addAction(member.name)
             action.setCheckable(True)
             action.setChecked(self.ctx.staff is not None and member.id == self.ctx.staff.id)  # who is here now
-            action.triggered.connect(lambda checked=False, m=member: self.set_staff(m))
+            action.triggered.connect(lambda checked=False, m=member: self._trust().switch_desk(self, m))  # issue 11
         self.desk_menu.addSeparator()
         self.desk_menu.addAction("Someone else...", self.ask_who)
 
@@ -579,10 +593,12 @@ class MainWindow(QMainWindow):
                 "This week's review is ready: Office > Review (Ctrl+Shift+R)."), lambda _error: None)
 
     def show_team(self) -> None:
-        from ui.staff import TeamDialog
+        self._trust().show_team(self)  # issue 11
 
-        self.team_dialog = TeamDialog(self.ctx, self)
-        self.team_dialog.open()
+    def _trust(self):  # type: ignore[no-untyped-def]  # issue 11: its dialogs, imported on first use
+        from ui.dialogs import trust
+
+        return trust
 
     def choose_database(self) -> None:
         """File > Office database...: a file, a shared file or a PostgreSQL server; Check tries it first."""

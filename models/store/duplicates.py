@@ -70,6 +70,12 @@ def office_country() -> str:
     return value if isinstance(value, str) else ""
 
 
+def _key_rows(ids: list[int]) -> Any:
+    """The columns keys are made of (only these: an upgrade step runs before later columns exist)."""
+    c = t.Client
+    return c.select(c.id, c.name, c.phone, c.email, c.organisation, c.address).where(c.id.in_(ids))
+
+
 def _keys_of(row: Any, country: str) -> matching.ClientKeys:
     return matching.client_keys(name=row.name, phone=row.phone, email=row.email, organisation=row.organisation,
                                 address=row.address, country=country)
@@ -87,7 +93,7 @@ def index_clients(client_ids: Iterable[int]) -> None:
         touched.update(k.select(k.kind, k.key).where(k.client.in_(chunk)).tuples())
         k.delete().where(k.client.in_(chunk)).execute()
         rows = [{"client": c.id, "kind": kind, "key": key}
-                for c in t.Client.select().where(t.Client.id.in_(chunk))
+                for c in _key_rows(chunk)
                 for kind, key in sorted(_keys_of(c, country).rows())]
         touched.update((row["kind"], row["key"]) for row in rows)
         for at in range(0, len(rows), 300):
@@ -121,7 +127,7 @@ def rebuild_keys() -> None:
     ids = [cid for (cid,) in t.Client.select(t.Client.id).tuples()]
     country = office_country()
     for chunk in _chunks(ids):
-        rows = [(c.id, kind, key) for c in t.Client.select().where(t.Client.id.in_(chunk))
+        rows = [(c.id, kind, key) for c in _key_rows(chunk)
                 for kind, key in sorted(_keys_of(c, country).rows())]
         for at in range(0, len(rows), 300):
             t.ClientKey.insert_many(rows[at:at + 300], fields=[t.ClientKey.client, t.ClientKey.kind,

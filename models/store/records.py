@@ -79,6 +79,7 @@ class StaffMember:
     away_until: datetime | None
     away_reason: str
     version: int
+    has_pin: bool = False
 
     def is_away(self, at: datetime) -> bool:
         return (self.away_from is not None and self.away_until is not None
@@ -105,6 +106,7 @@ class ClientDetails:
     deleted_at: datetime | None
     last_contact_at: datetime | None
     next_due_at: datetime | None
+    more_details: str = ""  # every other phone, email, address, birthday, title, website (issue 15)
 
 
 @dataclass(frozen=True, slots=True)

@@ -196,12 +196,14 @@ def check_settings(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def update_office_settings(*, version: int, by: int, **values: Any) -> Changes:
-    """Change some office settings; ConflictError (with the current settings) when a colleague saved first."""
+    """Change some office settings (administrators only: PermissionDenied otherwise); ConflictError (with the
+    current settings) when a colleague saved first."""
     if isinstance(version, bool) or not isinstance(version, int):
         raise ValidationError("version", "That is not a version number.")
     cleaned = check_settings(values)
 
     def work(tx: b.Tx) -> None:
+        b.require_admin(tx.by, "change the office settings")
         current = _current()
         if current.version != version:
             raise ConflictError(current, "A colleague changed the office settings while you were editing them.")
