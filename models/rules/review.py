@@ -21,7 +21,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from models.rules import impression as imp
-from models.rules.promises import GRACE, broken_at, promise_status
+from models.rules.promises import broken_at, promise_status
 
 FIX_WINDOW = timedelta(hours=48)  # "fixed in time": the earliest fix at most 48 h after the failure
 SECOND_WINDOW = timedelta(days=30)  # a second impression holds when no further failure follows within 30 days
