@@ -53,10 +53,12 @@ from ui.widgets import ColumnsModel, Index
 PERIODS = ("This week", "Last week", "This month", "Last 30 days", "This quarter", "Custom")
 PDF_MARGIN_MM = 14.0
 SHOWN_EVENTS = 5  # events shown under a Needs attention line (all of them one click away)
-TREND_FIGURES = (("interactions", "Interactions", ""), ("went_wrong", "Went wrong", "%"),
-                 ("last_impressions", "Ended well", "%"), ("failures", "Problems", ""),
-                 ("fixed_in_time", "Fixed within 48 h", "%"), ("promises_due", "Promises due", ""),
-                 ("kept_on_time", "Kept on time", "%"), ("broken", "Promises broken", "%"))
+TREND_FIGURES = (("interactions", "Interactions", ""), ("went_well", "Went well", "%"),
+                 ("went_wrong", "Went wrong", "%"), ("last_impressions", "Ended well", "%"),
+                 ("failures", "Problems", ""), ("fixed_in_time", "Fixed within 48 h", "%"),
+                 ("time_to_fix_hours", "Time to fix (hours)", " h"), ("second_impressions", "Second impressions", "%"),
+                 ("promises_due", "Promises due", ""), ("kept_on_time", "Kept on time", "%"),
+                 ("kept_late", "Kept late", "%"), ("broken", "Promises broken", "%"))
 
 
 # --- periods ---------------------------------------------------------------------------------------------
@@ -555,7 +557,7 @@ class ReviewView(QWidget):
                 if isinstance(value, Share):
                     values.append(None if value.value is None else 100 * value.value)
                 else:
-                    values.append(float(value))
+                    values.append(None if value is None else float(value))
             out.append((title, values, suffix))
         return out
 
@@ -571,7 +573,7 @@ class ReviewView(QWidget):
             while self.trend_grid.count():
                 _drop(self.trend_grid.takeAt(0).widget())
             for n, chart in enumerate(made):
-                chart.setMinimumSize(QSize(200, 150))
+                chart.setMinimumSize(QSize(200, 120))
                 self.trend_grid.addWidget(chart, n // 4, n % 4)
         return made
 
