@@ -120,8 +120,8 @@ def _touches(rows: Sequence[tuple], out: dict[int, rr.Touch]) -> None:
     new, touch, epoch, micros = tuple.__new__, rr.Touch, t.EPOCH, timedelta
     for iid, client, at, staff, channel, topic, rating, enc, recovers, apology in rows:
         if iid not in out:
-            out[iid] = new(touch, (iid, client, epoch + micros(microseconds=at), staff, channel, topic, rating,
-                                   enc or f"i{iid}", recovers, bool(apology)))
+            out[iid] = new(touch, (iid, client, epoch + micros(0, 0, at), staff, channel, topic, rating,
+                                   enc or f"i{iid}", recovers, apology == 1))
 
 
 def _fetch(query: pw.Select) -> list[tuple]:
@@ -203,6 +203,10 @@ def _no_gc() -> Iterator[None]:
     try:
         yield
     finally:
+        # Hand what was made to the oldest generation (two list splices) rather than let the next young
+        # collection walk it all: these records are freed by reference counting, never by the collector.
+        gc.freeze()
+        gc.unfreeze()
         if enabled:
             gc.enable()
 
