@@ -293,8 +293,8 @@ def _client_scores(ids: Sequence[int], since: datetime, end: datetime) -> Iterat
     first, last = _day(since), _day(end)
     for cid in ids:
         events = sc.events_from_rows(rows[cid], promises[cid])
-        yield cid, imp.score_at(events, first), imp.score_at(events, last), \
-            imp.score_at(events, last - TREND_DAYS), events
+        at_since, at_end, month_before = imp.scores_at(events, (first, last, last - TREND_DAYS))
+        yield cid, at_since, at_end, month_before, events
 
 
 def _biggest_negative(events: list[imp.Event], end: datetime) -> tuple[str, str, int | None]:
