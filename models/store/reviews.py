@@ -356,7 +356,10 @@ def _attention(facts: rr.Facts, items: list[rr.Item], period: rr.PeriodFigures, 
 
 def review_job(since: datetime, until: datetime, *, now: datetime | None = None,
                clients: bool = True) -> Iterator[tuple[int, int, Review | None]]:
-    """review() in steps: yields (done, total, None) between short reads, then (total, total, Review).
+    """review() in steps: yields (done, total, partial) between short reads, then (total, total, Review).
+
+    The first step yields the figures at once (a Review without band moves, `band_moves` None); the
+    steps after it score a batch of clients each and yield None; the last yields the whole Review.
 
     Step 1 counts the figures; each later step scores one batch of clients (band moves, at risk).
     """
@@ -368,7 +371,10 @@ def review_job(since: datetime, until: datetime, *, now: datetime | None = None,
     ids = b.read(lambda: [cid for (cid,) in t.Client.select(t.Client.id).where(t.Client.deleted_at.is_null())
                           .order_by(t.Client.id).tuples()]) if clients else []
     total = len(ids) + 1
-    yield 1, total, None
+    if ids:
+        first = b.read(lambda: _attention(facts, items, period, limits, None, staff))
+        yield 1, total, Review(since, until, now, period.office, period.by_staff, period.by_channel,
+                               period.by_topic, None, (), first, staff)
     moves: BandMoves | None = None
     risk: list[RiskClient] = []
     if clients:

@@ -134,3 +134,11 @@ def test_removing_a_topic_in_the_settings_only_hides_it(anna: int, client: int) 
     assert store.timeline(client).entries[0].topic == "Quote"  # past interactions keep it
     store.update_office_settings(version=after.version, by=anna, topics=[*after.topics, "quote"])
     assert store.office_settings().hidden_topics == ()  # listed again: offered again
+
+
+def test_the_review_job_yields_the_figures_first_then_the_clients(hand: dict[str, int]) -> None:
+    steps = list(store.review_job(SINCE, UNTIL, now=NOW))
+    done, total, first = steps[0]
+    assert (done, total) == (1, 5) and first is not None and first.band_moves is None  # figures at once
+    assert first.office == steps[-1][2].office and steps[-1][2].band_moves is not None
+    assert [s[0] for s in steps] == [1, 5, 5]  # four clients: one batch, then the whole review

@@ -444,7 +444,10 @@ class ReviewView(QWidget):
                 holder["job"].close() if "job" in holder else None
                 return
             done, total, review = result
-            if review is None:
+            if review is None or done < total:
+                if review is not None:  # the figures, before the clients are scored
+                    self.review = review
+                    self.show_review()
                 self.progress.setRange(0, total)
                 self.progress.setValue(done)
                 self.progress_text.setText(f"Scoring the clients: {done - 1:,} of {total - 1:,}...")
