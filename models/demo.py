@@ -65,6 +65,16 @@ CAUTIONS = ("Upset about the March invoice: check it is credited before discussi
             "Complained twice about the boiler; escalate any new fault straight to Anna.")
 
 
+# The colleague who is away this week (an index into STAFF), and since when: they did nothing since.
+AWAY = 3
+AWAY_SINCE = timedelta(days=1)
+
+
+def _at_work(staff: list[int], who: int, at: datetime, now: datetime) -> int:
+    """`who`, unless they are the colleague away at `at`: then the next colleague did it (nobody away logs)."""
+    return staff[(AWAY + 1) % len(staff)] if who == staff[AWAY] and at >= now - AWAY_SINCE else who
+
+
 def _at(day: datetime, hour: int, minute: int) -> datetime:
     return datetime.combine(day.date(), time(hour, minute)).astimezone().astimezone(UTC)
 
@@ -83,7 +93,7 @@ def seed_demo(now: datetime | None = None, *, clients: int = 60, seed: int = 7) 
             _seed_recent_weeks(rng, now, clock, staff_ids, client_ids, counts)
             clock[0] = now - timedelta(minutes=5)
             # One colleague is away this week: their promises show under Covering.
-            store.set_away(staff_ids[3], by=staff_ids[0], away_from=now - timedelta(days=1),
+            store.set_away(staff_ids[AWAY], by=staff_ids[0], away_from=now - AWAY_SINCE,
                            away_until=now + timedelta(days=4), reason="Holiday")
             t.Meta.insert(key="office_name", value=OFFICE_NAME).on_conflict_replace().execute()
     finally:
@@ -125,7 +135,7 @@ def _seed_client(rng: random.Random, n: int, now: datetime, clock: list[datetime
         if at > now - timedelta(hours=1):
             break
         clock[0] = at
-        who = staff[rng.randrange(len(staff))]
+        who = _at_work(staff, staff[rng.randrange(len(staff))], at, now)
         if kind in (1, 2) and i == events // 2:
             channel, rating, summary, topic = rng.choice(BAD)
             bad = store.log_interaction(cid, by=who, summary=summary, rating=rating, channel=channel, at=at,
@@ -136,8 +146,8 @@ def _seed_client(rng: random.Random, n: int, now: datetime, clock: list[datetime
                 if fix_at < now:
                     clock[0] = fix_at
                     channel, rating, summary, topic = rng.choice(FIXES)
-                    store.log_interaction(cid, by=who, summary=summary, rating=rating, channel=channel, at=fix_at,
-                                          recovers=bad, apology=True, topic=topic)
+                    store.log_interaction(cid, by=_at_work(staff, who, fix_at, now), summary=summary, rating=rating,
+                                          channel=channel, at=fix_at, recovers=bad, apology=True, topic=topic)
                     counts["interactions"] += 1
             continue
         channel, rating, summary, topic = rng.choice(GOOD)
@@ -208,8 +218,8 @@ def _seed_promises(rng: random.Random, kind: int, cid: int, now: datetime, clock
         if due <= now:  # late in the day: due within the next hours, on a round quarter hour
             later = now + timedelta(minutes=rng.choice((45, 75, 105, 135)))
             due = later.replace(minute=later.minute // 15 * 15, second=0, microsecond=0)
-        owner = staff[3] if rng.random() < 0.4 else handler
-        store.make_promise(cid, by=handler, text=text, due=due, owner=owner)
+        owner = staff[AWAY] if rng.random() < 0.4 else handler
+        store.make_promise(cid, by=_at_work(staff, handler, clock[0], now), text=text, due=due, owner=owner)
     else:
         return
     counts["promises"] += 1

@@ -33,6 +33,7 @@ from models.store.clients import (
     update_client,
 )
 from models.store.records import (
+    ChangeKind,
     Changes,
     ClientDetails,
     ClientRow,
@@ -50,10 +51,12 @@ from models.store.staff import PinWait, add_staff, check_pin, get_staff, list_st
 
 _LAZY: dict[str, str] = {
     **dict.fromkeys(("TrashItem", "delete_promise", "describe", "restore", "trash", "undo"), "models.store.recycle"),
+    **dict.fromkeys(("redo",), "models.store.recycle"),
     **dict.fromkeys(("add_note", "delete_entry", "edit_interaction", "edit_note", "log_interaction", "restore_entry",
                      "timeline"), "models.store.timelines"),
     **dict.fromkeys(("DeskDay", "cancel_promise", "client_promises", "desk_day", "get_promise", "keep_promise",
                      "make_promise", "reassign_promise", "renegotiate_promise"), "models.store.promises"),
+    **dict.fromkeys(("edit_promise",), "models.store.promises"),
     **dict.fromkeys(("HandoffCard", "handoff_card"), "models.store.handoff"),
     **dict.fromkeys(("Badge", "ClientScore", "ScoreHistory", "ScoreReason", "client_score", "refresh_scores",
                      "score_history", "stale_scores"), "models.store.scores"),
@@ -106,6 +109,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         cancel_promise,
         client_promises,
         desk_day,
+        edit_promise,
         get_promise,
         keep_promise,
         make_promise,
@@ -113,7 +117,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         renegotiate_promise,
     )
     from models.store.report import ClientRecord, RecordItem, client_record  # noqa: F401
-    from models.store.recycle import TrashItem, delete_promise, describe, restore, trash, undo  # noqa: F401
+    from models.store.recycle import TrashItem, delete_promise, describe, redo, restore, trash, undo  # noqa: F401
     from models.store.scores import (  # noqa: F401
         Badge,
         ClientScore,
@@ -221,8 +225,8 @@ def check_integrity(full: bool = False) -> str | None:
 
 
 __all__ = [
-    "BusyError", "CloudFolderError", "Changes", "ClientDetails", "ClientRow", "ConflictError", "DatabaseError",
-    "InteractionEntry", "PermissionDenied", "PinWait",
+    "BusyError", "CloudFolderError", "ChangeKind", "Changes", "ClientDetails", "ClientRow", "ConflictError",
+    "DatabaseError", "InteractionEntry", "PermissionDenied", "PinWait",
     "NoteEntry", "Office", "PromiseEntry", "PromiseRow", "StaffMember", "StoreError", "TimelineCursor",
     "TimelineEntry", "TimelinePage", "ValidationError",
     "add_client", "add_staff", "check_integrity", "check_pin", "close", "delete_client", "get_client", "get_staff",

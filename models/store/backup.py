@@ -14,7 +14,7 @@ import re
 import sqlite3
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import peewee as pw
@@ -25,12 +25,12 @@ from models import tables as t
 from models.errors import DatabaseError, ValidationError
 from models.store import _base as b
 from models.store.erasure import erasure_list, reapply
-from models.store.records import Changes
+from models.store.records import ChangeKind, Changes
 
 log = logging.getLogger(__name__)
 
 KEEP = 10  # generations kept per office, newest first
-ALL_KINDS = frozenset({"client", "timeline", "promise", "score", "staff", "presence"})
+ALL_KINDS = frozenset(ChangeKind)  # a restore changes everything
 PG_SENTENCE = ("Backups of a PostgreSQL office are made on the server (pg_dump), not at a desk. "
                "Ask whoever looks after the server to schedule them.")
 UPGRADE_REFUSED = ("Another desk ({who}) has the office open. Close Rapport there, then start it here again "
@@ -244,6 +244,24 @@ def _remove(path: Path) -> None:
             log.warning("could not delete %s", victim)
 
 
+# --- the schedule ----------------------------------------------------------------------------------
+
+BACKUP_EVERY = timedelta(hours=4)
+"""A desk backs up a SQLite office at start, unless its newest backup is younger than this, and then this often."""
+
+
+def backup_due(backups: list[BackupInfo], now: datetime, every: timedelta = BACKUP_EVERY) -> bool:
+    """True when this desk has no backup of the office younger than `every` (newest first, as list_backups)."""
+    return not backups or now - backups[0].taken_at >= every
+
+
+def back_up_if_due(reason: str, every: timedelta = BACKUP_EVERY) -> BackupInfo | None:
+    """Take a backup when none is recent enough; None when it was not due."""
+    if not backup_due(list_backups(), b.utcnow(), every):
+        return None
+    return backup_now(reason=reason)
+
+
 # --- guards for whole-office operations ---------------------------------------------------------
 
 def other_live_desks(db: pw.Database, exclude: str | None = None) -> list[str]:
@@ -252,16 +270,17 @@ def other_live_desks(db: pw.Database, exclude: str | None = None) -> list[str]:
     Plain SQL on the few columns every schema version has, so it also works on a database that is
     about to be upgraded.
     """
-    from models.store.sharing import LIVE_WITHIN
+    from models.store.sharing import LIVE_WITHIN, process_gone
 
     if "session" not in db.get_tables():
         return []
     since = t.to_micros(b.utcnow() - LIVE_WITHIN)
     mark = db.param
     rows = db.execute_sql(
-        'SELECT s."id", s."host", st."name" FROM "session" s LEFT JOIN "staff" st ON st."id" = s."staff" '
+        'SELECT s."id", s."host", st."name", s."pid" FROM "session" s LEFT JOIN "staff" st ON st."id" = s."staff" '
         f'WHERE s."last_seen" >= {mark} ORDER BY s."last_seen" DESC', (since,)).fetchall()
-    return [f"{name} on {host}" if name else str(host) for sid, host, name in rows if sid != exclude]
+    return [f"{name} on {host}" if name else str(host) for sid, host, name, pid in rows
+            if sid != exclude and not process_gone(host, pid)]  # a crashed desk of this computer blocks nothing
 
 
 def prepare_upgrade(db: pw.Database) -> BackupInfo | None:

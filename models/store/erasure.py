@@ -21,7 +21,7 @@ from models.rules import history as hist
 from models.rules.words import month_name
 from models.store import _base as b
 from models.store.records import Changes
-from models.store.timelines import forget_score
+from models.store.clients import forget_score
 
 ERASE_KINDS = ("client", "timeline", "promise", "score")
 ERASED_TEXT = hist.ERASED

@@ -21,9 +21,9 @@ from models import tables as t
 from models.errors import ConflictError, ValidationError
 from models.rules.text import SHORT_LIMIT, check_text
 from models.store import _base as b
-from models.store.records import Changes
+from models.store.records import ChangeKind, Changes
 
-SETTINGS_KINDS = ("settings",)
+SETTINGS_KINDS = (ChangeKind.SETTINGS,)
 DEFAULT_TOPICS = ("Enquiry", "Quote", "Booking", "Billing", "Complaint", "Follow-up")
 
 
@@ -214,6 +214,10 @@ def update_office_settings(*, version: int, by: int, **values: Any) -> Changes:
         if "topics" in cleaned and "hidden_topics" not in cleaned:
             cleaned["hidden_topics"] = _hidden_after(current, cleaned["topics"])
         before, after = store_settings(current, cleaned)
+        if "country" in after:  # phone numbers without a prefix now read as this country's (issue 16)
+            from models.store.duplicates import rekey_phones  # noqa: PLC0415
+
+            rekey_phones()
         if after:
             tx.log("settings", None, None, "update", SETTINGS_KINDS, before=before, after=after)
     return b.write(by, work)

@@ -10,8 +10,10 @@ from models.errors import ValidationError
 from models.rules.text import LONG_LIMIT
 from models.rules.vocab import CHANNELS
 from models.store import _base as b
-from models.store.clients import refresh_contact_columns
+from models.store.clients import forget_score, refresh_contact_columns
+from models.store.promise_status import GRACE_US, status_of
 from models.store.records import (
+    ChangeKind,
     Changes,
     InteractionEntry,
     NoteEntry,
@@ -21,7 +23,7 @@ from models.store.records import (
     TimelinePage,
 )
 
-TIMELINE_KINDS = ("timeline",)
+TIMELINE_KINDS = (ChangeKind.TIMELINE,)
 # The future an interaction may be dated in: clocks of desks differ by a few minutes.
 CLOCK_SKEW = timedelta(minutes=10)
 # At equal times the timeline shows interactions first, then promise steps, notes, computed breaks.
@@ -58,11 +60,6 @@ def check_topic(topic: object) -> str | None:
             return known
     raise ValidationError("topic", f"'{name}' is not one of the office's topics; choose one from the list "
                                    "(an administrator can add topics in Settings).")
-
-
-def forget_score(client_id: int) -> None:
-    """Drop the client's cached score state (inside the write that made it stale)."""
-    t.ScoreCache.delete().where(t.ScoreCache.client == client_id).execute()
 
 
 def _check_when(at: object, tx_at: datetime, field: str = "at") -> datetime:
@@ -315,7 +312,6 @@ def _notes(client_id: int, limit: int, before: TimelineCursor | None,
 
 def _promise_steps(client_id: int, limit: int, before: TimelineCursor | None, names: dict[int, str],
                    now: datetime) -> list[tuple[int, int, int, TimelineEntry]]:
-    from models.store.promises import status_of  # promises.py imports this module's helpers
 
     e, p = t.PromiseEvent, t.Promise
     query = (e.select(e.id, e.at, e.staff, e.action, e.old_due, e.new_due, e.old_owner, e.new_owner, e.apology,
@@ -345,7 +341,6 @@ def _promise_steps(client_id: int, limit: int, before: TimelineCursor | None, na
 def _breaks(client_id: int, limit: int, before: TimelineCursor | None, names: dict[int, str],
             now: datetime) -> list[tuple[int, int, int, TimelineEntry]]:
     """Computed entries: a promise not kept by due + 48 h broke then (DUE-DATES.md: never written)."""
-    from models.store.promises import GRACE_US, status_of
 
     p = t.Promise
     broke = p.due + GRACE_US

@@ -15,7 +15,7 @@ from models.store import Share
 from ui.context import AppContext
 from ui.events import Events
 from ui.tasks import SyncTasks
-from ui.timeline import card_for
+from ui.views.timeline import card_for
 from ui.views.review import EventsDialog, Link, ReviewView, period_bounds
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
@@ -125,7 +125,7 @@ def test_office_review_opens_from_the_menu_and_an_administrator_is_told_once(rea
     assert ready.review_action.shortcut().toString() == "Ctrl+Shift+R"
     monday = _next_review_day()
     store.set_clock(lambda: monday)
-    ready._nudge_review()
+    ready.session.nudge_review()
     assert ready.notice_banner.text.text() == "This week's review is ready: Office > Review (Ctrl+Shift+R)."
     assert store.review_nudge(seeded["anna"]) is False  # told once: not again, at this desk or another
 

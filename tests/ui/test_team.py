@@ -1,17 +1,18 @@
 """The team: add a colleague, mark them away (their promises then go to Covering), back at work."""
 from __future__ import annotations
 
+
 from PySide6.QtCore import QDate, Qt
 
 from models import store
 from ui.dialogs import pin
+from ui.dialogs.staff import AwayDialog
 from ui.dialogs.team import TeamDialog
-from ui.staff import AwayDialog
 
 
 def test_add_a_colleague_and_mark_them_away_and_back(ready, qtbot, seeded) -> None:
     pin.confirm_grace(ready.ctx, seeded["anna"])  # Anna, the administrator, typed her PIN a moment ago
-    ready.show_team()
+    ready.team_action.trigger()
     team = ready.team_dialog
     assert isinstance(team, TeamDialog)
     assert not team.away_button.isEnabled() and not team.back_button.isEnabled()  # nobody chosen yet

@@ -1,0 +1,1 @@
+"""The dialogs: one module per dialog (team, trash, backups, settings, ...). Each is deleted when closed."""

@@ -279,7 +279,7 @@ class TeamDialog(QDialog):
                     lambda: self._run(lambda: store.update_staff(sid, version=version, by=by, active=active)))
 
     def _on_away_clicked(self) -> None:
-        from ui.staff import AwayDialog
+        from ui.dialogs.staff import AwayDialog
 
         member = self.selected()
         if member is not None:

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from models import store
 from models.rules import review as rr
 from models.rules.vocab import channel_label
+from models.rules.words import month_name
 from models.store import Figures, Review, ReviewEvent, Share, StoreError
 from ui import fmt
 from ui.context import AppContext
@@ -100,8 +101,9 @@ def before(since: datetime, until: datetime) -> tuple[datetime, datetime]:
 def period_words(since: datetime, until: datetime) -> str:
     first, last = fmt.local(since), fmt.local(until) - timedelta(days=1)
     if first.date() == last.date():
-        return f"{first.day} {first:%b} {first.year}"
-    return f"{first.day} {first:%b} – {last.day} {last:%b} {last.year}"
+        return f"{first.day} {month_name(first.month, short=True)} {first.year}"
+    return (f"{first.day} {month_name(first.month, short=True)} – {last.day} {month_name(last.month, short=True)} "
+            f"{last.year}")
 
 
 # --- what a number links to ---------------------------------------------------------------------------
@@ -565,7 +567,7 @@ class ReviewView(QWidget):
         return out
 
     def _week_labels(self) -> list[str]:
-        return [f"{fmt.local(w).day} {fmt.local(w):%b}" for w in self.trend_weeks[:-1]]
+        return [f"{fmt.local(w).day} {month_name(fmt.local(w).month, short=True)}" for w in self.trend_weeks[:-1]]
 
     def show_trend(self, paper: bool = False) -> list[QWidget]:
         from ui.views import review_charts as charts
@@ -811,3 +813,11 @@ class ReviewView(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.document().print_(printer)
             self.ctx.events.message_reported.emit("The review was sent to the printer.")
+
+
+def open_review(window: QWidget) -> None:
+    """Office > Review (Ctrl+Shift+R): its own window, deleted when closed (pyqtgraph loads only now)."""
+    view = ReviewView(window.ctx, window)  # type: ignore[attr-defined]
+    view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    window.review_view = view  # type: ignore[attr-defined]
+    view.show()

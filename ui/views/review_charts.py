@@ -12,7 +12,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ui.score import BAND_COLOURS
+from ui.views.score import BAND_COLOURS
 
 ACCENT = "#3b7dd8"  # bars and lines: reads on light and dark backgrounds
 BAND_PATTERNS = {"Green": Qt.BrushStyle.SolidPattern, "Amber": Qt.BrushStyle.BDiagPattern,

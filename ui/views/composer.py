@@ -29,6 +29,7 @@ from models.rules.text import LONG_LIMIT, check_text
 from models.rules.vocab import CHANNELS, RATINGS
 from models.store import BusyError, Changes, InteractionEntry, StoreError
 from ui import fmt
+from ui.actions import promises as promise_actions
 from ui.context import AppContext
 from ui.drafts import Drafts
 from ui.widgets import mark_invalid
@@ -501,16 +502,14 @@ class PromiseForm(ComposerForm):
         owner = self.owner.currentData()
         member = next((m for m in self.ctx.team if m.id == owner), None)
         due = due_local.astimezone(UTC)  # naive local -> aware UTC for the store
-        if member is not None and owner != self.ctx.staff_id and member.is_away(due):
-            back = fmt.in_sentence(fmt.date_only(member.away_until, store.utcnow())) if member.away_until else ""
-            answer = QMessageBox.question(
-                self, "Colleague away", f"{member.name} is away then (back {back}). Give it to them anyway?")
-            if answer != QMessageBox.StandardButton.Yes:
-                self.owner.setFocus()
-                return
+        if member is not None and owner != self.ctx.staff_id and \
+                not promise_actions.confirm_owner(self.ctx, self, member, due):  # the one away question
+            self.owner.setFocus()
+            return
         client_id, by, origin = self.client_id, self.ctx.staff_id, self.origin
         self.save_with(lambda: store.make_promise(client_id, by=by, text=text, due=due, owner=owner, origin=origin),
-                       f"Promise saved, due {promise_rules.describe_due(due_local, now)}.")
+                       f"Promise saved, due {promise_rules.describe_due(due_local, now)}.",
+                       lambda _changes: self.text.setFocus())  # ready for the next promise
 
 
 class Composer(QTabWidget):

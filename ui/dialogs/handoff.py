@@ -5,15 +5,14 @@ import html
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMarginsF, QStandardPaths
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QPushButton,
     QTextBrowser,
@@ -23,21 +22,20 @@ from PySide6.QtWidgets import (
 
 from models import store
 from models.rules import promises as promise_rules
+from models.rules import words
 from models.rules.vocab import channel_label, rating_label
 from models.store import Changes, StoreError
-from ui import fmt
+from ui import fmt, printing
 from ui.context import AppContext
-from ui.score import BAND_COLOURS, NEUTRAL_COLOUR, TREND_WORDS
+from ui.lifetime import subscribe
+from ui.views.score import BAND_COLOURS, NEUTRAL_COLOUR, TREND_WORDS
 
 if TYPE_CHECKING:  # the promise and score subjects load after the first window (start-up budget)
     from models.store import HandoffCard
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LATE_COLOUR = "#c62828"
 MUTED_COLOUR = "#6b7078"
 CAUTION_BACKGROUND = "#fdecea"
-PDF_MARGIN_MM = 15
 
 
 def _e(text: str) -> str:
@@ -50,7 +48,13 @@ def absolute(value: datetime | None) -> str:
     if value is None:
         return ""
     local = fmt.local(value)
-    return f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}, {fmt.clock(local)}"
+    return f"{words.short_date(local, local)} {local.year}, {fmt.clock(local)}"
+
+
+def day_then_time(value: datetime) -> str:
+    """'Mon 23 Nov 2026<br>1:55&nbsp;pm' for a narrow column: the day, then the time, which never splits."""
+    day, time = absolute(value).split(", ", 1)
+    return f"{_e(day)}<br>{_e(time).replace(' ', '&nbsp;')}"
 
 
 def _section(title: str) -> str:
@@ -125,8 +129,7 @@ def handoff_html(card: HandoffCard, now: datetime) -> str:
             late = p.status in ("overdue", "broken")
             words = promise_rules.describe_status(p.status, fmt.local(p.due), now_local)
             style = f' style="color:{LATE_COLOUR}; font-weight:bold;"' if late else ""
-            due = _e(absolute(p.due)).replace(", ", "<br>", 1)  # the day, then the time: "7:58 pm" never splits
-            out.append(f'<tr><td width="28%"{style}>{_e(words)}<br>{_muted(due)}</td>'
+            out.append(f'<tr><td width="28%"{style}>{_e(words)}<br>{_muted(day_then_time(p.due))}</td>'
                        f"<td>{_e(p.text)}</td><td width=\"22%\">{_e(p.owner_name)}</td></tr>")
         out.append("</table>")
     else:
@@ -152,7 +155,7 @@ def handoff_html(card: HandoffCard, now: datetime) -> str:
             fixed = ""
             if i.rating < 0:
                 fixed = " (put right)" if i.recovered_by else " (not put right yet)"
-            out.append(f'<tr><td width="28%">{_e(absolute(i.at))}</td>'
+            out.append(f'<tr><td width="28%">{day_then_time(i.at)}</td>'
                        f"<td>{_e(channel_label(i.channel))}, <span{style}>{_e(how)}{fixed}</span>: {_e(i.summary)}"
                        f"</td><td width=\"22%\">{_e(i.staff_name)}</td></tr>")
         out.append("</table>")
@@ -174,26 +177,12 @@ def handoff_document(card: HandoffCard, now: datetime | None = None) -> QTextDoc
 
 def save_pdf(card: HandoffCard, path: str | os.PathLike[str], now: datetime | None = None) -> Path:
     """Write the card to `path` as an A4 PDF; OSError (with the reason) when the file cannot be written."""
-    target = Path(path)
-    with open(target, "wb"):  # fails here, with a reason, on a folder that is missing or read-only
-        pass
-    writer = QPdfWriter(str(target))
-    writer.setTitle(f"Hand-off card: {card.client.name}")
-    writer.setCreator("Rapport")
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM),
-                          QPageLayout.Unit.Millimeter)
-    handoff_document(card, now).print_(writer)
-    del writer  # the file is complete once the writer is gone
-    if target.stat().st_size == 0:
-        raise OSError(f"nothing could be written to {target}")
-    return target
+    return printing.save_pdf(handoff_document(card, now), path, f"Hand-off card: {card.client.name}")
 
 
 def pdf_name(card: HandoffCard) -> str:
     """A file name for the card: 'Hand-off card - Oliver Thompson.pdf' (characters files cannot hold removed)."""
-    name = "".join(ch for ch in card.client.name if ch not in '<>:"/\\|?*' and ch.isprintable()).strip() or "client"
-    return f"Hand-off card - {name}.pdf"
+    return printing.pdf_name("Hand-off card", card.client.name)
 
 
 class HandoffDialog(QDialog):
@@ -213,6 +202,9 @@ class HandoffDialog(QDialog):
         self.browser.setHtml(f"<p>{_muted('Reading the card...')}</p>")
         self.error = QLabel(objectName="error", wordWrap=True)
         self.error.hide()
+        self.saved_line = QLabel(objectName="muted", wordWrap=True)  # where the PDF went, said here (not behind)
+        self.saved_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.saved_line.hide()
         self.buttons = QDialogButtonBox()
         self.print_button = QPushButton("Print...")
         self.pdf_button = QPushButton("Save as PDF...")
@@ -224,11 +216,12 @@ class HandoffDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser, 1)
         layout.addWidget(self.error)
+        layout.addWidget(self.saved_line)
         layout.addWidget(self.buttons)
         self.print_button.clicked.connect(self.print_card)
         self.pdf_button.clicked.connect(self.ask_and_save_pdf)
         self.buttons.rejected.connect(self.reject)
-        ctx.events.data_changed.connect(self._on_events_data_changed)
+        subscribe(self, ctx.events.data_changed, self._on_events_data_changed)
         self.load()
 
     def load(self) -> None:
@@ -257,26 +250,17 @@ class HandoffDialog(QDialog):
 
     def print_card(self) -> None:
         """Print through the system's print dialog (which also offers printing to a PDF file)."""
-        if self.card is None:
-            return
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(f"Hand-off card: {self.card.client.name}")
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("Print the hand-off card")
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            handoff_document(self.card).print_(printer)
+        if self.card is not None and printing.print_document(self, handoff_document(self.card),
+                                                             f"Hand-off card: {self.card.client.name}",
+                                                             "Print the hand-off card"):
             self.ctx.events.message_reported.emit("The hand-off card was sent to the printer.")
 
     def ask_and_save_pdf(self) -> None:
         if self.card is None:
             return
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        path, _ = QFileDialog.getSaveFileName(self, "Save the hand-off card as PDF",
-                                              str(Path(folder) / pdf_name(self.card)), "PDF document (*.pdf)")
+        path = printing.ask_pdf_path(self, "Save the hand-off card as PDF", pdf_name(self.card))
         if path:
-            self.save_to(path if path.lower().endswith(".pdf") else path + ".pdf")
+            self.save_to(path)
 
     def save_to(self, path: str) -> bool:
         """Save the card as PDF at `path`; a sentence in the dialog when that cannot be done."""
@@ -289,12 +273,7 @@ class HandoffDialog(QDialog):
             self.say(f"The PDF could not be saved to {path} ({reason}). Choose another folder and try again.")
             return False
         self.say("")
+        self.saved_line.setText(f"Saved: {Path(path).resolve()}")
+        self.saved_line.show()
         self.ctx.events.message_reported.emit(f"Saved the hand-off card as {Path(path).name}.")
         return True
-
-    def done(self, result: Any) -> None:  # also on Close and Esc: stop following changes
-        try:
-            self.ctx.events.data_changed.disconnect(self._on_events_data_changed)
-        except (RuntimeError, TypeError):
-            pass
-        super().done(result)
