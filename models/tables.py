@@ -9,7 +9,8 @@ import peewee as pw
 # One proxy for the process: open_database() points it at SQLite or PostgreSQL.
 database = pw.DatabaseProxy()
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH = EPOCH
 
 
 def to_micros(value: datetime) -> int:

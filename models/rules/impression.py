@@ -944,6 +944,12 @@ def score_at(events: Sequence[Event], as_of: float) -> int:
     return _score_at(_prepare(events), float(as_of))
 
 
+def scores_at(events: Sequence[Event], as_ofs: Sequence[float]) -> list[int]:
+    """score_at() at several times, the events prepared once (the review's band moves)."""
+    timeline = _prepare(events)
+    return [_score_at(timeline, float(as_of)) for as_of in as_ofs]
+
+
 def history(events: Sequence[Event], as_of: float, *, weeks: int = 26) -> list[tuple[float, int]]:
     """(day, score) at weekly points ending at `as_of`, oldest first: weeks + 1 points.
 

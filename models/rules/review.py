@@ -17,10 +17,11 @@ from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from fractions import Fraction
+from operator import attrgetter
 from typing import NamedTuple
 
 from models.rules import impression as imp
-from models.rules.promises import GRACE, broken_at, promise_status
+from models.rules.promises import broken_at, promise_status
 
 FIX_WINDOW = timedelta(hours=48)  # "fixed in time": the earliest fix at most 48 h after the failure
 SECOND_WINDOW = timedelta(days=30)  # a second impression holds when no further failure follows within 30 days
@@ -104,15 +105,8 @@ class Encounter(NamedTuple):
     key: str
     touches: tuple[Touch, ...]  # by (at, id)
     value: float  # E (SPEC.md rule 2)
-
-    @property
-    def end(self) -> Touch:
-        return self.touches[-1]
-
-    @property
-    def worst(self) -> Touch:
-        """The lowest-rated interaction (ties: the earliest): a failure belongs to it."""
-        return min(self.touches, key=lambda x: (x.rating, x.at, x.id))
+    end: Touch  # the last interaction by (at, id)
+    worst: Touch  # the lowest-rated interaction (ties: the earliest): a failure belongs to it
 
 
 class Failure(NamedTuple):
@@ -126,7 +120,6 @@ class Failure(NamedTuple):
     topic: str | None
     fix_at: datetime | None  # the earliest fix
     apology_in_time: bool  # some fix within 48 h carried an apology
-    members: tuple[int, ...] = ()  # the failed encounter's interactions
 
     def in_time(self, now: datetime) -> bool | None:
         """Fixed within 48 h: True / False once decided; None while unfixed and the 48 h have not passed."""
@@ -169,33 +162,55 @@ class Facts:
 
     now: datetime
     touches: tuple[Touch, ...]
-    encounters: tuple[Encounter, ...]
+    encounters: tuple[Encounter, ...]  # in no particular order
     failures: tuple[Failure, ...]  # every failure known, in time order
     promises: tuple[DuePromise, ...]  # every promise not cancelled in time, by due
     second: dict[Ref, bool | None] = field(default_factory=dict)  # first failures: success / miss / pending
 
 
-def group_encounters(touches: Iterable[Touch]) -> list[Encounter]:
-    """The encounters of these interactions (each client's, by key), each with its value E."""
-    by_key: dict[tuple[int, str], list[Touch]] = defaultdict(list)
-    for touch in touches:
-        by_key[(touch.client, touch.encounter)].append(touch)
+_POINTS = {valence: imp.points_of(valence) for valence in range(-2, 3)}
+
+
+_by_time = attrgetter("at", "id")
+
+
+def group_encounters(touches: Iterable[Touch], *, ordered: bool = False) -> list[Encounter]:
+    """The encounters of these interactions (each client's, by key), each with its value E.
+
+    `ordered`: the touches already come by (at, id), as facts() passes them (one sort, not one per encounter).
+    """
+    by_key: dict[tuple[int, str], list[Touch]] = {}
+    for touch in touches if ordered else sorted(touches, key=_by_time):
+        key = (touch.client, touch.encounter)
+        members = by_key.get(key)
+        if members is None:
+            by_key[key] = [touch]
+        else:
+            members.append(touch)
     out = []
+    new, points = tuple.__new__, _POINTS
     for (client, key), members in by_key.items():
-        members.sort(key=lambda x: (x.at, x.id))
-        value = imp.encounter_value([imp.points_of(x.rating) for x in members])
-        out.append(Encounter(client, key, tuple(members), value))
+        if len(members) == 1:
+            one = members[0]
+            out.append(new(Encounter, (client, key, (one,), points.get(one.rating) or imp.points_of(one.rating),
+                                       one, one)))
+            continue
+        value = imp.encounter_value([points.get(x.rating) or imp.points_of(x.rating) for x in members])
+        worst = min(members, key=attrgetter("rating"))  # the first of equals: the earliest
+        out.append(new(Encounter, (client, key, tuple(members), value, members[-1], worst)))
     return out
 
 
 def _encounter_failure(enc: Encounter, fixes: dict[int, list[Touch]]) -> Failure:
     end, worst = enc.end, enc.worst
-    found = sorted((fix for x in enc.touches for fix in fixes.get(x.id, ()) if fix.at >= end.at),
-                   key=lambda f: (f.at, f.id))
-    fix_at = found[0].at if found else None
-    apology = any(f.apology and f.at - end.at <= FIX_WINDOW for f in found)
-    return Failure(("interaction", worst.id), enc.client, end.at, worst.staff, worst.channel, worst.topic, fix_at,
-                   apology, tuple(x.id for x in enc.touches))
+    fix_at, apology = None, False
+    if fixes:
+        found = [fix for x in enc.touches if x.id in fixes for fix in fixes[x.id] if fix.at >= end.at]
+        if found:
+            fix_at = min(f.at for f in found)
+            apology = any(f.apology and f.at - end.at <= FIX_WINDOW for f in found)
+    return tuple.__new__(Failure, (("interaction", worst.id), enc.client, end.at, worst.staff, worst.channel,
+                                   worst.topic, fix_at, apology))
 
 
 def _promise_failure(promise: PromiseRecord, owner: int, now: datetime) -> Failure | None:
@@ -215,12 +230,12 @@ def facts(touches: Iterable[Touch], promises: Iterable[PromiseRecord], now: date
     for touch in touches:
         if touch.at <= now:
             seen[touch.id] = touch
-    kept = sorted(seen.values(), key=lambda x: (x.at, x.id))
+    kept = sorted(seen.values(), key=_by_time)
     fixes: dict[int, list[Touch]] = defaultdict(list)
     for touch in kept:
         if touch.recovers is not None:
             fixes[touch.recovers].append(touch)
-    encounters = sorted(group_encounters(kept), key=lambda e: (e.end.at, e.end.id))
+    encounters = group_encounters(kept, ordered=True)
     failures = [_encounter_failure(e, fixes) for e in encounters if e.value <= imp.FAILURE_THRESHOLD]
     due: list[DuePromise] = []
     for promise in {p.id: p for p in promises}.values():
@@ -246,7 +261,7 @@ def _second_impressions(failures: Sequence[Failure], now: datetime) -> dict[Ref,
     out: dict[Ref, bool | None] = {}
     for own in by_client.values():
         first = own[0]
-        again = any(f.at - first.at <= SECOND_WINDOW for f in own[1:])
+        again = len(own) > 1 and own[1].at - first.at <= SECOND_WINDOW  # in time order: the next one decides
         if again or (not first.apology_in_time and now > first.at + FIX_WINDOW):
             out[first.ref] = False
         elif first.apology_in_time and now > first.at + SECOND_WINDOW:
@@ -315,6 +330,10 @@ def _share_tags(name: str, decided: object, hit: bool) -> tuple[tuple[str, str],
     return ((name, "of"), (name, "count")) if hit else ((name, "of"),)
 
 
+_PLAIN = (("interactions", "count"), ("went_well", "of"), ("went_wrong", "of"))
+_TOUCH_TAGS = {1: _PLAIN + (("went_well", "count"),), 0: _PLAIN, -1: _PLAIN + (("went_wrong", "count"),)}
+
+
 def _hours_words(hours: float) -> str:
     return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days"
 
@@ -324,12 +343,8 @@ def _items(facts: Facts, since: datetime, until: datetime) -> Iterator[Item]:
     now = facts.now
     for x in facts.touches:
         if since <= x.at < until:
-            tags = [("interactions", "count"), ("went_well", "of"), ("went_wrong", "of")]
-            if x.rating > 0:
-                tags.append(("went_well", "count"))
-            elif x.rating < 0:
-                tags.append(("went_wrong", "count"))
-            yield Item(x.at, ("interaction", x.id), x.client, x.staff, x.channel, x.topic, tuple(tags))
+            tags = _TOUCH_TAGS[(x.rating > 0) - (x.rating < 0)]
+            yield Item(x.at, ("interaction", x.id), x.client, x.staff, x.channel, x.topic, tags)
     for e in facts.encounters:
         end = e.end
         if since <= end.at < until:
@@ -366,19 +381,24 @@ def groups_of(item: Item) -> tuple[Group, ...]:
 
 
 class _Tally:
-    __slots__ = ("tags", "hours")
+    """Counts items by their tuple of tags (few distinct tuples: cheaper than counting each tag each time)."""
+
+    __slots__ = ("combos", "hours")
 
     def __init__(self) -> None:
-        self.tags: Counter[tuple[str, str]] = Counter()
+        self.combos: dict[tuple[tuple[str, str], ...], int] = {}
         self.hours: list[float] = []
 
     def add(self, item: Item) -> None:
-        self.tags.update(item.tags)
+        self.combos[item.tags] = self.combos.get(item.tags, 0) + 1
         if item.hours is not None:
             self.hours.append(item.hours)
 
     def figures(self) -> Figures:
-        c = self.tags
+        c: Counter[tuple[str, str]] = Counter()
+        for tags, n in self.combos.items():
+            for tag in tags:
+                c[tag] += n
 
         def share(name: str) -> Share:
             return Share(c[(name, "count")], c[(name, "of")], c[(name, "pending")])
@@ -399,17 +419,41 @@ class PeriodFigures:
     by_topic: dict[str | None, Figures]
 
 
+def period_items(facts: Facts, since: datetime, until: datetime) -> list[Item]:
+    """Everything counted in [since, until): figures_of() counts them, listed() lists a number's share of them."""
+    return list(_items(facts, since, until))
+
+
+def figures_of(items: Iterable[Item]) -> PeriodFigures:
+    """The figures of these items for the office, each colleague, each channel and each topic.
+
+    Items are first counted by (staff, channel, topic, tags) — one dictionary step each — and those few
+    thousand combinations are then added into the groups.
+    """
+    combos: dict[tuple[int, str, str | None, tuple[tuple[str, str], ...]], int] = {}
+    hours: list[Item] = []
+    for item in items:
+        key = (item.staff, item.channel, item.topic, item.tags)
+        combos[key] = combos.get(key, 0) + 1
+        if item.hours is not None:
+            hours.append(item)
+    office = _Tally()
+    staff: dict[int, _Tally] = defaultdict(_Tally)
+    channels: dict[str, _Tally] = defaultdict(_Tally)
+    topics: dict[str | None, _Tally] = defaultdict(_Tally)
+    for (who, channel, topic, tags), n in combos.items():
+        for tally in (office, staff[who], channels[channel], topics[topic]):
+            tally.combos[tags] = tally.combos.get(tags, 0) + n
+    for item in hours:
+        for tally in (office, staff[item.staff], channels[item.channel], topics[item.topic]):
+            tally.hours.append(item.hours)  # type: ignore[arg-type]
+    return PeriodFigures(office.figures(), {k: v.figures() for k, v in staff.items()},
+                         {k: v.figures() for k, v in channels.items()}, {k: v.figures() for k, v in topics.items()})
+
+
 def figures(facts: Facts, since: datetime, until: datetime) -> PeriodFigures:
     """The period's figures for the office, each colleague, each channel and each topic."""
-    tallies: dict[Group, _Tally] = defaultdict(_Tally)
-    for item in _items(facts, since, until):
-        for group in groups_of(item):
-            tallies[group].add(item)
-    office = tallies.pop(OFFICE, _Tally()).figures()
-    split: dict[str, dict] = {"staff": {}, "channel": {}, "topic": {}}
-    for (kind, key), tally in tallies.items():
-        split[kind][key] = tally.figures()
-    return PeriodFigures(office, split["staff"], split["channel"], split["topic"])
+    return figures_of(_items(facts, since, until))
 
 
 def _side(figure: str, side: str) -> tuple[str, str]:
@@ -425,8 +469,17 @@ def _side(figure: str, side: str) -> tuple[str, str]:
 def events(facts: Facts, figure: str, group: Group, since: datetime, until: datetime,
            side: str = "count") -> list[Item]:
     """What one number counts: the items of `group` tagged (figure, side), in time order."""
+    return listed(_items(facts, since, until), figure, group, side)
+
+
+def listed(items: Iterable[Item], figure: str, group: Group, side: str = "count") -> list[Item]:
+    """The items among these that one number counts (events() on items already gathered)."""
     tag = _side(figure, side)
-    out = [item for item in _items(facts, since, until) if tag in item.tags and group in groups_of(item)]
+    kind, key = group
+    if kind not in GROUP_KINDS:
+        raise ValueError(f"unknown group {group!r}")
+    out = [item for item in items if tag in item.tags
+           and (kind == "office" or getattr(item, kind) == key)]
     out.sort(key=lambda i: (i.at, i.ref))
     return out
 

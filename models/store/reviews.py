@@ -9,7 +9,9 @@ clients), so the database thread can serve other reads in between.
 """
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -114,11 +116,12 @@ _TOUCH = (_I.id, _I.client, _I.at, _I.staff, _I.channel, _I.topic, _I.rating, _I
 
 
 def _touches(rows: Sequence[tuple], out: dict[int, rr.Touch]) -> None:
-    conv = t.from_micros
+    # tuple.__new__ and the epoch arithmetic inline: this runs for every row the review reads
+    new, touch, epoch, micros = tuple.__new__, rr.Touch, t.EPOCH, timedelta
     for iid, client, at, staff, channel, topic, rating, enc, recovers, apology in rows:
         if iid not in out:
-            out[iid] = rr.Touch(iid, client, conv(at), staff, channel, topic, rating, enc or f"i{iid}", recovers,
-                                bool(apology))
+            out[iid] = new(touch, (iid, client, epoch + micros(0, 0, at), staff, channel, topic, rating,
+                                   enc or f"i{iid}", recovers, apology == 1))
 
 
 def _fetch(query: pw.Select) -> list[tuple]:
@@ -191,9 +194,27 @@ def read_promises(since_us: int, until_us: int, now_us: int) -> list[rr.PromiseR
             for pid, client, due, owner, status, kept, apology, cancelled in rows]
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Hold Python's cycle collector while a review builds its ~100,000 small records (none form cycles):
+    otherwise it rescans them all, again and again, and the review takes half as long again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # Hand what was made to the oldest generation (two list splices) rather than let the next young
+        # collection walk it all: these records are freed by reference counting, never by the collector.
+        gc.freeze()
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
 def _facts(since: datetime, until: datetime, now: datetime) -> rr.Facts:
     s, u, n = t.to_micros(since), t.to_micros(until), t.to_micros(now)
-    return rr.facts(read_touches(s, u, n), read_promises(s, u, n), now)
+    with _no_gc():
+        return rr.facts(read_touches(s, u, n), read_promises(s, u, n), now)
 
 
 # --- checks ------------------------------------------------------------------------------------------
@@ -272,8 +293,8 @@ def _client_scores(ids: Sequence[int], since: datetime, end: datetime) -> Iterat
     first, last = _day(since), _day(end)
     for cid in ids:
         events = sc.events_from_rows(rows[cid], promises[cid])
-        yield cid, imp.score_at(events, first), imp.score_at(events, last), \
-            imp.score_at(events, last - TREND_DAYS), events
+        at_since, at_end, month_before = imp.scores_at(events, (first, last, last - TREND_DAYS))
+        yield cid, at_since, at_end, month_before, events
 
 
 def _biggest_negative(events: list[imp.Event], end: datetime) -> tuple[str, str, int | None]:
@@ -310,8 +331,8 @@ def _group_name(group: rr.Group, staff: dict[int, str]) -> str:
     return "the office"
 
 
-def _attention(facts: rr.Facts, period: rr.PeriodFigures, limits: rr.Thresholds, moves: BandMoves | None,
-               staff: dict[int, str], since: datetime, until: datetime) -> tuple[Attention, ...]:
+def _attention(facts: rr.Facts, items: list[rr.Item], period: rr.PeriodFigures, limits: rr.Thresholds,
+               moves: BandMoves | None, staff: dict[int, str]) -> tuple[Attention, ...]:
     out: list[Attention] = []
     unfixed = rr.unfixed_failures(facts)
     if unfixed:
@@ -324,7 +345,7 @@ def _attention(facts: rr.Facts, period: rr.PeriodFigures, limits: rr.Thresholds,
                              "into_red", rr.OFFICE, len(moves.into_red), events[:EVENT_LIMIT]))
     for flag in (rr.touch_points_to_watch(period, limits) + rr.colleagues_to_watch(period, limits)
                  + rr.second_impressions_to_watch(period, limits)):
-        listed = rr.events(facts, flag.figure, flag.group, since, until, "count")
+        listed = rr.listed(items, flag.figure, flag.group, "count")
         name = _group_name(flag.group, staff)
         assert flag.share is not None
         sentence = rr.attention_sentence(flag, name)
@@ -335,17 +356,25 @@ def _attention(facts: rr.Facts, period: rr.PeriodFigures, limits: rr.Thresholds,
 
 def review_job(since: datetime, until: datetime, *, now: datetime | None = None,
                clients: bool = True) -> Iterator[tuple[int, int, Review | None]]:
-    """review() in steps: yields (done, total, None) between short reads, then (total, total, Review).
+    """review() in steps: yields (done, total, partial) between short reads, then (total, total, Review).
+
+    The first step yields the figures at once (a Review without band moves, `band_moves` None); the
+    steps after it score a batch of clients each and yield None; the last yields the whole Review.
 
     Step 1 counts the figures; each later step scores one batch of clients (band moves, at risk).
     """
     since, until, now = _period(since, until, now)
     facts, staff, limits = b.read(lambda: (_facts(since, until, now), _names(), _thresholds()))
-    period = rr.figures(facts, since, until)
+    with _no_gc():
+        items = rr.period_items(facts, since, until)
+        period = rr.figures_of(items)
     ids = b.read(lambda: [cid for (cid,) in t.Client.select(t.Client.id).where(t.Client.deleted_at.is_null())
                           .order_by(t.Client.id).tuples()]) if clients else []
     total = len(ids) + 1
-    yield 1, total, None
+    if ids:
+        first = b.read(lambda: _attention(facts, items, period, limits, None, staff))
+        yield 1, total, Review(since, until, now, period.office, period.by_staff, period.by_channel,
+                               period.by_topic, None, (), first, staff)
     moves: BandMoves | None = None
     risk: list[RiskClient] = []
     if clients:
@@ -372,7 +401,7 @@ def review_job(since: datetime, until: datetime, *, now: datetime | None = None,
         moves = BandMoves(rr.band_counts(before.values()), rr.band_counts(after.values()), tuple(into_red))
         risk = sorted((RiskClient(r.client_id, names.get(r.client_id, ""), r.score, r.band, r.trend30) for r in risk),
                       key=lambda r: (r.score, r.name))
-    attention = b.read(lambda: _attention(facts, period, limits, moves, staff, since, until))
+    attention = b.read(lambda: _attention(facts, items, period, limits, moves, staff))
     yield total, total, Review(since, until, now, period.office, period.by_staff, period.by_channel,
                                period.by_topic, moves, tuple(risk), attention, staff)
 
@@ -429,7 +458,9 @@ def review_trend(weeks: int = 12, *, now: datetime | None = None) -> tuple[Figur
     bounds = trend_bounds(weeks, moment)
 
     def work() -> tuple[Figures, ...]:
-        return tuple(rr.trend(_facts(bounds[0], bounds[-1], moment), bounds))
+        facts = _facts(bounds[0], bounds[-1], moment)
+        with _no_gc():
+            return tuple(rr.trend(facts, bounds))
     return b.read(work)
 
 

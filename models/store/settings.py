@@ -211,6 +211,8 @@ def update_office_settings(*, version: int, by: int, **values: Any) -> Changes:
             opens, closes = cleaned.get("opens", current.opens), cleaned.get("closes", current.closes)
             if opens >= closes:
                 raise ValidationError("closes", "The office must close after it opens.")
+        if "topics" in cleaned and "hidden_topics" not in cleaned:
+            cleaned["hidden_topics"] = _hidden_after(current, cleaned["topics"])
         before, after = store_settings(current, cleaned)
         if "country" in after:  # phone numbers without a prefix now read as this country's (issue 16)
             from models.store.duplicates import rekey_phones  # noqa: PLC0415
@@ -219,6 +221,15 @@ def update_office_settings(*, version: int, by: int, **values: Any) -> Changes:
         if after:
             tx.log("settings", None, None, "update", SETTINGS_KINDS, before=before, after=after)
     return b.write(by, work)
+
+
+def _hidden_after(current: OfficeSettings, topics: tuple[str, ...]) -> tuple[str, ...]:
+    """Removing a topic only hides it (past interactions keep it, REPORTS.md); listing it again shows it."""
+    listed = {name.casefold() for name in topics}
+    hidden = [name for name in current.hidden_topics if name.casefold() not in listed]
+    hidden += [name for name in current.topics if name.casefold() not in listed
+               and name.casefold() not in {h.casefold() for h in hidden}]
+    return tuple(hidden)
 
 
 def store_settings(current: OfficeSettings, cleaned: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -233,3 +233,11 @@ def test_the_trend_is_the_weeks_counted_one_by_one(office: tuple[list[Touch], li
     bounds = rr.week_bounds(6, BASE + timedelta(days=50))
     weekly = rr.trend(facts, bounds)
     assert weekly == [rr.figures(facts, bounds[k], bounds[k + 1]).office for k in range(6)]
+
+
+def test_scores_at_several_times_are_score_at_each() -> None:
+    from models.rules import impression as imp
+
+    events = [imp.Interaction(10.0, -2, "a"), imp.Interaction(12.0, 1, "b"), imp.Promise("p", 11.0, 13.0)]
+    times = (9.0, 12.5, 20.0, 400.0)
+    assert imp.scores_at(events, times) == [imp.score_at(events, t) for t in times]

@@ -122,3 +122,23 @@ def test_each_administrator_is_told_once_on_the_review_day(anna: int, ben: int) 
     assert store.review_nudge(ben, now=monday) is False  # not an administrator
     assert store.review_nudge(anna, now=monday + timedelta(days=1)) is False  # not the review day
     assert store.review_nudge(anna, now=monday + timedelta(days=7)) is True  # next week
+
+
+def test_removing_a_topic_in_the_settings_only_hides_it(anna: int, client: int) -> None:
+    settings = store.office_settings()
+    store.log_interaction(client, by=anna, summary="Quote for the clean", rating=1, topic="Quote")
+    store.update_office_settings(version=settings.version, by=anna,
+                                 topics=[n for n in settings.topics if n != "Quote"])
+    after = store.office_settings()
+    assert "Quote" not in after.topics and after.hidden_topics == ("Quote",)
+    assert store.timeline(client).entries[0].topic == "Quote"  # past interactions keep it
+    store.update_office_settings(version=after.version, by=anna, topics=[*after.topics, "quote"])
+    assert store.office_settings().hidden_topics == ()  # listed again: offered again
+
+
+def test_the_review_job_yields_the_figures_first_then_the_clients(hand: dict[str, int]) -> None:
+    steps = list(store.review_job(SINCE, UNTIL, now=NOW))
+    done, total, first = steps[0]
+    assert (done, total) == (1, 5) and first is not None and first.band_moves is None  # figures at once
+    assert first.office == steps[-1][2].office and steps[-1][2].band_moves is not None
+    assert [s[0] for s in steps] == [1, 5, 5]  # four clients: one batch, then the whole review

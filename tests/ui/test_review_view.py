@@ -133,3 +133,26 @@ def test_office_review_opens_from_the_menu_and_an_administrator_is_told_once(rea
 def _next_review_day() -> datetime:
     local = datetime.now(UTC).astimezone()
     return local + timedelta(days=(7 - local.weekday()) % 7 or 7)
+
+
+def test_with_the_real_database_thread_the_window_keeps_answering_while_the_review_counts(
+        qtbot, demo_file: Path, tmp_path: Path) -> None:
+    from ui.tasks import Tasks
+
+    store.open(demo_file)
+    events = Events()
+    tasks = Tasks(events)
+    try:
+        tasks.run(lambda: store.open(demo_file))  # the database thread's own connection
+        ctx = AppContext(tasks, events, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+        widget = ReviewView(ctx)
+        qtbot.addWidget(widget)
+        assert widget.review is None  # the constructor returned before anything was counted
+        assert widget.progress_text.text() == "Counting the figures..."  # said at once; counted on the thread
+        qtbot.waitUntil(lambda: len(widget.trend) == 12, timeout=60_000)
+        assert widget.review is not None and widget.previous is not None
+        assert widget.progress_text.text() == ""
+    finally:
+        tasks.run(store.close)
+        tasks.shutdown()
+        store.close()

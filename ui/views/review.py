@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from models import store
 from models.rules import review as rr
 from models.rules.vocab import channel_label
+from models.rules.words import month_name
 from models.store import Figures, Review, ReviewEvent, Share, StoreError
 from ui import fmt
 from ui.context import AppContext
@@ -53,10 +54,12 @@ from ui.widgets import ColumnsModel, Index
 PERIODS = ("This week", "Last week", "This month", "Last 30 days", "This quarter", "Custom")
 PDF_MARGIN_MM = 14.0
 SHOWN_EVENTS = 5  # events shown under a Needs attention line (all of them one click away)
-TREND_FIGURES = (("interactions", "Interactions", ""), ("went_wrong", "Went wrong", "%"),
-                 ("last_impressions", "Ended well", "%"), ("failures", "Problems", ""),
-                 ("fixed_in_time", "Fixed within 48 h", "%"), ("promises_due", "Promises due", ""),
-                 ("kept_on_time", "Kept on time", "%"), ("broken", "Promises broken", "%"))
+TREND_FIGURES = (("interactions", "Interactions", ""), ("went_well", "Went well", "%"),
+                 ("went_wrong", "Went wrong", "%"), ("last_impressions", "Ended well", "%"),
+                 ("failures", "Problems", ""), ("fixed_in_time", "Fixed within 48 h", "%"),
+                 ("time_to_fix_hours", "Time to fix (hours)", " h"), ("second_impressions", "Second impressions", "%"),
+                 ("promises_due", "Promises due", ""), ("kept_on_time", "Kept on time", "%"),
+                 ("kept_late", "Kept late", "%"), ("broken", "Promises broken", "%"))
 
 
 # --- periods ---------------------------------------------------------------------------------------------
@@ -98,8 +101,9 @@ def before(since: datetime, until: datetime) -> tuple[datetime, datetime]:
 def period_words(since: datetime, until: datetime) -> str:
     first, last = fmt.local(since), fmt.local(until) - timedelta(days=1)
     if first.date() == last.date():
-        return f"{first.day} {first:%b} {first.year}"
-    return f"{first.day} {first:%b} – {last.day} {last:%b} {last.year}"
+        return f"{first.day} {month_name(first.month, short=True)} {first.year}"
+    return (f"{first.day} {month_name(first.month, short=True)} – {last.day} {month_name(last.month, short=True)} "
+            f"{last.year}")
 
 
 # --- what a number links to ---------------------------------------------------------------------------
@@ -442,7 +446,10 @@ class ReviewView(QWidget):
                 holder["job"].close() if "job" in holder else None
                 return
             done, total, review = result
-            if review is None:
+            if review is None or done < total:
+                if review is not None:  # the figures, before the clients are scored
+                    self.review = review
+                    self.show_review()
                 self.progress.setRange(0, total)
                 self.progress.setValue(done)
                 self.progress_text.setText(f"Scoring the clients: {done - 1:,} of {total - 1:,}...")
@@ -555,12 +562,12 @@ class ReviewView(QWidget):
                 if isinstance(value, Share):
                     values.append(None if value.value is None else 100 * value.value)
                 else:
-                    values.append(float(value))
+                    values.append(None if value is None else float(value))
             out.append((title, values, suffix))
         return out
 
     def _week_labels(self) -> list[str]:
-        return [f"{fmt.local(w).day} {fmt.local(w):%b}" for w in self.trend_weeks[:-1]]
+        return [f"{fmt.local(w).day} {month_name(fmt.local(w).month, short=True)}" for w in self.trend_weeks[:-1]]
 
     def show_trend(self, paper: bool = False) -> list[QWidget]:
         from ui.views import review_charts as charts
@@ -571,7 +578,7 @@ class ReviewView(QWidget):
             while self.trend_grid.count():
                 _drop(self.trend_grid.takeAt(0).widget())
             for n, chart in enumerate(made):
-                chart.setMinimumSize(QSize(200, 150))
+                chart.setMinimumSize(QSize(200, 120))
                 self.trend_grid.addWidget(chart, n // 4, n % 4)
         return made
 

@@ -96,11 +96,10 @@ def line_chart(title: str, values: Sequence[float | None], week_labels: Sequence
     widget = _plot(f"{title}: {last:.0f}{suffix}" if last is not None else title, paper)
     _, text = _colours(paper)
     item = widget.getPlotItem()
-    xs = [k for k, v in enumerate(values) if v is not None]
-    ys = [float(v) for v in values if v is not None]
-    if xs:
-        item.plot(xs, ys, pen=pg.mkPen(QColor(ACCENT), width=2), symbol="o", symbolSize=5,
-                  symbolBrush=QColor(ACCENT), symbolPen=pg.mkPen(text))
+    if any(v is not None for v in values):  # a week with nothing to count is a gap, not a line across it
+        ys = [float("nan") if v is None else float(v) for v in values]
+        item.plot(list(range(len(values))), ys, pen=pg.mkPen(QColor(ACCENT), width=2), symbol="o", symbolSize=5,
+                  symbolBrush=QColor(ACCENT), symbolPen=pg.mkPen(text), connect="finite")
     step = max(1, len(week_labels) // 4)
     item.getAxis("bottom").setTicks([[(k, week_labels[k]) for k in range(0, len(week_labels), step)]])
     item.setXRange(-0.5, len(values) - 0.5, padding=0)
