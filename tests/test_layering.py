@@ -152,3 +152,11 @@ def test_the_store_subjects_import_each_other_one_way_only() -> None:
 
     cycles = sorted(name for name in graph if reaches(name, name, {name}))
     assert not cycles, f"these store modules import each other in a circle: {cycles}"
+
+
+@pytest.mark.parametrize("path", [p for p in modules("ui") if p.parent.name in ("views", "dialogs")] +
+                         [ROOT / "ui" / "notify.py"], ids=lambda p: str(p.relative_to(ROOT)))
+def test_screens_subscribe_through_the_helper_that_cleans_up(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    for signal in ("data_changed", "clock_ticked", "staff_changed", "team_changed", "presence_changed"):
+        assert f"events.{signal}.connect(" not in text, f"{path.name}: use ui.lifetime.subscribe for {signal}"

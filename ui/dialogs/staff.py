@@ -23,6 +23,7 @@ from models import store
 from models.store import Changes, StaffMember, StoreError
 from ui import fmt
 from ui.context import AppContext
+from ui.lifetime import subscribe
 from ui.widgets import FormDialog, mark_invalid
 
 
@@ -163,7 +164,7 @@ class TeamDialog(QDialog):
         self.back_button.clicked.connect(self._on_back_clicked)
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         self._update_buttons()
-        ctx.events.data_changed.connect(self._on_data_changed)
+        subscribe(self, ctx.events.data_changed, self._on_data_changed)
         self.reload()
 
     def reload(self) -> None:
