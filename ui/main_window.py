@@ -276,7 +276,7 @@ class MainWindow(QMainWindow):
         if self.ctx.staff is None:
             self.opening.say("")  # the office is open: "Opening the office database..." never lingers under it
 
-        self.staff_picker = StaffPicker(self.ctx, self.ctx.team, self)
+        self.staff_picker = delete_on_close(StaffPicker(self.ctx, self.ctx.team, self))
         self.staff_picker.chosen.connect(self.session.set_staff)
         self.staff_picker.open()
 
