@@ -11,8 +11,11 @@ import peewee as pw
 
 from models import db as dbmod
 from models import tables as t
+from models.matching import client_keys
 from models.rules.text import search_key
 from models.store.clients import refresh_contact_columns
+from models.store.duplicates import flag_all
+from models.store.settings import DEFAULT_TOPICS
 
 BATCH = 400  # rows per INSERT: well inside SQLite's and PostgreSQL's parameter limits
 US_PER_DAY = 86_400_000_000
@@ -62,8 +65,12 @@ def _insert(table: type[t.BaseTable], fields: list[pw.Field], rows: Iterator[tup
 
 def generate_big_office(*, clients: int = 10_000, entries: int = 1_000_000, promises: int = 50_000,
                         busy_entries: int = 50_000, quiet_entries: int = 50, seed: int = 1,
-                        now: datetime | None = None) -> BigOffice:
-    """Fill the open, empty database. Client 1 gets `busy_entries`, client 2 `quiet_entries`, the rest share."""
+                        now: datetime | None = None, twins: float = 0.0) -> BigOffice:
+    """Fill the open, empty database. Client 1 gets `busy_entries`, client 2 `quiet_entries`, the rest share.
+
+    `twins` (0-1): that share of the clients at the end are entered again as a client from the start, with the
+    same phone and organisation and a typo in the name (what duplicates look like in an office).
+    """
     rng = random.Random(seed)
     now = now or datetime.now(UTC)
     now_us = t.to_micros(now)
@@ -88,14 +95,27 @@ def generate_big_office(*, clients: int = 10_000, entries: int = 1_000_000, prom
         email = f"client{n}@example.com"
         client_rows.append((name, org, phone, email, "", "", "", None, now_us - span, None, now_us - span, 1,
                             None, None, None, search_key(name, org, phone, email)))
+    twin_count = int(clients * twins)
+    for i in range(twin_count):  # the rows at the end become twins of the rows at the start
+        name, org, phone = client_rows[i][:3]
+        twin = f"{name[:-2]}{name[-1]}{name[-2]}"
+        client_rows[-1 - i] = (twin, org, phone, *client_rows[-1 - i][3:15], search_key(twin, org, phone,
+                                                                                         client_rows[-1 - i][3]))
     with dbmod.write_transaction():
         _insert(t.Client, [t.Client.name, t.Client.organisation, t.Client.phone, t.Client.email, t.Client.address,
                            t.Client.preferred_channel, t.Client.caution, t.Client.usual_handler, t.Client.created_at,
                            t.Client.created_by, t.Client.updated_at, t.Client.version, t.Client.deleted_at,
                            t.Client.last_contact_at, t.Client.next_due_at, t.Client.search_text], iter(client_rows))
     client_ids = [cid for (cid,) in t.Client.select(t.Client.id).order_by(t.Client.id).tuples()]
+    with dbmod.write_transaction():
+        _insert(t.ClientKey, [t.ClientKey.client, t.ClientKey.kind, t.ClientKey.key, t.ClientKey.shared],
+                ((cid, kind, key, False) for cid, row in zip(client_ids, client_rows, strict=True)
+                 for kind, key in sorted(client_keys(name=row[0], organisation=row[1], phone=row[2],
+                                                     email=row[3]).rows())))
+        flag_all()
 
     channels = ("phone", "email", "visit", "meeting", "invoice", "letter", "website", "other")
+    topics = (*DEFAULT_TOPICS, None, None)  # most interactions carry one of the office's topics
     last_contact: dict[int, int] = {}
 
     def interactions(cid: int, count: int) -> Iterator[tuple[Any, ...]]:
@@ -105,7 +125,7 @@ def generate_big_office(*, clients: int = 10_000, entries: int = 1_000_000, prom
             local_day = t.from_micros(at).date().isoformat()
             last_contact[cid] = max(last_contact.get(cid, 0), at)
             yield (cid, at, rng.choice(channels), rng.choice(staff), f"Interaction {k} with client {cid}", "",
-                   rating, local_day, None, False, at, None, None, None)
+                   rating, local_day, None, False, at, None, None, None, rng.choice(topics))
 
     def notes(cid: int, count: int) -> Iterator[tuple[Any, ...]]:
         for k in range(count):
@@ -115,7 +135,7 @@ def generate_big_office(*, clients: int = 10_000, entries: int = 1_000_000, prom
     i_fields = [t.Interaction.client, t.Interaction.at, t.Interaction.channel, t.Interaction.staff,
                 t.Interaction.summary, t.Interaction.details, t.Interaction.rating, t.Interaction.encounter,
                 t.Interaction.recovers, t.Interaction.apology, t.Interaction.created_at, t.Interaction.edited_at,
-                t.Interaction.deleted_at, t.Interaction.deleted_by]
+                t.Interaction.deleted_at, t.Interaction.deleted_by, t.Interaction.topic]
     n_fields = [t.Note.client, t.Note.at, t.Note.staff, t.Note.text, t.Note.pinned, t.Note.created_at,
                 t.Note.edited_at, t.Note.deleted_at, t.Note.deleted_by]
     # Promises make one "made" entry each; the remaining entries are 85% interactions, 15% notes.
@@ -169,3 +189,42 @@ def _generate_promises(rng: random.Random, client_ids: list[int], share: dict[in
                        for pid, cid, made, owner, due in t.database.obj.execute(query).fetchall()]
         count = _insert(t.PromiseEvent, e_fields, iter(made_events))
     return count
+
+
+def generate_change_log(*, changes: int = 1_000_000, seed: int = 1, now: datetime | None = None) -> int:
+    """Add `changes` change-log rows over three years to the open office (for Office > History's benchmark).
+
+    Rows look like the store's own (who, which client, which kind, before/after JSON), spread over the
+    office's staff and clients, ids in time order as the store writes them.
+    """
+    rng = random.Random(seed)
+    now_us = t.to_micros(now or datetime.now(UTC))
+    span = 3 * 365 * US_PER_DAY
+    staff = [sid for (sid,) in t.Staff.select(t.Staff.id).tuples()]
+    clients = [cid for (cid,) in t.Client.select(t.Client.id).tuples()]
+    shapes = (("interaction", "add", '{"summary": "Called about the invoice", "rating": 1, "channel": "phone"}',
+               None), ("note", "add", '{"text": "Prefers calls after 5 pm", "pinned": false}', None),
+              ("promise", "add", '{"text": "Call back", "due": "2026-11-24T17:00:00+00:00", "owner": 1}', None),
+              ("client", "edit", '{"phone": "020 7946 0000"}', '{"phone": "01632 960001"}'),
+              ("interaction", "edit", '{"summary": "Called about the invoice (paid)"}',
+               '{"summary": "Called about the invoice"}'), ("promise", "keep", '{"status": "kept"}',
+                                                            '{"status": "open"}'))
+    fields = [t.Change.at, t.Change.staff, t.Change.entity, t.Change.entity_id, t.Change.client, t.Change.action,
+              t.Change.kinds, t.Change.origin, t.Change.before, t.Change.after]
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for k in range(changes):
+            entity, action, after, before = shapes[rng.randrange(len(shapes))]
+            at = now_us - span + (span * (k + 1)) // (changes + 1)
+            yield (at, rng.choice(staff), entity, rng.randint(1, 1_000_000), rng.choice(clients), action,
+                   "timeline", "", before, after)
+    total = 0
+    stream = rows()
+    while total < changes:
+        with dbmod.write_transaction():
+            added = _insert(t.Change, fields, (row for _, row in zip(range(100_000), stream, strict=False)))
+        if not added:
+            break
+        total += added
+    t.database.obj.execute_sql("ANALYZE")
+    return total

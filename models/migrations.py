@@ -7,7 +7,7 @@ import peewee as pw
 
 from models import tables as t
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 6
 APPLICATION_ID = 0x52415054  # "RAPT": marks a SQLite file as Rapport's (PRAGMA application_id)
 SCHEMA_KEY = "schema_version"
 
@@ -26,8 +26,44 @@ def step_settings(db: pw.Database) -> None:
     db.create_tables([t.Setting], safe=True)
 
 
+def step_duplicates(db: pw.Database) -> None:
+    """3: possible duplicates (models/store/duplicates.py): clients' comparable keys, "a different person",
+    merges and the rows each merge moved; the keys of the clients already there are computed."""
+    db.create_tables([t.ClientKey, t.NotSame, t.Merge, t.MergeMove], safe=True)
+    from models.store.duplicates import rebuild_keys  # noqa: PLC0415 - the store is not needed by other steps
+
+    rebuild_keys()
+
+
+def step_imports(db: pw.Database) -> None:
+    """4: contact imports (models/store/imports.py) and the client's "More contact details"."""
+    # One ALTER on both engines (no table rebuild), with the same SQL default tables.py declares.
+    db.execute_sql('ALTER TABLE "client" ADD COLUMN "more_details" TEXT NOT NULL DEFAULT \'\'')
+    db.create_tables([t.ContactImport, t.ImportedRow], safe=True)
+
+
+def step_review(db: pw.Database) -> None:
+    """5: interaction.topic (the office's topics, as text) and the indexes the review reads by."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    if "topic" not in {c.name for c in db.get_columns("interaction")}:
+        migrate(SchemaMigrator.from_database(db).add_column("interaction", "topic",
+                                                            pw.CharField(max_length=100, null=True)))
+    t.Interaction._schema.create_indexes(safe=True)
+
+
+def step_history_and_erasure(db: pw.Database) -> None:
+    """6: indexes for Office > History (change by colleague, by kind, by time) and the erasure list (issue 11)."""
+    t.Change._schema.create_indexes(safe=True)
+    db.create_tables([t.Erasure], safe=True)
+
+
 UPGRADES: dict[int, Callable[[pw.Database], None]] = {
     2: step_settings,
+    3: step_duplicates,
+    4: step_imports,
+    5: step_review,
+    6: step_history_and_erasure,
 }
 
 

@@ -1,14 +1,10 @@
-"""The main window: the layout and the menus. The client list on the left, the open screen on the right.
-
-What happens behind it lives elsewhere: the office and the person at the desk in `ui/session.py`, what a
-person can do in `ui/actions/`, the screens in `ui/views/`, the dialogs in `ui/dialogs/`.
-"""
+"""The main window: the layout and the menus (the office and the person at the desk are in ui/session.py, what
+a person can do in ui/actions/, the screens in ui/views/, the dialogs in ui/dialogs/)."""
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -90,10 +86,11 @@ class MainWindow(QMainWindow):
         self.session.opened.connect(self._on_session_opened)
         self.session.open_failed.connect(self._on_session_open_failed)
         self.session.staff_needed.connect(self.ask_who)
+        self.session.pin_needed.connect(lambda member: self._trust().switch_desk(self, member))  # issue 11
         self.session.staff_set.connect(self._on_session_staff_set)
         self.session.ready.connect(self._on_session_ready)
         self.session.left.connect(self._on_session_left)
-        self.session.watcher.presence_changed.connect(self._on_presence_changed)
+        self.session.watcher.presence_changed.connect(lambda online: self.presence_label.setText(online_text(online)))
         self.session.watcher.connection_changed.connect(lambda ok: ok and self.error_banner.hide())
         self.undo_stack.changed.connect(self._on_undo_stack_changed)
         events.error_reported.connect(self.error_banner.say)
@@ -142,7 +139,15 @@ class MainWindow(QMainWindow):
             self.office_files.export_client(view.client.id, view.client.name))))
         self.delete_client_action = self._action("Move client to Trash...", on_client(
             "move them to the Trash", lambda view: self._clients().trash(self.ctx, self, view.client, self.show_today)))
-        self.team_action = self._action("Team...", lambda: self._open_dialog("ui.dialogs.staff", "TeamDialog"))
+        self.team_action = self._action("Team...", lambda: self._trust().show_team(self))  # issue 11
+        self.review_action = self._action("Review...", self.show_review, "Ctrl+Shift+R")  # issue 17
+        self.history_action = self._action("History...", lambda: self._trust().show_history(self))  # issue 11
+        self.client_history_action = self._action("History of this client...", on_client(  # issue 11
+            "see their history", lambda view: self._trust().show_client_history(self, view)))
+        self.report_action = self._action("What happened (report)...", on_client(  # issue 11
+            "ask what happened", lambda view: self._trust().show_report(self, view)))
+        self.erase_action = self._action("Erase this client's personal data...", on_client(  # issue 11
+            "erase their personal data", lambda view: self._trust().erase_client(self, view)))
         self.trash_action = self._action("Trash...", lambda: self._open_dialog("ui.dialogs.trash", "TrashDialog"))
         self.settings_action = self._action("Settings...", lambda: self._open_dialog(
             "ui.dialogs.office_settings", "OfficeSettingsDialog"), QKeySequence.StandardKey.Preferences)
@@ -183,10 +188,11 @@ class MainWindow(QMainWindow):
         self.edit_menu = self._menu(menus.addMenu("&Edit"), self.undo_action, self.redo_action)
         self.client_menu = self._menu(menus.addMenu("&Client"), self.new_client_action, self.edit_client_action,
                                       self.log_action, self.note_action, self.promise_action, None,
-                                      self.handoff_action, self.export_client_action, None, self.delete_client_action)
-        self.office_menu = self._menu(menus.addMenu("&Office"), self.today_action, self.team_action,
-                                      self.trash_action, self.backups_action, self.switch_action, None,
-                                      self.settings_action)
+                                      self.handoff_action, self.export_client_action, self.client_history_action,
+                                      self.report_action, None, self.delete_client_action, self.erase_action)
+        self.office_menu = self._menu(menus.addMenu("&Office"), self.today_action, self.review_action,
+                                      self.team_action, self.history_action, self.trash_action, self.backups_action,
+                                      self.switch_action, None, self.settings_action)
         self.help_menu = self._menu(menus.addMenu("&Help"), self.shortcuts_action)
         self.help_menu.addAction("About Rapport", lambda: self._help().show_about(self))
 
@@ -219,21 +225,17 @@ class MainWindow(QMainWindow):
     # --- screens, built on first use (start-up shows the list before them) ---
     @property
     def client_view(self) -> ClientView:
-        if self._client_view is None:
-            from ui.views.client_view import ClientView
-
-            self._client_view = ClientView(self.ctx)
-            self.right.addWidget(self._client_view)
-        return self._client_view
+        return self._screen("_client_view", "ui.views.client_view", "ClientView")
 
     @property
     def today_view(self) -> TodayView:
-        if self._today_view is None:
-            from ui.views.today import TodayView
+        return self._screen("_today_view", "ui.views.today", "TodayView")
 
-            self._today_view = TodayView(self.ctx)
-            self.right.addWidget(self._today_view)
-        return self._today_view
+    def _screen(self, attr: str, module: str, name: str) -> Any:
+        if getattr(self, attr) is None:
+            setattr(self, attr, getattr(importlib.import_module(module), name)(self.ctx))
+            self.right.addWidget(getattr(self, attr))
+        return getattr(self, attr)
 
     @property
     def office_files(self) -> OfficeFiles:
@@ -275,10 +277,13 @@ class MainWindow(QMainWindow):
 
         if self.ctx.staff is None:
             self.opening.say("")  # the office is open: "Opening the office database..." never lingers under it
-
         self.staff_picker = delete_on_close(StaffPicker(self.ctx, self.ctx.team, self))
-        self.staff_picker.chosen.connect(self.session.set_staff)
+        self.staff_picker.chosen.connect(lambda member: self._trust().switch_desk(self, member))  # issue 11
         self.staff_picker.open()
+
+    def set_staff(self, member: StaffMember) -> None:
+        """This person is at the desk now (ui/dialogs/trust.py calls it once their PIN is right)."""
+        self.session.set_staff(member)
 
     def _on_session_staff_set(self, member: StaffMember, first: bool) -> None:
         self.desk_button.setText(f"At the desk: {member.name}")
@@ -286,6 +291,7 @@ class MainWindow(QMainWindow):
         self.opening.say("")  # "Opening the office database..." never lingers under a prompt
         if first:
             self._set_ready(True)  # showing the list panel loads it
+            self._trust().install_idle_lock(self)  # issue 11
         else:
             QTimer.singleShot(50, self, lambda: self.client_view)  # once the window is usable, not before
             self.client_list.focus_search()
@@ -309,7 +315,7 @@ class MainWindow(QMainWindow):
             action = self.desk_menu.addAction(member.name)
             action.setCheckable(True)
             action.setChecked(self.ctx.staff is not None and member.id == self.ctx.staff.id)  # who is here now
-            action.triggered.connect(lambda checked=False, m=member: self.session.set_staff(m))
+            action.triggered.connect(lambda checked=False, m=member: self._trust().switch_desk(self, m))  # issue 11
         self.desk_menu.addSeparator()
         self.desk_menu.addAction("Someone else...", self.ask_who)
 
@@ -347,13 +353,14 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         delete_on_close(self._help().ShortcutsDialog(self.findChildren(QAction), self)).open()
 
-    @staticmethod
-    def _help() -> ModuleType:
-        return importlib.import_module("ui.dialogs.help")  # loaded when first asked for (start-up budget)
+    def show_review(self) -> None:  # issue 17
+        self.review_view = importlib.import_module("ui.views.review").ReviewView(self.ctx, self)
+        self.review_view.show()
 
-    @staticmethod
-    def _clients() -> ModuleType:
-        return importlib.import_module("ui.actions.clients")
+    # loaded when first asked for (start-up budget): the Help sheet, issue 11's dialogs, the client actions
+    _help = staticmethod(lambda: importlib.import_module("ui.dialogs.help"))
+    _trust = staticmethod(lambda: importlib.import_module("ui.dialogs.trust"))  # issue 11
+    _clients = staticmethod(lambda: importlib.import_module("ui.actions.clients"))
 
     # --- what the window shows of the rest ---
     def _on_undo_stack_changed(self) -> None:
@@ -361,9 +368,6 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(self.undo_stack.can_undo)
         self.redo_action.setText(self.undo_stack.redo_text)
         self.redo_action.setEnabled(self.undo_stack.can_redo)
-
-    def _on_presence_changed(self, online: list[object]) -> None:
-        self.presence_label.setText(online_text(online))  # type: ignore[arg-type]
 
     def _flush_drafts(self) -> None:
         if self._client_view is not None:

@@ -48,6 +48,9 @@ class Session(QObject):
     staff_needed = Signal()
     """Nobody is known to be at this desk: the window asks who (ctx.team is the team)."""
 
+    pin_needed = Signal(object)
+    """The person remembered at this desk has a PIN: the window asks for it before they are at the desk."""
+
     staff_set = Signal(object, bool)
     """This person is at the desk now (a StaffMember; True when the desk just became usable)."""
 
@@ -140,7 +143,9 @@ class Session(QObject):
             if match is None:
                 self.ctx.events.error_reported.emit(
                     f"Nobody called {self._wanted_staff} is on the team; choose who is at the desk.")
-        if match is not None:
+        if match is not None and match.has_pin:
+            self.pin_needed.emit(match)  # issue 11
+        elif match is not None:
             self.set_staff(match)
         else:
             self.staff_needed.emit()
@@ -191,6 +196,7 @@ class Session(QObject):
         if self.ctx.staff is None:
             return
         self.ready.emit()
+        self.nudge_review()
         if self.notifier is None:
             from ui.notify import Notifier
 
@@ -224,6 +230,14 @@ class Session(QObject):
         if today != self._last_date or self._ticks % FULL_REFRESH_MINUTES == 0:
             self._last_date = today
             self.ctx.events.clock_ticked.emit()
+            self.nudge_review()
+
+    def nudge_review(self) -> None:  # issue 17: once per administrator on the review day, at whichever desk
+        sid = self.ctx.staff_id
+        if sid is not None:
+            told = "This week's review is ready: Office > Review (Ctrl+Shift+R)."
+            self.ctx.tasks.run(lambda: store.review_nudge(sid),
+                               lambda nudged: nudged and self.ctx.events.notice_reported.emit(told), lambda _error: None)
 
     def stop(self) -> None:
         """The window is closing: no more timers, presence or notices."""

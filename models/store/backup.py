@@ -24,6 +24,7 @@ from models import migrations, paths
 from models import tables as t
 from models.errors import DatabaseError, ValidationError
 from models.store import _base as b
+from models.store.erasure import erasure_list, reapply
 from models.store.records import ChangeKind, Changes
 
 log = logging.getLogger(__name__)
@@ -322,6 +323,7 @@ def restore_backup(path: str | os.PathLike[str], *, by: int) -> Changes:
     if not safety.ok:  # the office is probably the damaged thing the restore is meant to fix
         log.warning("restoring %s over an office that failed its own backup check", backup)
     sessions, last_change = dbmod.with_retry(_presence_and_last_change)
+    erased = dbmod.with_retry(erasure_list)  # erasures since the backup was made are applied again
     current = dbmod.current()
     location = current.location if current is not None else str(office)
     dbmod.close_database()
@@ -334,17 +336,12 @@ def restore_backup(path: str | os.PathLike[str], *, by: int) -> Changes:
                             "free space and try again, or ask for help.") from exc
     # allow_cloud: this location was accepted when the office was first opened
     dbmod.open_database(location, allow_cloud=True)
-    dbmod.with_retry(lambda: _after_restore(sessions, last_change, b.as_id(by, "by"), backup))
+    dbmod.with_retry(lambda: _after_restore(sessions, last_change, b.as_id(by, "by"), backup, erased))
     return Changes(frozenset(), ALL_KINDS)
 
 
 def _check_restorer(by: object) -> None:
-    def work() -> None:
-        staff = b.require_staff(b.as_id(by, "by"))
-        if staff.role != "admin":
-            raise ValidationError("by", f"Only an administrator can restore a backup, and {staff.name} is not one. "
-                                  "Ask an administrator to do it.")
-    b.read(work)
+    b.read(lambda: b.require_admin(b.as_id(by, "by"), "restore a backup"))
 
 
 def _check_nobody_else() -> None:
@@ -376,9 +373,12 @@ def _copy_into(backup: Path, office: Path) -> None:
         target.close()
 
 
-def _after_restore(sessions: list[tuple[object, ...]], last_change: int, by: int, backup: Path) -> None:
-    """Keep who is online as it was, and log the restore with an id above any id a desk has already seen."""
+def _after_restore(sessions: list[tuple[object, ...]], last_change: int, by: int, backup: Path,
+                   erased: list[tuple[int, str, object, int | None]]) -> None:
+    """Keep who is online as it was, erase again whom the office had erased, and log the restore with an id
+    above any id a desk has already seen."""
     with dbmod.write_transaction():
+        again = reapply(erased)
         t.Session.delete().execute()
         fields = t.Session._meta.sorted_fields
         for batch in range(0, len(sessions), 200):
@@ -387,7 +387,7 @@ def _after_restore(sessions: list[tuple[object, ...]], last_change: int, by: int
         t.Change.insert(id=max(last_change, restored_max) + 1, at=b.utcnow(), staff=by, entity="office",
                         entity_id=None, client=None, action="restore", kinds=",".join(sorted(ALL_KINDS)),
                         origin=_this_desk() or "", before=None,
-                        after=json.dumps({"backup": backup.name}, ensure_ascii=False)).execute()
+                        after=json.dumps({"backup": backup.name, "erased_again": again}, ensure_ascii=False)).execute()
 
 
 def _this_desk() -> str | None:

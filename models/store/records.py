@@ -98,6 +98,7 @@ class StaffMember:
     away_until: datetime | None
     away_reason: str
     version: int
+    has_pin: bool = False
 
     def is_away(self, at: datetime) -> bool:
         return (self.away_from is not None and self.away_until is not None
@@ -124,6 +125,7 @@ class ClientDetails:
     deleted_at: datetime | None
     last_contact_at: datetime | None
     next_due_at: datetime | None
+    more_details: str = ""  # every other phone, email, address, birthday, title, website (issue 15)
     saved_by_name: str = ""  # who saved this version (filled where it matters: a conflict names the colleague)
 
 
@@ -186,6 +188,7 @@ class InteractionEntry(TimelineEntry):
     apology: bool = False
     edited: bool = False
     recovered_by: tuple[int, ...] = ()
+    topic: str | None = None  # the office's topic (Settings), None when it has none
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 from models import store
 from models.store.backup import backup_due
 from ui.dialogs.backups import PG_WORDS, AutoBackup, BackupsDialog, backup_line, size_words
+from ui.dialogs import pin
 from ui.main_window import MainWindow
 from ui.views.today import TodayView
 
@@ -118,6 +119,7 @@ def test_the_backups_window_backs_up_and_an_admin_restores(ready: MainWindow, se
     store.add_client(name="Zoe Written-Later", by=seeded["anna"])
     assert "Zoe Written-Later" in _client_names()
     dialog.list.setCurrentRow(1)  # the backup taken at start
+    pin.confirm_grace(ready.ctx, seeded["anna"])  # Anna typed her administrator's PIN a moment ago (issue 11)
     asked: list[str] = []
     dialog.restore_selected(confirm=lambda question: asked.append(question) or True)
     assert asked and "Everything entered since then is replaced" in asked[0]
@@ -239,6 +241,7 @@ def test_a_restore_is_refused_while_another_desk_is_open(ready: MainWindow, seed
     try:
         assert desk.stdout is not None and desk.stdout.readline().strip() == "SITTING"
         dialog = BackupsDialog(ready.ctx, "sqlite", ready)
+        pin.confirm_grace(ready.ctx, seeded["anna"])  # issue 11
         dialog.restore_selected(confirm=lambda question: True)
         assert not dialog.error.isHidden()
         assert dialog.error.text().startswith("Rapport is open at another desk (Ben Okafor on FRONT-2)")

@@ -204,8 +204,13 @@ class BackupsDialog(QDialog):
         if not ask(question):
             return
         by = self.ctx.staff_id
-        self._working("Restoring the backup... nobody else can work until it is done.")
-        self.ctx.tasks.run(lambda: store.restore_backup(info.path, by=by), self._on_restored, self._on_failed)
+
+        def restore() -> None:
+            self._working("Restoring the backup... nobody else can work until it is done.")
+            self.ctx.tasks.run(lambda: store.restore_backup(info.path, by=by), self._on_restored, self._on_failed)
+        from ui.dialogs.pin import as_admin  # issue 11: the administrator's PIN first
+
+        as_admin(self.ctx, self, "restore a backup", restore)
 
     def _ask(self, question: str) -> bool:
         answer = QMessageBox.question(self, "Restore a backup", question)

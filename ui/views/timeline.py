@@ -55,7 +55,7 @@ def card_for(entry: TimelineEntry, now: datetime) -> Card:
     when = fmt.when(entry.at, now)
     if isinstance(entry, InteractionEntry):
         sign = f"+{entry.rating}" if entry.rating > 0 else str(entry.rating)
-        meta = " · ".join(p for p in (when, channel_label(entry.channel), entry.staff_name) if p)
+        meta = " · ".join(p for p in (when, channel_label(entry.channel), entry.topic or "", entry.staff_name) if p)
         extra = []
         if entry.recovers_id:
             extra.append("Fix of an earlier problem" + (", with an apology" if entry.apology else ""))

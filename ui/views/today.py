@@ -47,6 +47,7 @@ from ui.app import muted_colour
 from ui.actions import clients as client_actions
 from ui.actions import promises as promise_actions
 from ui.actions.promises import away_words
+from ui import settings as desk
 from ui.context import AppContext
 from ui.lifetime import Freshness, subscribe
 from ui.notify import cover_words
@@ -328,7 +329,7 @@ class TodayView(QWidget):
         self.scope.setExclusive(True)
         self.scope.addButton(self.mine_button)
         self.scope.addButton(self.team_button)
-        mine = str(ctx.settings.value("today/scope", "mine")) != "team"
+        mine = str(ctx.settings.value(desk.TODAY_SCOPE, "mine")) != "team"
         (self.mine_button if mine else self.team_button).setChecked(True)
         self.error = QLabel(objectName="error", wordWrap=True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -529,7 +530,7 @@ class TodayView(QWidget):
         self.refresh()
 
     def _on_scope_button_clicked(self, button: QPushButton) -> None:
-        self.ctx.settings.setValue("today/scope", "mine" if self.mine_only else "team")
+        self.ctx.settings.setValue(desk.TODAY_SCOPE, "mine" if self.mine_only else "team")
         self._show()
 
     # --- the person's actions ---
