@@ -291,13 +291,13 @@ class MainWindow(QMainWindow):
         self.opening.say("")  # "Opening the office database..." never lingers under a prompt
         if first:
             self._set_ready(True)  # showing the list panel loads it
-            self._trust().install_idle_lock(self)  # issue 11
         else:
             QTimer.singleShot(50, self, lambda: self.client_view)  # once the window is usable, not before
             self.client_list.focus_search()
         self.statusBar().showMessage(f"{member.name} is at the desk.", 4000)
 
     def _on_session_ready(self) -> None:
+        self._trust().install_idle_lock(self)  # issue 11 (after the first rows: start-up budget)
         if self.right.currentWidget() is self.placeholder:
             self.show_today()
 
