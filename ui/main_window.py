@@ -1,10 +1,14 @@
-"""The main window: the layout and the menus (the office and the person at the desk are in ui/session.py, what
-a person can do in ui/actions/, the screens in ui/views/, the dialogs in ui/dialogs/)."""
+"""The main window: the layout and the menus. The client list on the left, the open screen on the right.
+
+What happens behind it lives elsewhere: the office and the person at the desk in `ui/session.py`, what a
+person can do in `ui/actions/`, the screens in `ui/views/`, the dialogs in `ui/dialogs/`.
+"""
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -28,6 +32,11 @@ if TYPE_CHECKING:  # built on first use, after the window is usable
     from ui.office_files import OfficeFiles
     from ui.views.client_view import ClientView
     from ui.views.today import TodayView
+
+def _lazy(name: str) -> ModuleType:
+    """A module of ui/ loaded when first used: help, the client actions, the staff dialogs (start-up budget)."""
+    return importlib.import_module(name)
+
 
 class MainWindow(QMainWindow):
     """One office database, one person at the desk."""
@@ -86,20 +95,20 @@ class MainWindow(QMainWindow):
         self.session.opened.connect(self._on_session_opened)
         self.session.open_failed.connect(self._on_session_open_failed)
         self.session.staff_needed.connect(self.ask_who)
-        self.session.pin_needed.connect(lambda member: self._trust().switch_desk(self, member))  # issue 11
+        self.session.staff_found.connect(self.switch_desk)
         self.session.staff_set.connect(self._on_session_staff_set)
         self.session.ready.connect(self._on_session_ready)
         self.session.left.connect(self._on_session_left)
-        self.session.watcher.presence_changed.connect(lambda online: self.presence_label.setText(online_text(online)))
+        self.session.watcher.presence_changed.connect(self._on_presence_changed)
         self.session.watcher.connection_changed.connect(lambda ok: ok and self.error_banner.hide())
-        self.undo_stack.changed.connect(self._on_undo_stack_changed)
+        self.undo_stack.changed.connect(lambda: self.undo_stack.show_on(self.undo_action, self.redo_action))
         events.error_reported.connect(self.error_banner.say)
         events.notice_reported.connect(lambda text: self.notice_banner.say(text) if text else self.notice_banner.hide())
         events.message_reported.connect(lambda message: self.statusBar().showMessage(message, 5000))
         events.busy_changed.connect(
             lambda busy: self.busy_banner.say(BUSY_WAITING) if busy else self.busy_banner.hide())
         events.client_requested.connect(self.open_client)
-        events.entry_requested.connect(self._on_entry_requested)
+        events.entry_requested.connect(lambda client_id, kind, entry_id: self.open_client(client_id, (kind, entry_id)))
         events.team_changed.connect(self._fill_desk_menu)
         self.client_list.client_activated.connect(self.open_client)
         self.client_list.add_requested.connect(self.add_client)
@@ -134,21 +143,26 @@ class MainWindow(QMainWindow):
         self.edit_client_action = self._action("Edit client", on_client(
             "edit their details", lambda view: view.edit_client()), "Ctrl+E")
         self.handoff_action = self._action("Hand-off card...", on_client("ask for their hand-off card", lambda view: (
-            self._clients().show_handoff(self.ctx, self, view.client.id))), "Ctrl+Shift+H")
+            _lazy("ui.actions.clients").show_handoff(self.ctx, self, view.client.id))), "Ctrl+Shift+H")
         self.export_client_action = self._action("Export this client...", on_client("export them", lambda view: (
             self.office_files.export_client(view.client.id, view.client.name))))
-        self.delete_client_action = self._action("Move client to Trash...", on_client(
-            "move them to the Trash", lambda view: self._clients().trash(self.ctx, self, view.client, self.show_today)))
-        self.team_action = self._action("Team...", lambda: self._trust().show_team(self))  # issue 11
-        self.review_action = self._action("Review...", self.show_review, "Ctrl+Shift+R")  # issue 17
-        self.history_action = self._action("History...", lambda: self._trust().show_history(self))  # issue 11
-        self.client_history_action = self._action("History of this client...", on_client(  # issue 11
-            "see their history", lambda view: self._trust().show_client_history(self, view)))
-        self.report_action = self._action("What happened (report)...", on_client(  # issue 11
-            "ask what happened", lambda view: self._trust().show_report(self, view)))
-        self.erase_action = self._action("Erase this client's personal data...", on_client(  # issue 11
-            "erase their personal data", lambda view: self._trust().erase_client(self, view)))
+        self.delete_client_action = self._action("Move client to Trash...", on_client("move them to the Trash", (
+            lambda view: _lazy("ui.actions.clients").trash(self.ctx, self, view.client, self.show_today))))
+        self.team_action = self._action("Team...", lambda: _lazy("ui.dialogs.trust").show_team(self))
+        self.history_action = self._action("History...", lambda: _lazy("ui.dialogs.trust").show_history(self))
+        self.client_history_action = self._action("History of this client...", on_client(
+            "see their history", lambda view: _lazy("ui.dialogs.trust").show_client_history(self, view)))
+        self.report_action = self._action("What happened (report)...", on_client(
+            "ask what happened", lambda view: _lazy("ui.dialogs.trust").show_report(self, view)))
+        self.erase_action = self._action("Erase this client's personal data...", on_client(
+            "erase their personal data", lambda view: _lazy("ui.dialogs.trust").erase_client(self, view)))
+        self.review_action = self._action("Review...", lambda: _lazy("ui.views.review").open_review(self),
+                                          "Ctrl+Shift+R", "The weekly review: touch points, colleagues, clients")
         self.trash_action = self._action("Trash...", lambda: self._open_dialog("ui.dialogs.trash", "TrashDialog"))
+        self.duplicates_action = self._action("Find duplicates...", lambda: self._open_dialog(
+            "ui.dialogs.duplicates", "DuplicatesDialog"))
+        self.unmerge_action = self._action("Un-merge...", on_client("un-merge it", lambda view: self._open_dialog(
+            "ui.dialogs.unmerge", "UnmergeDialog", view.client.id, view.client.name)))
         self.settings_action = self._action("Settings...", lambda: self._open_dialog(
             "ui.dialogs.office_settings", "OfficeSettingsDialog"), QKeySequence.StandardKey.Preferences)
         self.backups_action = self._action("Backups...", lambda: self._open_dialog(
@@ -159,9 +173,8 @@ class MainWindow(QMainWindow):
         self.copy_office_action = self._action("Move the office to PostgreSQL...",
                                                lambda: self.office_files.copy_office())
         self.undo_action = self._action("Undo", self.undo_stack.undo, standard.Undo)
-        self.undo_action.setEnabled(False)
         self.redo_action = self._action("Redo", self.undo_stack.redo, standard.Redo)
-        self.redo_action.setEnabled(False)
+        self.undo_stack.show_on(self.undo_action, self.redo_action)  # off: nothing to undo yet
         self.open_action = self._action("Office database...", self.choose_database, standard.Open)
         self.quit_action = self._action("Quit", self.close, standard.Quit)
         self.shortcuts_action = self._action("Keyboard shortcuts", self.show_shortcuts, "F1")
@@ -189,12 +202,14 @@ class MainWindow(QMainWindow):
         self.client_menu = self._menu(menus.addMenu("&Client"), self.new_client_action, self.edit_client_action,
                                       self.log_action, self.note_action, self.promise_action, None,
                                       self.handoff_action, self.export_client_action, self.client_history_action,
-                                      self.report_action, None, self.delete_client_action, self.erase_action)
+                                      self.report_action, None, self.delete_client_action, self.erase_action,
+                                      self.unmerge_action)
         self.office_menu = self._menu(menus.addMenu("&Office"), self.today_action, self.review_action,
-                                      self.team_action, self.history_action, self.trash_action, self.backups_action,
-                                      self.switch_action, None, self.settings_action)
+                                      self.team_action, self.history_action, self.trash_action,
+                                      self.duplicates_action, self.backups_action, self.switch_action, None,
+                                      self.settings_action)
         self.help_menu = self._menu(menus.addMenu("&Help"), self.shortcuts_action)
-        self.help_menu.addAction("About Rapport", lambda: self._help().show_about(self))
+        self.help_menu.addAction("About Rapport", lambda: _lazy("ui.dialogs.help").show_about(self))
 
     @staticmethod
     def _menu(menu: QMenu, *actions: QAction | None) -> QMenu:
@@ -225,17 +240,21 @@ class MainWindow(QMainWindow):
     # --- screens, built on first use (start-up shows the list before them) ---
     @property
     def client_view(self) -> ClientView:
-        return self._screen("_client_view", "ui.views.client_view", "ClientView")
+        if self._client_view is None:
+            from ui.views.client_view import ClientView
+
+            self._client_view = ClientView(self.ctx)
+            self.right.addWidget(self._client_view)
+        return self._client_view
 
     @property
     def today_view(self) -> TodayView:
-        return self._screen("_today_view", "ui.views.today", "TodayView")
+        if self._today_view is None:
+            from ui.views.today import TodayView
 
-    def _screen(self, attr: str, module: str, name: str) -> Any:
-        if getattr(self, attr) is None:
-            setattr(self, attr, getattr(importlib.import_module(module), name)(self.ctx))
-            self.right.addWidget(getattr(self, attr))
-        return getattr(self, attr)
+            self._today_view = TodayView(self.ctx)
+            self.right.addWidget(self._today_view)
+        return self._today_view
 
     @property
     def office_files(self) -> OfficeFiles:
@@ -244,8 +263,6 @@ class MainWindow(QMainWindow):
 
             files = OfficeFiles(self.ctx, self, self.session.switch, self.session.leave)
             files.working.connect(lambda text: self.statusBar().showMessage(text))
-            files.finished.connect(self.ctx.events.message_reported)
-            files.failed.connect(self.ctx.events.error_reported)
             self._office_files = files
         return self._office_files
 
@@ -278,12 +295,8 @@ class MainWindow(QMainWindow):
         if self.ctx.staff is None:
             self.opening.say("")  # the office is open: "Opening the office database..." never lingers under it
         self.staff_picker = delete_on_close(StaffPicker(self.ctx, self.ctx.team, self))
-        self.staff_picker.chosen.connect(lambda member: self._trust().switch_desk(self, member))  # issue 11
+        self.staff_picker.chosen.connect(self.switch_desk)
         self.staff_picker.open()
-
-    def set_staff(self, member: StaffMember) -> None:
-        """This person is at the desk now (ui/dialogs/trust.py calls it once their PIN is right)."""
-        self.session.set_staff(member)
 
     def _on_session_staff_set(self, member: StaffMember, first: bool) -> None:
         self.desk_button.setText(f"At the desk: {member.name}")
@@ -297,7 +310,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{member.name} is at the desk.", 4000)
 
     def _on_session_ready(self) -> None:
-        self._trust().install_idle_lock(self)  # issue 11 (after the first rows: start-up budget)
+        _lazy("ui.dialogs.trust").install_idle_lock(self)  # issue 11, after the first rows (start-up budget)
         if self.right.currentWidget() is self.placeholder:
             self.show_today()
 
@@ -315,7 +328,7 @@ class MainWindow(QMainWindow):
             action = self.desk_menu.addAction(member.name)
             action.setCheckable(True)
             action.setChecked(self.ctx.staff is not None and member.id == self.ctx.staff.id)  # who is here now
-            action.triggered.connect(lambda checked=False, m=member: self._trust().switch_desk(self, m))  # issue 11
+            action.triggered.connect(lambda checked=False, m=member: self.switch_desk(m))
         self.desk_menu.addSeparator()
         self.desk_menu.addAction("Someone else...", self.ask_who)
 
@@ -326,9 +339,6 @@ class MainWindow(QMainWindow):
         self.client_view.show_client(client_id, jump_to=jump_to)
         self.session.watcher.viewing(client_id)
 
-    def _on_entry_requested(self, client_id: int, kind: str, entry_id: int) -> None:
-        self.open_client(client_id, (kind, entry_id))
-
     def show_today(self) -> None:
         """Ctrl+T: the promises of the day, overdue first."""
         if self.ctx.staff is None:
@@ -337,7 +347,7 @@ class MainWindow(QMainWindow):
         self.today_view.table.setFocus()
 
     def add_client(self) -> None:
-        self._clients().add(self.ctx, self, self._on_client_added)
+        _lazy("ui.actions.clients").add(self.ctx, self, self._on_client_added)
 
     def _on_client_added(self, changes: Changes) -> None:
         if changes.id is not None:
@@ -350,24 +360,15 @@ class MainWindow(QMainWindow):
                                    self.ctx.database or self.session.location)
         dialog.location_chosen.connect(self.session.switch)  # type: ignore[attr-defined]
 
+    def switch_desk(self, member: StaffMember) -> None:  # after their PIN if they have one (ui/dialogs/pin.py)
+        _lazy("ui.dialogs.trust").switch_desk(self, member)
+
     def show_shortcuts(self) -> None:
-        delete_on_close(self._help().ShortcutsDialog(self.findChildren(QAction), self)).open()
-
-    def show_review(self) -> None:  # issue 17
-        self.review_view = importlib.import_module("ui.views.review").ReviewView(self.ctx, self)
-        self.review_view.show()
-
-    # loaded when first asked for (start-up budget): the Help sheet, issue 11's dialogs, the client actions
-    _help = staticmethod(lambda: importlib.import_module("ui.dialogs.help"))
-    _trust = staticmethod(lambda: importlib.import_module("ui.dialogs.trust"))  # issue 11
-    _clients = staticmethod(lambda: importlib.import_module("ui.actions.clients"))
+        delete_on_close(_lazy("ui.dialogs.help").ShortcutsDialog(self.findChildren(QAction), self)).open()
 
     # --- what the window shows of the rest ---
-    def _on_undo_stack_changed(self) -> None:
-        self.undo_action.setText(self.undo_stack.undo_text)
-        self.undo_action.setEnabled(self.undo_stack.can_undo)
-        self.redo_action.setText(self.undo_stack.redo_text)
-        self.redo_action.setEnabled(self.undo_stack.can_redo)
+    def _on_presence_changed(self, online: list[object]) -> None:
+        self.presence_label.setText(online_text(online))  # type: ignore[arg-type]
 
     def _flush_drafts(self) -> None:
         if self._client_view is not None:

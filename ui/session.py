@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from models import APP_VERSION, store
-from models.store import ChangeKind, Changes, Office, StaffMember, StoreError
+from models.store import ChangeKind, Changes, Office, StaffMember
 from ui import settings as desk
 from ui.context import AppContext
 from ui.drafts import Drafts
@@ -48,8 +48,8 @@ class Session(QObject):
     staff_needed = Signal()
     """Nobody is known to be at this desk: the window asks who (ctx.team is the team)."""
 
-    pin_needed = Signal(object)
-    """The person remembered at this desk has a PIN: the window asks for it before they are at the desk."""
+    staff_found = Signal(object)
+    """The desk remembers (or was told) this person (a StaffMember) but they have a PIN: the window asks it."""
 
     staff_set = Signal(object, bool)
     """This person is at the desk now (a StaffMember; True when the desk just became usable)."""
@@ -144,7 +144,7 @@ class Session(QObject):
                 self.ctx.events.error_reported.emit(
                     f"Nobody called {self._wanted_staff} is on the team; choose who is at the desk.")
         if match is not None and match.has_pin:
-            self.pin_needed.emit(match)  # issue 11
+            self.staff_found.emit(match)
         elif match is not None:
             self.set_staff(match)
         else:
@@ -196,13 +196,13 @@ class Session(QObject):
         if self.ctx.staff is None:
             return
         self.ready.emit()
-        self.nudge_review()
         if self.notifier is None:
             from ui.notify import Notifier
 
             self.notifier = Notifier(self.ctx, self.parent())  # type: ignore[arg-type]
             self.notifier.banner_requested.connect(self.ctx.events.notice_reported)
         self.notifier.refresh()
+        self.nudge_review()
         if self.office is not None and self.office.engine == "sqlite":
             database = self.ctx.database
             QTimer.singleShot(MAINTENANCE_DELAY_MS, self, lambda: self.maintain(database))
@@ -232,12 +232,16 @@ class Session(QObject):
             self.ctx.events.clock_ticked.emit()
             self.nudge_review()
 
-    def nudge_review(self) -> None:  # issue 17: once per administrator on the review day, at whichever desk
-        sid = self.ctx.staff_id
-        if sid is not None:
-            told = "This week's review is ready: Office > Review (Ctrl+Shift+R)."
-            self.ctx.tasks.run(lambda: store.review_nudge(sid),
-                               lambda nudged: nudged and self.ctx.events.notice_reported.emit(told), lambda _error: None)
+    def nudge_review(self) -> None:
+        """On the office's review day, each administrator is told once, at whichever desk (issue 17)."""
+        staff = self.ctx.staff
+        if staff is None:
+            return
+        self.ctx.tasks.run(lambda: store.review_nudge(staff.id), self._on_review_nudged, lambda _error: None)
+
+    def _on_review_nudged(self, told: bool) -> None:
+        if told:
+            self.ctx.events.notice_reported.emit("This week's review is ready: Office > Review (Ctrl+Shift+R).")
 
     def stop(self) -> None:
         """The window is closing: no more timers, presence or notices."""

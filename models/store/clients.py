@@ -12,6 +12,7 @@ from models.errors import ConflictError, ValidationError
 from models.rules.text import SEARCH_LIMIT, check_email, check_phone, search_key, too_long
 from models.rules.vocab import CHANNELS
 from models.store import _base as b
+from models.store.client_keys import index_clients, refuse_if_merged
 from models.store.records import ChangeKind, Changes, ClientDetails, ClientRow
 
 CLIENT_KINDS = (ChangeKind.CLIENT,)
@@ -104,8 +105,6 @@ def reindex(client_ids: Iterable[int]) -> None:
     Every write that changes client details without add_client / update_client (import, revert, merge)
     calls this, so derived data has one door.
     """
-    from models.store.duplicates import index_clients  # noqa: PLC0415 - duplicates imports this module
-
     index_clients(client_ids)
 
 
@@ -176,8 +175,6 @@ def restore_client(client_id: int, *, by: int) -> Changes:
 
     def work(tx: b.Tx) -> None:
         b.require_client(client_id, allow_deleted=True)
-        from models.store.duplicates import refuse_if_merged  # noqa: PLC0415
-
         refuse_if_merged(client_id)
         t.Client.update(deleted_at=None, version=t.Client.version + 1).where(t.Client.id == client_id).execute()
         tx.log("client", client_id, client_id, "restore", CLIENT_KINDS + ("promise",))

@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import combinations
 from typing import Any
 
@@ -20,15 +21,24 @@ from models import matching
 from models import tables as t
 from models.errors import ValidationError
 from models.store import _base as b
+from models.store.client_keys import (  # noqa: F401 - the keys live there (clients.py keeps them too)
+    BLOCK_KINDS,
+    BLOCK_LIMIT,
+    _chunks,
+    _flag,
+    _keys_of,
+    flag_all,
+    index_clients,
+    merged_away,
+    office_country,
+    rebuild_keys,
+    refuse_if_merged,
+    rekey_phones,
+)
 from models.store.records import Changes
 
 KINDS = ("client",)
-# A key shared by more clients than this (a switchboard number, a big organisation's first letters) does
-# not point at one person: find_duplicates leaves such blocks out, and similar_clients leaves out such an
-# organisation-and-first-letters block and reads at most this many clients with one phone, email or name.
-BLOCK_LIMIT = 25
 EXACT_KINDS = ("phone", "email", "name")
-BLOCK_KINDS = ("phone", "email", "name", "orgname", "addrname")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,90 +64,6 @@ class DuplicatePair:
     b_name: str
     why: str
     strength: float
-
-
-# --- the keys table -------------------------------------------------------------------------------
-
-def office_country() -> str:
-    """The office's two-letter region (office settings), for phone numbers written without a prefix."""
-    row = t.Setting.get_or_none(t.Setting.key == "country")
-    if row is None:
-        return ""
-    try:
-        value = json.loads(row.value)
-    except ValueError:
-        return ""
-    return value if isinstance(value, str) else ""
-
-
-def _key_rows(ids: list[int]) -> Any:
-    """The columns keys are made of (only these: an upgrade step runs before later columns exist)."""
-    c = t.Client
-    return c.select(c.id, c.name, c.phone, c.email, c.organisation, c.address).where(c.id.in_(ids))
-
-
-def _keys_of(row: Any, country: str) -> matching.ClientKeys:
-    return matching.client_keys(name=row.name, phone=row.phone, email=row.email, organisation=row.organisation,
-                                address=row.address, country=country)
-
-
-def index_clients(client_ids: Iterable[int]) -> None:
-    """Rewrite the keys of these clients from their details (inside the write that changed them)."""
-    ids = list(dict.fromkeys(client_ids))
-    if not ids:
-        return
-    country = office_country()
-    touched: set[tuple[str, str]] = set()
-    for chunk in _chunks(ids):
-        k = t.ClientKey
-        touched.update(k.select(k.kind, k.key).where(k.client.in_(chunk)).tuples())
-        k.delete().where(k.client.in_(chunk)).execute()
-        rows = [{"client": c.id, "kind": kind, "key": key}
-                for c in _key_rows(chunk)
-                for kind, key in sorted(_keys_of(c, country).rows())]
-        touched.update((row["kind"], row["key"]) for row in rows)
-        for at in range(0, len(rows), 300):
-            k.insert_many(rows[at:at + 300]).execute()
-    for kind, key in touched:
-        if kind in BLOCK_KINDS:
-            _flag(kind, key)
-
-
-def _flag(kind: str, key: str) -> None:
-    """Mark a key's rows shared while 2 to BLOCK_LIMIT clients have it (just past the limit: unmark them all)."""
-    k = t.ClientKey
-    ids = [i for (i,) in k.select(k.id).where((k.kind == kind) & (k.key == key)).limit(BLOCK_LIMIT + 2).tuples()]
-    if len(ids) <= BLOCK_LIMIT + 1:
-        k.update(shared=2 <= len(ids) <= BLOCK_LIMIT).where(k.id.in_(ids)).execute()
-
-
-def flag_all() -> None:
-    """Mark every shared key at once (after keys were written in bulk: an upgrade, an import, the generator)."""
-    k = t.ClientKey
-    k.update(shared=False).where(k.shared).execute()
-    groups = (k.select(k.kind, k.key).where(k.kind.in_(BLOCK_KINDS)).group_by(k.kind, k.key)
-              .having(pw.fn.COUNT(pw.SQL("*")).between(2, BLOCK_LIMIT)))
-    for kind, key in list(groups.tuples()):
-        k.update(shared=True).where((k.kind == kind) & (k.key == key)).execute()
-
-
-def rebuild_keys() -> None:
-    """Compute every client's keys again (after an upgrade, an import, or a change of the office's country)."""
-    t.ClientKey.delete().execute()
-    ids = [cid for (cid,) in t.Client.select(t.Client.id).tuples()]
-    country = office_country()
-    for chunk in _chunks(ids):
-        rows = [(c.id, kind, key) for c in _key_rows(chunk)
-                for kind, key in sorted(_keys_of(c, country).rows())]
-        for at in range(0, len(rows), 300):
-            t.ClientKey.insert_many(rows[at:at + 300], fields=[t.ClientKey.client, t.ClientKey.kind,
-                                                               t.ClientKey.key]).execute()
-    flag_all()
-
-
-def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
 
 
 # --- clients like the one being typed ---------------------------------------------------------------
@@ -187,6 +113,9 @@ def similar_clients(*, name: str = "", phone: str = "", email: str = "", organis
             raise ValidationError(field, f"{field.capitalize()} must be text.")
         if len(value) > 500 and field != "address" or len(value) > 100_000:
             return ()
+    # half-typed text may hold anything; a NUL cannot even be sent to PostgreSQL (saved clients have none)
+    name, phone, email, organisation, address = (v.replace("\x00", "") for v in (name, phone, email, organisation,
+                                                                                   address))
     if isinstance(exclude, int) and not isinstance(exclude, bool):
         excluded = {exclude}
     else:
@@ -218,7 +147,7 @@ def similar_clients(*, name: str = "", phone: str = "", email: str = "", organis
         stored = _stored_keys(details)
         found = []
         for cid, (cname, cphone, cemail, corg) in details.items():
-            verdict = matching.assess(keys, matching.key_from_rows(cname, stored.get(cid, set())))
+            verdict = matching.assess(keys, matching.key_from_rows(stored.get(cid, set())))
             if verdict:
                 found.append(SimilarClient(cid, cname, verdict[1], verdict[0], cphone, cemail, corg))
         found.sort(key=lambda s: (-s.strength, s.name.casefold(), s.client_id))
@@ -258,28 +187,33 @@ def find_duplicates(*, limit: int = 100) -> tuple[DuplicatePair, ...]:
     """Likely pairs over the whole office, strongest first, each with why.
 
     Clients are brought together only by a shared key (blocking), and a key shared by more than
-    BLOCK_LIMIT clients is left out, so the work grows with the office, not with its square.
+    BLOCK_LIMIT clients is left out, so the work grows with the pairs found, not with the office's square.
     """
     def work() -> tuple[DuplicatePair, ...]:
-        k = t.ClientKey
-        # only the keys 2 to BLOCK_LIMIT clients share: a partial index holds just those rows
-        members = k.select(k.kind, k.key, k.client).where(k.shared)
+        k, c = t.ClientKey, t.Client
+        db = t.database.obj
+        # the keys 2 to BLOCK_LIMIT clients share: a partial index holds just those rows (and covers them)
         blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for kind, key, cid in t.database.obj.execute(members).fetchall():
+        for kind, key, cid in db.execute(k.select(k.kind, k.key, k.client).where(k.shared)).fetchall():
             blocks[(kind, key)].append(cid)
-        pairs = {pair for members in blocks.values() for pair in combinations(sorted(members), 2)}
-        if not pairs:
+        shared: dict[tuple[int, int], set[str]] = defaultdict(set)  # pair -> the kinds of key it shares
+        for (kind, _), members in blocks.items():
+            for pair in combinations(sorted(members), 2):
+                shared[pair].add(kind)
+        if not shared:
             return ()
-        different = {(lo, hi) for lo, hi in t.NotSame.select(t.NotSame.low, t.NotSame.high).tuples()}
-        pairs -= different
-        ids = {x for pair in pairs for x in pair}
-        names = _live(ids)
-        stored = _stored_keys(names)
-        keys = {cid: matching.key_from_rows(names[cid][0], stored.get(cid, set())) for cid in names}
+        for pair in t.NotSame.select(t.NotSame.low, t.NotSame.high).tuples():
+            shared.pop(pair, None)
+        # the names (and their words, from the name key) of the live clients among them
+        involved = k.select(k.client).where(k.shared)
+        query = (c.select(c.id, c.name, k.key)
+                 .join(k, pw.JOIN.LEFT_OUTER, on=((k.client == c.id) & (k.kind == "name")))
+                 .where(c.id.in_(involved) & c.deleted_at.is_null()))
+        names = {cid: (name, key or "") for cid, name, key in db.execute(query).fetchall()}
         found = []
-        for lo, hi in pairs:
-            if lo in keys and hi in keys:
-                verdict = matching.assess(keys[lo], keys[hi])
+        for (lo, hi), kinds in shared.items():
+            if lo in names and hi in names:
+                verdict = matching.assess(*matching.pair_keys(names[lo][1], names[hi][1], kinds))
                 if verdict:
                     found.append(DuplicatePair(lo, names[lo][0], hi, names[hi][0], verdict[1], verdict[0]))
         found.sort(key=lambda p: (-p.strength, p.a_name.casefold(), p.a, p.b))
@@ -303,7 +237,7 @@ class MergeInfo:
     keep: int
     other: int
     other_name: str
-    at: Any  # datetime (UTC)
+    at: datetime  # UTC
     by: int | None
     moved: int  # entries, notes and promises that came over from `other`
     added_since: int  # entries, notes and promises logged on the merged client since: they stay with it
@@ -318,15 +252,18 @@ def _client_values(client_id: int) -> dict[str, Any]:
 
 
 def _write_client_values(client_id: int, values: dict[str, Any]) -> None:
+    """Write a client row back as it was, but with a version never used before: a desk still holding the
+    merged client's details (a later version) must meet a conflict, never save over the restored ones."""
     columns = t.Client._meta.columns
-    t.Client.update({columns[name]: value for name, value in values.items() if name != "id"}).where(
+    current = t.Client.get_by_id(client_id).version
+    restored = {columns[name]: value for name, value in values.items() if name not in ("id", "version")}
+    t.Client.update({**restored, t.Client.version: max(current, int(values["version"])) + 1}).where(
         t.Client.id == client_id).execute()
 
 
 def _settle(*client_ids: int) -> None:
     """After rows changed hands: the list's columns, the score and the keys of these clients follow."""
-    from models.store.clients import refresh_contact_columns  # noqa: PLC0415
-    from models.store.clients import forget_score  # noqa: PLC0415
+    from models.store.clients import forget_score, refresh_contact_columns  # noqa: PLC0415
 
     for client_id in client_ids:
         refresh_contact_columns(client_id)
@@ -344,6 +281,8 @@ def merge_clients(keep: int, other: int, *, by: int, fields: dict[str, str] | No
     keep, other = b.as_id(keep, "keep"), b.as_id(other, "other")
     if keep == other:
         raise ValidationError("other", "Choose two different clients to merge.")
+    if fields is not None and not isinstance(fields, dict):
+        raise ValidationError("fields", "Say for each detail whose value to keep, e.g. {\"phone\": \"other\"}.")
     chosen = dict(fields or {})
     for field, side in chosen.items():
         if field not in FIELDS:
@@ -454,15 +393,3 @@ def merges(client_id: int) -> tuple[MergeInfo, ...]:
     return b.read(work)
 
 
-def merged_away() -> pw.Select:
-    """The ids of clients merged into another (and not un-merged): not in the Trash, not restorable from it."""
-    return t.Merge.select(t.Merge.other).where(t.Merge.undone_at.is_null())
-
-
-def refuse_if_merged(client_id: int) -> None:
-    """A ValidationError when the client was merged into another: un-merging brings it back, not Restore."""
-    merge = t.Merge.get_or_none((t.Merge.other == client_id) & t.Merge.undone_at.is_null())
-    if merge is not None:
-        into = t.Client.get_or_none(t.Client.id == merge.keep_id)
-        raise ValidationError("client", f"This client was merged into {into.name if into else 'another client'}; "
-                                        "un-merge them from that client's menu to bring it back.")

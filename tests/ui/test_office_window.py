@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from tests.ui.conftest import open_dialog
 
-from tests.ui.conftest import open_dialog
-
 from ui.dialogs.handoff import HandoffDialog
 
 import json
@@ -18,8 +16,8 @@ from PySide6.QtWidgets import QApplication
 
 from models import store
 from models.store.backup import backup_due
-from ui.dialogs.backups import PG_WORDS, AutoBackup, BackupsDialog, backup_line, size_words
 from ui.dialogs import pin
+from ui.dialogs.backups import PG_WORDS, AutoBackup, BackupsDialog, backup_line, size_words
 from ui.main_window import MainWindow
 from ui.views.today import TodayView
 

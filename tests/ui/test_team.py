@@ -1,7 +1,6 @@
 """The team: add a colleague, mark them away (their promises then go to Covering), back at work."""
 from __future__ import annotations
 
-from tests.ui.conftest import open_dialog
 
 from PySide6.QtCore import QDate, Qt
 
@@ -14,7 +13,7 @@ from ui.dialogs.team import TeamDialog
 def test_add_a_colleague_and_mark_them_away_and_back(ready, qtbot, seeded) -> None:
     pin.confirm_grace(ready.ctx, seeded["anna"])  # Anna, the administrator, typed her PIN a moment ago
     ready.team_action.trigger()
-    team = open_dialog(ready, TeamDialog)
+    team = ready.team_dialog
     assert isinstance(team, TeamDialog)
     assert not team.away_button.isEnabled() and not team.back_button.isEnabled()  # nobody chosen yet
     team.name.setText("Chloé Martin")  # typed with an accent (QtTest's key clicks take ASCII only)

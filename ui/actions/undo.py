@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
 
 from models import store
-from models.store import Changes, ChangeKind, StoreError
+from models.store import ChangeKind, Changes, StoreError
 from ui.context import AppContext
 
 UNDO_DEPTH = 20
@@ -24,6 +25,13 @@ class UndoStack(QObject):
         self._redo: list[tuple[Changes, str]] = []  # what Undo took back, newest last (a new action empties it)
         self._undoing = False
         ctx.events.written.connect(self._on_events_written)
+
+    def show_on(self, undo: QAction, redo: QAction) -> None:
+        """Edit > Undo and Redo say what they would take back or do again, and are off when there is nothing."""
+        undo.setText(self.undo_text)
+        undo.setEnabled(self.can_undo)
+        redo.setText(self.redo_text)
+        redo.setEnabled(self.can_redo)
 
     @property
     def can_undo(self) -> bool:

@@ -806,3 +806,11 @@ class ReviewView(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.document().print_(printer)
             self.ctx.events.message_reported.emit("The review was sent to the printer.")
+
+
+def open_review(window: QWidget) -> None:
+    """Office > Review (Ctrl+Shift+R): its own window, deleted when closed (pyqtgraph loads only now)."""
+    view = ReviewView(window.ctx, window)  # type: ignore[attr-defined]
+    view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    window.review_view = view  # type: ignore[attr-defined]
+    view.show()
