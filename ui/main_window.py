@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
 
         if self.ctx.staff is None:
             self.opening.say("")  # the office is open: "Opening the office database..." never lingers under it
-        self.staff_picker = StaffPicker(self.ctx, self.ctx.team, self)
+        self.staff_picker = delete_on_close(StaffPicker(self.ctx, self.ctx.team, self))
         self.staff_picker.chosen.connect(self.switch_desk)
         self.staff_picker.open()
 
@@ -308,13 +308,13 @@ class MainWindow(QMainWindow):
         self.opening.say("")  # "Opening the office database..." never lingers under a prompt
         if first:
             self._set_ready(True)  # showing the list panel loads it
-            _lazy("ui.dialogs.trust").install_idle_lock(self)
         else:
             QTimer.singleShot(50, self, lambda: self.client_view)  # once the window is usable, not before
             self.client_list.focus_search()
         self.statusBar().showMessage(f"{member.name} is at the desk.", 4000)
 
     def _on_session_ready(self) -> None:
+        _lazy("ui.dialogs.trust").install_idle_lock(self)  # issue 11, after the first rows (start-up budget)
         if self.right.currentWidget() is self.placeholder:
             self.show_today()
 

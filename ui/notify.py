@@ -27,6 +27,7 @@ from models.store.day import (
 from models.store.day import mine as mine_of
 from ui import fmt
 from ui.context import AppContext
+from ui.lifetime import subscribe
 
 if TYPE_CHECKING:  # the promise and score subjects load after the first window (start-up budget)
     from models.store import DeskDay
@@ -126,9 +127,9 @@ class Notifier(QObject):
             self.tray.messageClicked.connect(self._on_tray_message_clicked)
         self.timer = QTimer(self, singleShot=True)
         self.timer.timeout.connect(self.refresh)
-        ctx.events.clock_ticked.connect(self.refresh)
-        ctx.events.staff_changed.connect(self._on_events_staff_changed)
-        ctx.events.data_changed.connect(self._on_events_data_changed)
+        subscribe(self, ctx.events.clock_ticked, self.refresh)
+        subscribe(self, ctx.events.staff_changed, self._on_events_staff_changed)
+        subscribe(self, ctx.events.data_changed, self._on_events_data_changed)
 
     @staticmethod
     def _icon(parent: QWidget | None) -> Any:

@@ -11,6 +11,7 @@ import peewee as pw
 
 from models import tables as t
 from models.errors import ValidationError
+from models.rules.vocab import channel_label
 from models.store import _base as b
 from models.store.clients import forget_score, refresh_contact_columns
 from models.store.duplicates import merged_away, refuse_if_merged
@@ -22,8 +23,13 @@ CHANGED_SINCE = "A colleague changed this since, so undoing it would overwrite t
 _ENTRY_TABLES: dict[str, type[t.BaseTable]] = {"interaction": t.Interaction, "note": t.Note}
 
 
+_DESCRIBED_LENGTH = 60  # a menu item names the action and the start of its text
+_LOGGED = {"phone": "call"}  # "Log call: ...", as a receptionist says it
+
+
 def describe(change_ids: tuple[int, ...]) -> str:
-    """What Undo would take back, in words ("Undo: note added")."""
+    """What Undo would take back, in words, with the text it was about: "Log phone: Called about the invoice",
+    "Note added: Wrong client, sorry", "Promise marked kept: Call back"."""
     ids = b.check_ids(change_ids, "undo")
 
     def work() -> str:
@@ -36,8 +42,28 @@ def describe(change_ids: tuple[int, ...]) -> str:
         verbs = {"add": "added", "edit": "edited", "delete": "moved to the Trash", "restore": "restored",
                  "keep": "marked kept", "cancel": "cancelled", "renegotiate": "given a new date",
                  "reassign": "handed over"}
-        return f"{nouns.get(row.entity, row.entity).capitalize()} {verbs.get(row.action, row.action)}"
+        what = f"{nouns.get(row.entity, row.entity).capitalize()} {verbs.get(row.action, row.action)}"
+        after = _json(row.after)
+        if row.entity == "interaction" and row.action == "add" and after.get("summary"):
+            channel = str(after.get("channel", ""))
+            what = f"Log {_LOGGED.get(channel, channel_label(channel).lower())}"
+        about = after.get("summary") or after.get("text") or _subject(row)
+        if not about:
+            return what
+        about = " ".join(str(about).split())
+        short = about if len(about) <= _DESCRIBED_LENGTH else about[:_DESCRIBED_LENGTH - 1].rstrip() + "\u2026"
+        return f"{what}: {short}"
     return b.read(work)
+
+
+def _subject(row: t.Change) -> str:
+    """The words of the record a change was about, when its log row does not carry them."""
+    tables: dict[str, tuple[type[t.BaseTable], str]] = {
+        "interaction": (t.Interaction, "summary"), "note": (t.Note, "text"), "promise": (t.Promise, "text"),
+        "client": (t.Client, "name")}
+    table, column = tables.get(row.entity, (None, ""))  # type: ignore[assignment]
+    record = table.get_or_none(table.id == row.entity_id) if table is not None else None
+    return str(getattr(record, column, "")) if record is not None else ""
 
 
 def undo(change_ids: tuple[int, ...], *, by: int) -> Changes:

@@ -50,7 +50,7 @@ def client_record(client_id: int) -> ClientRecord:
     details = get_client(client_id)
 
     def work() -> ClientRecord:
-        from models.store.promises import GRACE_US  # promises.py imports the timeline helpers
+        from models.store.promise_status import GRACE_US
 
         now = b.utcnow()
         names: dict[int, str] = dict(t.Staff.select(t.Staff.id, t.Staff.name).tuples())

@@ -1,6 +1,9 @@
 """Issue 11 at the desk: PINs asked when they matter, Office > Team managing the team, the idle lock."""
 from __future__ import annotations
 
+from tests.ui.conftest import open_dialog
+from ui.dialogs.backups import BackupsDialog
+
 from collections.abc import Iterator
 
 import pytest

@@ -23,7 +23,7 @@ def test_edit_undo_says_what_it_will_undo(ready, qtbot, seeded) -> None:
     note = ready.client_view.composer.note
     qtbot.keyClicks(note.text, "Called about the invoice")
     qtbot.keyClick(note.text, Qt.Key.Key_Return)
-    assert ready.undo_action.text() == "Undo 'Note added'"
+    assert ready.undo_action.text() == "Undo 'Note added: Called about the invoice'"
     ready.undo_stack.undo()
     assert ready.undo_action.text() == "Undo" and not ready.undo_action.isEnabled()
 
@@ -239,7 +239,14 @@ def test_redo_does_again_what_undo_took_back(ready, qtbot, seeded) -> None:
     assert not ready.redo_action.isEnabled() and ready.redo_action.text() == "Redo"
     ready.undo_stack.undo()
     assert store.timeline(seeded["oliver"]).entries == ()
-    assert ready.redo_action.isEnabled() and ready.redo_action.text() == "Redo 'Note added'"
+    assert ready.redo_action.isEnabled() and ready.redo_action.text() == "Redo 'Note added: Called about the invoice'"
     ready.redo_action.trigger()
     assert [e.text for e in store.timeline(seeded["oliver"])] == ["Called about the invoice"]
-    assert ready.undo_action.text() == "Undo 'Note added'" and not ready.redo_action.isEnabled()
+    assert ready.undo_action.text().startswith("Undo 'Note added") and not ready.redo_action.isEnabled()
+
+
+def test_undo_names_the_call_it_will_take_back(ready, qtbot, seeded) -> None:
+    anna, oliver = seeded["anna"], seeded["oliver"]
+    ready.ctx.tasks.run(lambda: store.log_interaction(oliver, by=anna, summary="Called about the invoice", rating=0,
+                                                      channel="phone"))
+    assert ready.undo_action.text() == "Undo 'Log call: Called about the invoice'"

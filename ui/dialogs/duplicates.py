@@ -19,6 +19,7 @@ from models import store
 from models.store import Changes, StoreError
 from ui.context import AppContext
 from ui.dialogs.merge import MergeDialog
+from ui.lifetime import subscribe
 
 
 def likelihood(strength: float) -> str:
@@ -68,7 +69,7 @@ class DuplicatesDialog(QDialog):
         self.open_button.clicked.connect(self._on_open_clicked)
         self.merge_button.clicked.connect(self._on_merge_clicked)
         self.different_button.clicked.connect(self._on_different_clicked)
-        ctx.events.data_changed.connect(self._on_data_changed)
+        subscribe(self, ctx.events.data_changed, self._on_data_changed)
         self.refresh()
 
     def refresh(self) -> None:

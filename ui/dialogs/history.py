@@ -31,6 +31,7 @@ from models.store import Changes, StaffMember, StoreError
 from ui import fmt
 from ui.context import AppContext
 from ui.dialogs.unmerge import UnmergeDialog  # issue 16
+from ui.lifetime import subscribe
 from ui.widgets import ColumnsModel, Index
 
 PAGE = 100
@@ -172,7 +173,7 @@ class HistoryDialog(QDialog):
             box.toggled.connect(lambda _: self.reload())
             edit.dateChanged.connect(lambda _: self.reload())
         self.table.verticalScrollBar().valueChanged.connect(self._on_scrolled)
-        ctx.events.data_changed.connect(self._on_data_changed)
+        subscribe(self, ctx.events.data_changed, self._on_data_changed)
         ctx.tasks.run(lambda: store.list_staff(include_inactive=True), self._on_staff_loaded)
         if client_id is None:
             ctx.tasks.run(lambda: store.list_clients(), self._on_clients_loaded)

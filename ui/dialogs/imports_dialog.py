@@ -17,6 +17,7 @@ from models.store import Changes, StoreError
 from ui import fmt
 from ui.context import AppContext
 from ui.dialogs.import_wizard import _fill, _table
+from ui.lifetime import subscribe
 
 STATUS_WORDS = {"running": "still running", "done": "done", "cancelled": "stopped part-way", "reverted": "taken back"}
 
@@ -51,7 +52,7 @@ class ImportsDialog(QDialog):
         close.rejected.connect(self.reject)
         self.revert_button.clicked.connect(self._on_revert_clicked)
         self.table.itemSelectionChanged.connect(self._update_button)
-        self.ctx.events.data_changed.connect(self._on_data_changed)
+        subscribe(self, self.ctx.events.data_changed, self._on_data_changed)
         self.refresh()
 
     def refresh(self) -> None:

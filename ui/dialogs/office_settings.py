@@ -169,6 +169,9 @@ class OfficeSettingsDialog(FormDialog):
 
     def submit(self) -> None:
         self.ctx.settings.setValue(desk.IDLE_LOCK_MINUTES, self.idle_lock.value())
+        lock = getattr(self.parentWidget(), "idle_lock", None)  # the window's lock (issue 11) takes it at once
+        if lock is not None:
+            lock.set_minutes(self.idle_lock.value())
         if self.current is None:
             return
         values = self.changed()

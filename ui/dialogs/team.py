@@ -32,13 +32,15 @@ from models import store
 from models.rules.vocab import ROLES
 from models.store import Changes, StaffMember, StoreError
 from ui import fmt
+from ui import settings as desk
 from ui.context import AppContext
+from ui.lifetime import subscribe
 from ui.dialogs import pin
 from ui.widgets import FormDialog
 
 # This desk's idle lock, in minutes (0 = never), kept in QSettings. (ui/settings.py, issue 10, is to hold
 # every desk key; until it lands this constant is the one place the key is written.)
-IDLE_LOCK_KEY = "desk/idle_lock_minutes"
+IDLE_LOCK_KEY = desk.IDLE_LOCK_MINUTES  # every desk setting key is in ui/settings.py
 IDLE_LOCK_MAX = 240
 
 
@@ -145,7 +147,7 @@ class TeamDialog(QDialog):
         self.idle.valueChanged.connect(self._on_idle_value_changed)
         self.show_former.toggled.connect(lambda _: self.reload())
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
-        ctx.events.data_changed.connect(self._on_data_changed)
+        subscribe(self, ctx.events.data_changed, self._on_data_changed)
         self._team: list[StaffMember] = []
         self._update_buttons()
         self.reload()

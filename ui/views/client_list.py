@@ -28,6 +28,7 @@ from models.rules.text import search_key
 from models.store import Changes, ClientRow
 from ui import fmt
 from ui.context import AppContext
+from ui.lifetime import subscribe
 from ui.views.score import badge_text, badge_tooltip, paint_badge
 from ui.widgets import ColumnsModel
 
@@ -240,8 +241,8 @@ class ClientListPanel(QWidget):
         self.table.clicked.connect(self._on_table_clicked)
         self.table.activated.connect(self._on_table_clicked)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
-        ctx.events.data_changed.connect(self._on_data_changed)
-        ctx.events.clock_ticked.connect(self._on_clock_ticked)
+        subscribe(self, ctx.events.data_changed, self._on_data_changed)
+        subscribe(self, ctx.events.clock_ticked, self._on_clock_ticked)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802

@@ -47,7 +47,9 @@ from ui.app import muted_colour
 from ui.actions import clients as client_actions
 from ui.actions import promises as promise_actions
 from ui.actions.promises import away_words
+from ui import settings as desk
 from ui.context import AppContext
+from ui.lifetime import Freshness, subscribe
 from ui.notify import cover_words
 from ui.views.score import badge_text, band_colour, paint_badge
 from ui.widgets import ColumnsModel
@@ -312,7 +314,6 @@ class TodayView(QWidget):
         self.ctx = ctx
         self.day: DeskDay | None = None
         self.team: list[StaffMember] = list(ctx.team)
-        self._stale = True
         self._loading = False
         self._again = False
         self._generation = 0
@@ -328,7 +329,7 @@ class TodayView(QWidget):
         self.scope.setExclusive(True)
         self.scope.addButton(self.mine_button)
         self.scope.addButton(self.team_button)
-        mine = str(ctx.settings.value("today/scope", "mine")) != "team"
+        mine = str(ctx.settings.value(desk.TODAY_SCOPE, "mine")) != "team"
         (self.mine_button if mine else self.team_button).setChecked(True)
         self.error = QLabel(objectName="error", wordWrap=True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -374,9 +375,10 @@ class TodayView(QWidget):
         self.table.installEventFilter(self)  # Enter opens the client of the current row
         self.table.entered.connect(self._on_table_entered)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
-        ctx.events.data_changed.connect(self._on_events_data_changed)
-        ctx.events.clock_ticked.connect(self.refresh)
-        ctx.events.staff_changed.connect(self._on_events_staff_changed)
+        self.freshness = Freshness(self, lambda: self.load())  # read when shown; while hidden, marked stale
+        subscribe(self, ctx.events.data_changed, self._on_events_data_changed)
+        subscribe(self, ctx.events.clock_ticked, self.refresh)
+        subscribe(self, ctx.events.staff_changed, self._on_events_staff_changed)
 
     # --- layout ---
     def _size_columns(self) -> None:
@@ -432,14 +434,11 @@ class TodayView(QWidget):
 
     def refresh(self) -> None:
         """Re-read the day now if the view is on screen, else when it is next shown."""
-        if not self.isVisible():
-            self._stale = True
-            return
-        self.load()
+        self.freshness.changed()
 
     def load(self) -> None:
         """Read the whole team's day (and who is away) on the database thread."""
-        self._stale = False
+        self.freshness.stale = False
         if self._loading:
             self._again = True
             return
@@ -511,11 +510,6 @@ class TodayView(QWidget):
         index = self.table.currentIndex()
         return index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._stale:
-            self.load()
-
     # --- what changed elsewhere ---
     def _on_events_data_changed(self, changes: Changes) -> None:
         if changes.kinds & REFRESH_KINDS:
@@ -536,7 +530,7 @@ class TodayView(QWidget):
         self.refresh()
 
     def _on_scope_button_clicked(self, button: QPushButton) -> None:
-        self.ctx.settings.setValue("today/scope", "mine" if self.mine_only else "team")
+        self.ctx.settings.setValue(desk.TODAY_SCOPE, "mine" if self.mine_only else "team")
         self._show()
 
     # --- the person's actions ---
