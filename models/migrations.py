@@ -5,9 +5,10 @@ from collections.abc import Callable
 
 import peewee as pw
 
+from models import search_index
 from models import tables as t
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x52415054  # "RAPT": marks a SQLite file as Rapport's (PRAGMA application_id)
 SCHEMA_KEY = "schema_version"
 
@@ -26,8 +27,17 @@ def step_settings(db: pw.Database) -> None:
     db.create_tables([t.Setting], safe=True)
 
 
+def step_search(db: pw.Database) -> None:
+    """3: full-text search (models/search_index.py): the normalised words column, and the index built for every row."""
+    for kind in search_index.INDEXED:
+        table = search_index.INDEXED[kind][0]._meta.table_name
+        db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{search_index.WORDS_COLUMN}" TEXT NOT NULL DEFAULT \'\'')
+    search_index.install(db)
+
+
 UPGRADES: dict[int, Callable[[pw.Database], None]] = {
     2: step_settings,
+    3: step_search,
 }
 
 
@@ -51,6 +61,7 @@ def write_version(db: pw.Database, version: int) -> None:
 def create_schema(db: pw.Database) -> None:
     """Create every table of the current schema in an empty database."""
     db.create_tables(t.ALL_TABLES, safe=True)
+    search_index.install(db)  # what tables.py cannot say: the full-text index and its triggers
     if isinstance(db, pw.SqliteDatabase):
         db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
     write_version(db, SCHEMA_VERSION)

@@ -64,6 +64,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("copy_office", "export_client", "export_office", "import_office"), "models.store.export"),
     **dict.fromkeys(("OfficeSettings", "office_settings", "setting_names", "update_office_settings"),
                     "models.store.settings"),
+    **dict.fromkeys(("SearchHit", "rebuild_search_index", "search"), "models.store.search"),  # issue 14
 }
 
 if TYPE_CHECKING:  # the lazy names, for type checkers and readers
@@ -114,6 +115,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         setting_names,
         update_office_settings,
     )
+    from models.store.search import SearchHit, rebuild_search_index, search  # noqa: F401
     from models.store.timelines import (  # noqa: F401
         add_note,
         delete_entry,
@@ -156,8 +158,14 @@ def set_busy_listener(listener: Callable[[float], None] | None) -> None:
 
 
 def check_integrity(full: bool = False) -> str | None:
-    """A sentence when the database file is damaged, else None (SQLite; PostgreSQL checks itself)."""
-    return _db.with_retry(lambda: _db.check_integrity(full=full))
+    """A sentence when the database file is damaged, else None (SQLite; PostgreSQL checks itself).
+
+    A damaged search index (the file itself being fine) is rebuilt on the spot and said only if that fails.
+    """
+    problem = _db.with_retry(lambda: _db.check_integrity(full=full))
+    if problem is None:
+        problem = importlib.import_module("models.store.search").check_search_index()
+    return problem
 
 
 __all__ = [

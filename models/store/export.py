@@ -20,7 +20,7 @@ from typing import IO, Any
 
 import peewee as pw
 
-from models import APP_VERSION, migrations, paths
+from models import APP_VERSION, migrations, paths, search_index
 from models import db as dbmod
 from models import tables as t
 from models.errors import DatabaseError, ValidationError
@@ -306,6 +306,7 @@ def import_office(path: str | os.PathLike[str], *, by: int | None = None) -> int
             if by is not None:
                 _log_import(by, source.name)
             fix_sequences(db)
+            search_index.rebuild(db)  # bulk work: the search words of every loaded row
             return count
     return dbmod.with_retry(work)
 
@@ -709,6 +710,7 @@ def _copy_all(source: pw.Database, target: pw.Database, display: str) -> int:
         for spec in COPY_TABLES:
             _verify_count(source, target, spec, copied[spec.name], display)
         fix_sequences(target)
+        search_index.rebuild(target)  # the search words are the target engine's own (models/search_index.py)
     return sum(copied.values())
 
 
