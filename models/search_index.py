@@ -172,6 +172,12 @@ def _postgres_index(kind: str) -> str:
     return f"{INDEXED[kind][0]._meta.table_name}_search"
 
 
+def _postgres_document(kind: str, alias: str = "") -> str:
+    """The text PostgreSQL indexes: the row's own text (so rows a bulk load wrote are found by it) and its words."""
+    prefix = f"{alias}." if alias else ""
+    return " || ' ' || ".join(f'{prefix}"{c}"' for c in (*INDEXED[kind][1], WORDS_COLUMN))
+
+
 def drop(db: pw.Database) -> None:
     """Remove the index (not the `search_words` column)."""
     for kind in INDEXED:
@@ -196,7 +202,7 @@ def install(db: pw.Database) -> None:
         if is_postgres(db):
             table = INDEXED[kind][0]._meta.table_name
             db.execute_sql(f'CREATE INDEX "{_postgres_index(kind)}" ON "{table}" '
-                           f"USING GIN (to_tsvector('simple', \"{WORDS_COLUMN}\"))")
+                           f"USING GIN (to_tsvector('simple', {_postgres_document(kind)}))")
         else:
             for sql in _sqlite_statements(kind):
                 db.execute_sql(sql)
@@ -319,7 +325,7 @@ def tsquery(query: Query) -> str:
 def match_sql(kind: str, alias: str, db: pw.Database) -> tuple[str, str]:
     """(FROM-clause join, WHERE condition) matching rows of `kind` (alias `alias`) against one parameter."""
     if is_postgres(db):
-        return "", f"to_tsvector('simple', {alias}.\"{WORDS_COLUMN}\") @@ to_tsquery('simple', {db.param})"
+        return "", f"to_tsvector('simple', {_postgres_document(kind, alias)}) @@ to_tsquery('simple', {db.param})"
     fts = _fts(kind)
     return f' JOIN "{fts}" ON "{fts}".rowid = {alias}.id', f'"{fts}" MATCH {db.param}'
 
@@ -331,7 +337,9 @@ def match_param(query: Query, db: pw.Database) -> str:
 def client_rank(db: pw.Database) -> str:
     """ORDER BY for clients, best match first (a match in the name counts most)."""
     if is_postgres(db):
-        return "c.name, c.id"
+        name = "setweight(to_tsvector('simple', c.name), 'A')"
+        return (f"ts_rank({name} || to_tsvector('simple', {_postgres_document('client', 'c')}), "
+                f"to_tsquery('simple', {db.param})) DESC, c.name, c.id")
     weights = ", ".join("10" if c == "name" else "1" if c == "address" else "4" for c in CLIENT_COLUMNS)
     return f'bm25("{_fts("client")}", {weights}, 4), c.name, c.id'
 

@@ -119,7 +119,8 @@ def _clients(db: pw.Database, param: str, filters: _Filters, limit: int) -> list
     columns = ", ".join(f'c."{c}"' for c in si.CLIENT_COLUMNS)
     sql = (f'SELECT c.id, c.name, c.last_contact_at, c.usual_handler_id, {columns} FROM "client" c{join} '
            f"WHERE {cond} AND c.deleted_at IS NULL{extra} ORDER BY {si.client_rank(db)} LIMIT {int(limit)}")
-    return db.execute_sql(sql, [param, *params]).fetchall()
+    ranked = [param] if si.is_postgres(db) else []  # PostgreSQL ranks against the query once more
+    return db.execute_sql(sql, [param, *params, *ranked]).fetchall()
 
 
 def entries_sql(db: pw.Database, kind: str, filters: _Filters, limit: int) -> tuple[str, list[Any]]:
