@@ -86,7 +86,7 @@ class Client(BaseTable):
     last_contact_at = UtcField(null=True)
     next_due_at = UtcField(null=True)
     search_text = pw.TextField(default="")
-    search_words = pw.TextField(default="")  # normalised forms for the search index (models/search_index.py)
+    search_words = pw.TextField(default="", constraints=[pw.SQL("DEFAULT ''")])  # models/search_index.py
 
     class Meta:
         # the client list reads live clients by name: one ordered index scan, no sort
@@ -113,7 +113,7 @@ class Interaction(BaseTable):
     edited_at = UtcField(null=True)
     deleted_at = UtcField(null=True)
     deleted_by = pw.ForeignKeyField(Staff, null=True, backref="+", index=False)
-    search_words = pw.TextField(default="")  # normalised forms for the search index (models/search_index.py)
+    search_words = pw.TextField(default="", constraints=[pw.SQL("DEFAULT ''")])  # models/search_index.py
 
     class Meta:
         indexes = ((("client", "at", "id"), False),)
@@ -135,7 +135,7 @@ class Note(BaseTable):
     edited_at = UtcField(null=True)
     deleted_at = UtcField(null=True)
     deleted_by = pw.ForeignKeyField(Staff, null=True, backref="+", index=False)
-    search_words = pw.TextField(default="")  # normalised forms for the search index (models/search_index.py)
+    search_words = pw.TextField(default="", constraints=[pw.SQL("DEFAULT ''")])  # models/search_index.py
 
     class Meta:
         indexes = ((("client", "at", "id"), False),)
@@ -160,7 +160,7 @@ class Promise(BaseTable):
     origin = pw.ForeignKeyField(Interaction, null=True, backref="+", on_delete="SET NULL")
     version = pw.IntegerField(default=1)
     deleted_at = UtcField(null=True)
-    search_words = pw.TextField(default="")  # normalised forms for the search index (models/search_index.py)
+    search_words = pw.TextField(default="", constraints=[pw.SQL("DEFAULT ''")])  # models/search_index.py
 
     class Meta:
         indexes = (

@@ -64,7 +64,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("copy_office", "export_client", "export_office", "import_office"), "models.store.export"),
     **dict.fromkeys(("OfficeSettings", "office_settings", "setting_names", "update_office_settings"),
                     "models.store.settings"),
-    **dict.fromkeys(("SearchHit", "rebuild_search_index", "search"), "models.store.search"),  # issue 14
+    **dict.fromkeys(("SearchHit", "matching_clients", "rebuild_search_index", "search"), "models.store.search"),
 }
 
 if TYPE_CHECKING:  # the lazy names, for type checkers and readers
@@ -115,7 +115,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         setting_names,
         update_office_settings,
     )
-    from models.store.search import SearchHit, rebuild_search_index, search  # noqa: F401
+    from models.store.search import SearchHit, matching_clients, rebuild_search_index, search  # noqa: F401
     from models.store.timelines import (  # noqa: F401
         add_note,
         delete_entry,

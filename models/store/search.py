@@ -15,6 +15,7 @@ from models import tables as t
 from models.errors import ValidationError
 from models.rules.text import SEARCH_LIMIT, too_long
 from models.store import _base as b
+from models.store.clients import matching_clients_sql
 
 log = logging.getLogger(__name__)
 
@@ -155,15 +156,21 @@ def _entry_hit(kind: str, row: tuple[Any, ...], names: dict[int, str], query: si
     return SearchHit(cid, client_name, kind, eid, t.from_micros(at), names.get(staff, ""), snippet, marks)
 
 
-def matching_clients(text: str) -> list[int] | None:
-    """Ids of the live clients the client-list filter keeps for `text` (None: no words, so every client)."""
-    db = t.database.obj
-    query = si.parse(text, si.office_country(db))
-    if not query.terms:
-        return None
-    join, cond = si.match_sql("client", "c", db)
-    sql = f'SELECT c.id FROM "client" c{join} WHERE {cond}'
-    return [r[0] for r in db.execute_sql(sql, [si.match_param(query, db)]).fetchall()]
+def matching_clients(text: str) -> frozenset[int] | None:
+    """Ids of the clients the client-list filter keeps for `text`: None when nothing is typed (every client).
+
+    The same index and words as search(); text without any word in it (only quotes, say) keeps nobody.
+    """
+    text = check_search_text(text)
+
+    def work() -> frozenset[int] | None:
+        if not text.strip():
+            return None
+        sql, params = matching_clients_sql(text)
+        if sql is None:
+            return frozenset()
+        return frozenset(r[0] for r in t.database.obj.execute_sql(sql, params).fetchall())
+    return b.read(work)
 
 
 def rebuild_search_index(*, clients: Iterable[int] | None = None) -> None:

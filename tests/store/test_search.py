@@ -276,3 +276,15 @@ def test_the_index_stays_in_the_same_transaction_as_the_row(sqlite_office: Path)
     assert store.search("boiler") == ()
     db = t.database.obj
     assert db.execute_sql("SELECT COUNT(*) FROM interaction_fts WHERE interaction_fts MATCH 'boiler'").fetchone()[0] == 0
+
+
+def test_the_client_filter_uses_the_same_index(anna: int, zoe: int, client: int) -> None:
+    assert store.matching_clients("") is None and store.matching_clients("   ") is None  # every client
+    assert store.matching_clients("zoe obrien") == frozenset({zoe})
+    assert store.matching_clients("+44 1632 960407") == frozenset({zoe})
+    assert store.matching_clients('"') == frozenset()  # no words: nobody
+    assert [c.name for c in store.list_clients(text="o'brien quay")] == ["Zoë Ó'Brien"]
+    store.delete_client(zoe, by=anna)
+    assert store.matching_clients("zoe") == frozenset()
+    with pytest.raises(ValidationError):
+        store.matching_clients("x" * (SEARCH_LIMIT + 1))
