@@ -169,7 +169,8 @@ def matching_clients(text: str) -> frozenset[int] | None:
         sql, params = matching_clients_sql(text)
         if sql is None:
             return frozenset()
-        return frozenset(r[0] for r in t.database.obj.execute_sql(sql, params).fetchall())
+        live = f"{sql} AND c.deleted_at IS NULL"
+        return frozenset(r[0] for r in t.database.obj.execute_sql(live, params).fetchall())
     return b.read(work)
 
 
