@@ -12,8 +12,10 @@ import peewee as pw
 from models import db as dbmod
 from models import search_index
 from models import tables as t
+from models.matching import client_keys
 from models.rules.text import search_key
 from models.store.clients import refresh_contact_columns
+from models.store.duplicates import flag_all
 
 RARE_WORD, RARE_EVERY = "boiler", 100_000
 BATCH = 400  # rows per INSERT: well inside SQLite's and PostgreSQL's parameter limits
@@ -64,8 +66,12 @@ def _insert(table: type[t.BaseTable], fields: list[pw.Field], rows: Iterator[tup
 
 def generate_big_office(*, clients: int = 10_000, entries: int = 1_000_000, promises: int = 50_000,
                         busy_entries: int = 50_000, quiet_entries: int = 50, seed: int = 1,
-                        now: datetime | None = None) -> BigOffice:
-    """Fill the open, empty database. Client 1 gets `busy_entries`, client 2 `quiet_entries`, the rest share."""
+                        now: datetime | None = None, twins: float = 0.0) -> BigOffice:
+    """Fill the open, empty database. Client 1 gets `busy_entries`, client 2 `quiet_entries`, the rest share.
+
+    `twins` (0-1): that share of the clients at the end are entered again as a client from the start, with the
+    same phone and organisation and a typo in the name (what duplicates look like in an office).
+    """
     rng = random.Random(seed)
     now = now or datetime.now(UTC)
     now_us = t.to_micros(now)
@@ -90,12 +96,24 @@ def generate_big_office(*, clients: int = 10_000, entries: int = 1_000_000, prom
         email = f"client{n}@example.com"
         client_rows.append((name, org, phone, email, "", "", "", None, now_us - span, None, now_us - span, 1,
                             None, None, None, search_key(name, org, phone, email)))
+    twin_count = int(clients * twins)
+    for i in range(twin_count):  # the rows at the end become twins of the rows at the start
+        name, org, phone = client_rows[i][:3]
+        twin = f"{name[:-2]}{name[-1]}{name[-2]}"
+        client_rows[-1 - i] = (twin, org, phone, *client_rows[-1 - i][3:15], search_key(twin, org, phone,
+                                                                                         client_rows[-1 - i][3]))
     with dbmod.write_transaction():
         _insert(t.Client, [t.Client.name, t.Client.organisation, t.Client.phone, t.Client.email, t.Client.address,
                            t.Client.preferred_channel, t.Client.caution, t.Client.usual_handler, t.Client.created_at,
                            t.Client.created_by, t.Client.updated_at, t.Client.version, t.Client.deleted_at,
                            t.Client.last_contact_at, t.Client.next_due_at, t.Client.search_text], iter(client_rows))
     client_ids = [cid for (cid,) in t.Client.select(t.Client.id).order_by(t.Client.id).tuples()]
+    with dbmod.write_transaction():
+        _insert(t.ClientKey, [t.ClientKey.client, t.ClientKey.kind, t.ClientKey.key, t.ClientKey.shared],
+                ((cid, kind, key, False) for cid, row in zip(client_ids, client_rows, strict=True)
+                 for kind, key in sorted(client_keys(name=row[0], organisation=row[1], phone=row[2],
+                                                     email=row[3]).rows())))
+        flag_all()
 
     channels = ("phone", "email", "visit", "meeting", "invoice", "letter", "website", "other")
     last_contact: dict[int, int] = {}

@@ -8,7 +8,7 @@ import peewee as pw
 from models import search_index
 from models import tables as t
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 APPLICATION_ID = 0x52415054  # "RAPT": marks a SQLite file as Rapport's (PRAGMA application_id)
 SCHEMA_KEY = "schema_version"
 
@@ -27,17 +27,40 @@ def step_settings(db: pw.Database) -> None:
     db.create_tables([t.Setting], safe=True)
 
 
+def step_duplicates(db: pw.Database) -> None:
+    """3: possible duplicates (models/store/duplicates.py): clients' comparable keys, "a different person",
+    merges and the rows each merge moved; the keys of the clients already there are computed."""
+    db.create_tables([t.ClientKey, t.NotSame, t.Merge, t.MergeMove], safe=True)
+    from models.store.duplicates import rebuild_keys  # noqa: PLC0415 - the store is not needed by other steps
+
+    rebuild_keys()
+
+
+def step_imports(db: pw.Database) -> None:
+    """4: contact imports (models/store/imports.py) and the client's "More contact details"."""
+    # One ALTER on both engines (no table rebuild), with the same SQL default tables.py declares.
+    db.execute_sql('ALTER TABLE "client" ADD COLUMN "more_details" TEXT NOT NULL DEFAULT \'\'')
+    db.create_tables([t.ContactImport, t.ImportedRow], safe=True)
+
+
 def step_search(db: pw.Database) -> None:
-    """3: full-text search (models/search_index.py): the normalised words column, and the index built for every row."""
-    for kind in search_index.INDEXED:
-        table = search_index.INDEXED[kind][0]._meta.table_name
-        db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{search_index.WORDS_COLUMN}" TEXT NOT NULL DEFAULT \'\'')
-    search_index.install(db)
+    """5: full-text search (models/search_index.py): the normalised words column, and the index built for every row."""
+    indexed = {  # what was searched at version 5 (a later step may add columns: they do not exist yet here)
+        "client": (t.Client, ("name", "organisation", "phone", "email", "address", "more_details")),
+        "interaction": (t.Interaction, ("summary", "details")),
+        "note": (t.Note, ("text",)),
+        "promise": (t.Promise, ("text",)),
+    }
+    for table, _ in indexed.values():
+        db.execute_sql(f'ALTER TABLE "{table._meta.table_name}" ADD COLUMN "search_words" TEXT NOT NULL DEFAULT \'\'')
+    search_index.install(db, indexed)
 
 
 UPGRADES: dict[int, Callable[[pw.Database], None]] = {
     2: step_settings,
-    3: step_search,
+    3: step_duplicates,
+    4: step_imports,
+    5: step_search,
 }
 
 

@@ -27,8 +27,9 @@ from models import tables as t
 
 # The ONE list of what is searched, per kind: the table and its text columns (a new client field that should
 # be found goes here, and a schema step calls install(db) to rebuild the index with it).
-CLIENT_COLUMNS: tuple[str, ...] = ("name", "organisation", "phone", "email", "address")
-INDEXED: dict[str, tuple[type[t.BaseTable], tuple[str, ...]]] = {
+CLIENT_COLUMNS: tuple[str, ...] = ("name", "organisation", "phone", "email", "address", "more_details")
+Indexed = dict[str, tuple[type[t.BaseTable], tuple[str, ...]]]
+INDEXED: Indexed = {
     "client": (t.Client, CLIENT_COLUMNS),
     "interaction": (t.Interaction, ("summary", "details")),
     "note": (t.Note, ("text",)),
@@ -103,9 +104,10 @@ def office_country(db: pw.Database | None = None) -> str:
 
 # --- keeping the column ------------------------------------------------------------------------------
 
-def refresh_rows(kind: str, ids: Iterable[int], country: str | None = None, db: pw.Database | None = None) -> int:
+def refresh_rows(kind: str, ids: Iterable[int], country: str | None = None, db: pw.Database | None = None,
+                 indexed: Indexed | None = None) -> int:
     """Recompute `search_words` of these rows where it changed (inside the caller's transaction)."""
-    table, columns = INDEXED[kind]
+    table, columns = (indexed or INDEXED)[kind]
     ids = list(ids)
     if not ids:
         return 0
@@ -129,18 +131,19 @@ def refresh_rows(kind: str, ids: Iterable[int], country: str | None = None, db: 
     return changed
 
 
-def refresh_all(db: pw.Database, *, clients: Iterable[int] | None = None) -> int:
+def refresh_all(db: pw.Database, *, clients: Iterable[int] | None = None, indexed: Indexed | None = None) -> int:
     """Recompute `search_words` of every row (or of these clients' rows), inside the caller's transaction."""
     country = office_country(db)
     wanted = None if clients is None else list(clients)
     changed = 0
-    for kind in INDEXED:
-        table, _ = INDEXED[kind]
+    indexed = indexed or INDEXED
+    for kind in indexed:
+        table, _ = indexed[kind]
         query = table.select(table.id)
         if wanted is not None:
             query = query.where((table.id if kind == "client" else table.client).in_(wanted))
         ids = [r for (r,) in db.execute(query.order_by(table.id)).fetchall()]
-        changed += refresh_rows(kind, ids, country, db)
+        changed += refresh_rows(kind, ids, country, db, indexed)
     return changed
 
 
@@ -150,10 +153,10 @@ def _fts(kind: str) -> str:
     return f"{INDEXED[kind][0]._meta.table_name}_fts"
 
 
-def _sqlite_statements(kind: str) -> list[str]:
-    table = INDEXED[kind][0]._meta.table_name
+def _sqlite_statements(kind: str, indexed: Indexed) -> list[str]:
+    table = indexed[kind][0]._meta.table_name
     fts = _fts(kind)
-    cols = (*INDEXED[kind][1], WORDS_COLUMN)
+    cols = (*indexed[kind][1], WORDS_COLUMN)
     listed = ", ".join(f'"{c}"' for c in cols)
     new = ", ".join(f'new."{c}"' for c in cols)
     old = ", ".join(f'old."{c}"' for c in cols)
@@ -172,10 +175,10 @@ def _postgres_index(kind: str) -> str:
     return f"{INDEXED[kind][0]._meta.table_name}_search"
 
 
-def _postgres_document(kind: str, alias: str = "") -> str:
+def _postgres_document(kind: str, alias: str = "", indexed: Indexed | None = None) -> str:
     """The text PostgreSQL indexes: the row's own text (so rows a bulk load wrote are found by it) and its words."""
     prefix = f"{alias}." if alias else ""
-    return " || ' ' || ".join(f'{prefix}"{c}"' for c in (*INDEXED[kind][1], WORDS_COLUMN))
+    return " || ' ' || ".join(f'{prefix}"{c}"' for c in (*(indexed or INDEXED)[kind][1], WORDS_COLUMN))
 
 
 def drop(db: pw.Database) -> None:
@@ -190,21 +193,23 @@ def drop(db: pw.Database) -> None:
         db.execute_sql(f'DROP TABLE IF EXISTS "{fts}"')
 
 
-def install(db: pw.Database) -> None:
+def install(db: pw.Database, indexed: Indexed | None = None) -> None:
     """(Re)create the index and build it for the rows there are (inside the caller's transaction).
 
-    Both roads call it: a new office (migrations.create_schema) and the upgrade step; a later step that
-    changes INDEXED calls it again.
+    Both roads call it: a new office (migrations.create_schema) and the upgrade step, which passes the
+    columns as they were at its version (a later step's column does not exist yet while it runs); a later
+    step that changes INDEXED calls it again.
     """
+    indexed = indexed or INDEXED
     drop(db)
-    refresh_all(db)
-    for kind in INDEXED:
+    refresh_all(db, indexed=indexed)
+    for kind in indexed:
         if is_postgres(db):
-            table = INDEXED[kind][0]._meta.table_name
+            table = indexed[kind][0]._meta.table_name
             db.execute_sql(f'CREATE INDEX "{_postgres_index(kind)}" ON "{table}" '
-                           f"USING GIN (to_tsvector('simple', {_postgres_document(kind)}))")
+                           f"USING GIN (to_tsvector('simple', {_postgres_document(kind, '', indexed)}))")
         else:
-            for sql in _sqlite_statements(kind):
+            for sql in _sqlite_statements(kind, indexed):
                 db.execute_sql(sql)
             fts = _fts(kind)
             db.execute_sql(f"INSERT INTO \"{fts}\" (\"{fts}\") VALUES ('rebuild')")

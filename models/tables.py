@@ -86,6 +86,9 @@ class Client(BaseTable):
     last_contact_at = UtcField(null=True)
     next_due_at = UtcField(null=True)
     search_text = pw.TextField(default="")
+    # Every phone, email, address, birthday, title or website beyond the one of each kind above (issue 15).
+    # A default in SQL too, so bulk inserts and exports made before this column still load.
+    more_details = pw.TextField(default="", constraints=[pw.SQL("DEFAULT ''")])
     search_words = pw.TextField(default="", constraints=[pw.SQL("DEFAULT ''")])  # models/search_index.py
 
     class Meta:
@@ -247,7 +250,92 @@ class Setting(BaseTable):
     version = pw.IntegerField(default=1)
 
 
+class ClientKey(BaseTable):
+    """A client's comparable keys (models/matching.py), kept by the store in the same transaction as its details.
+
+    Finding possible duplicates looks clients up by these keys instead of comparing every client.
+    """
+
+    client = pw.ForeignKeyField(Client, backref="+", on_delete="CASCADE")
+    kind = pw.CharField(max_length=10)  # phone, email, name, org, addr, orgname, addrname
+    key = pw.CharField(max_length=200)
+    # True while 2 to 25 clients have this key: find_duplicates reads only these rows (a partial index).
+    shared = pw.BooleanField(default=False, index=False)
+
+    class Meta:
+        indexes = ((("kind", "key"), False),)
+
+
+ClientKey.add_index(ClientKey.index(ClientKey.kind, ClientKey.key, ClientKey.client, name="client_key_shared",
+                                    where=ClientKey.shared))
+
+
+class NotSame(BaseTable):
+    """Two clients somebody said are different people ("It's a different person"); low < high."""
+
+    low = pw.ForeignKeyField(Client, backref="+", on_delete="CASCADE")
+    high = pw.ForeignKeyField(Client, backref="+", on_delete="CASCADE", index=False)
+    by = pw.IntegerField(null=True)
+    at = UtcField()
+
+    class Meta:
+        indexes = ((("low", "high"), True),)
+
+
+class Merge(BaseTable):
+    """One merge of `other` into `keep`: both clients' rows as they were, so it can be taken back exactly."""
+
+    keep = pw.ForeignKeyField(Client, backref="+", on_delete="CASCADE")
+    other = pw.ForeignKeyField(Client, backref="+", on_delete="CASCADE")
+    by = pw.IntegerField(null=True)
+    at = UtcField()
+    keep_before = pw.TextField()  # JSON: the client row of `keep` before the merge (database values)
+    other_before = pw.TextField()
+    fields = pw.TextField(default="{}")  # JSON: field -> "keep"/"other" as chosen
+    undone_at = UtcField(null=True)
+    undone_by = pw.IntegerField(null=True)
+
+
+class MergeMove(BaseTable):
+    """A row a merge moved from `other` to `keep`: the merge it came through, so un-merge can send it back."""
+
+    merge = pw.ForeignKeyField(Merge, backref="moves", on_delete="CASCADE")
+    entity = pw.CharField(max_length=20)  # interaction, note, promise, promise_event, change, score
+    row_id = pw.BigIntegerField()
+
+    class Meta:
+        indexes = ((("merge", "entity"), False),)
+class ContactImport(BaseTable):
+    """One import of a contact file (models/store/imports.py): who, when, which file, what it did."""
+
+    at = UtcField()
+    staff = pw.IntegerField(null=True)  # not a foreign key, like the change log's
+    file_name = pw.CharField(max_length=500)
+    kind = pw.CharField(max_length=10)  # "csv" or "vcard"
+    created = pw.IntegerField(default=0)
+    updated = pw.IntegerField(default=0)
+    unchanged = pw.IntegerField(default=0)
+    problems = pw.IntegerField(default=0)
+    status = pw.CharField(max_length=20, default="running")  # running, done, cancelled, reverted
+    finished_at = UtcField(null=True)
+    reverted_at = UtcField(null=True)
+    reverted_by = pw.IntegerField(null=True)
+
+
+class ImportedRow(BaseTable):
+    """A client an import created or updated: what Revert takes back, and the vCard UID it remembers."""
+
+    contact_import = pw.ForeignKeyField(ContactImport, backref="rows", on_delete="CASCADE")
+    row = pw.IntegerField()
+    client = pw.IntegerField(index=True)
+    action = pw.CharField(max_length=10)  # "create" or "update"
+    uid = pw.CharField(max_length=500, default="", index=True)
+    before = pw.TextField(null=True)  # the client's changed fields before an update, as JSON
+    change_id = pw.BigIntegerField(null=True)  # the change-log row of this import's write to the client
+
+
 ALL_TABLES: tuple[type[BaseTable], ...] = (
     Meta, Staff, Client, Interaction, Note, Promise, PromiseEvent, Change, Session, ScoreCache,
-    Setting,
+    Setting, ClientKey, NotSame, Merge, MergeMove,
+    ContactImport, ImportedRow,
 )

@@ -639,6 +639,33 @@ def _reservoir_at(goodwill: float, ill_will: float, last_item: float, as_of: flo
     return goodwill, ill_will
 
 
+# --------------------------------------------------------------------------------------------------
+# Ages: one comparison for every "N days since" rule, and the first day it holds
+# --------------------------------------------------------------------------------------------------
+
+def _aged(day: float, span: float, as_of: float, *, strictly: bool = False) -> bool:
+    """Whether `span` days have passed from `day` at `as_of` (`as_of - day >= span`, or `>` strictly).
+
+    Every age rule (caps, `new`, `stale`) asks through this one function, and _age_edge() searches
+    the first day for which it answers yes, so a flag and the edge that predicts it can never
+    disagree by a float rounding (`day + span` may round to a day at which `as_of - day < span`).
+    """
+    age = as_of - day
+    return age > span if strictly else age >= span
+
+
+def _age_edge(day: float, span: float, *, strictly: bool = False) -> float:
+    """The least float T with _aged(day, span, T) (float subtraction is monotone in T)."""
+    x = day + span
+    if not math.isfinite(x):
+        return x
+    while not _aged(day, span, x, strictly=strictly):
+        x = math.nextafter(x, _INF)
+    while _aged(day, span, below := math.nextafter(x, -_INF), strictly=strictly):
+        x = below
+    return x
+
+
 def _overdue(open_promises: Sequence[_PromiseRow], as_of: float) -> list[_PromiseRow]:
     """Open promises whose due has passed (rule 5: overdue until due + 2, then broken)."""
     return [row for row in open_promises if as_of > row[0]]
@@ -654,14 +681,15 @@ def _caps(failures: Sequence[_FailureRow], overdue: Sequence[_PromiseRow], as_of
     """Every cap of rule 7, in a stable order: open failures, overdue promises, then the track record."""
     caps = [_Cap(OPEN_FAILURE_CAP, "cap_open_failure", subject)
             for day, recovered, _, subject in failures
-            if not recovered and OPEN_FAILURE_MIN_AGE <= as_of - day <= OPEN_FAILURE_MAX_AGE]
+            if not recovered and _aged(day, OPEN_FAILURE_MIN_AGE, as_of)
+            and not _aged(day, OPEN_FAILURE_MAX_AGE, as_of, strictly=True)]
     caps.extend(_Cap(OVERDUE_PROMISE_CAP, "cap_overdue_promise", subject) for _, subject in overdue)
-    recent = [row for row in failures if as_of - row[0] <= REPEAT_FAILURES_WINDOW]
+    recent = [row for row in failures if not _aged(row[0], REPEAT_FAILURES_WINDOW, as_of, strictly=True)]
     weak = [row for row in recent if row[2] < WELL_RECOVERED]  # unrecovered rows carry rho = 0
     if len(recent) >= 2 and weak:
         caps.append(_Cap(REPEAT_FAILURES_CAP, "cap_repeat_failures", weak[-1][3], len(recent), len(weak)))
     else:
-        latest = [row for row in recent if as_of - row[0] <= TWO_FAILURES_WINDOW]
+        latest = [row for row in recent if not _aged(row[0], TWO_FAILURES_WINDOW, as_of, strictly=True)]
         if len(latest) >= 2:
             caps.append(_Cap(TWO_FAILURES_CAP, "cap_two_failures", latest[-1][3], len(latest)))
     return caps
@@ -678,9 +706,9 @@ def _final(clamped: float, caps: Sequence[_Cap]) -> int:
 def _flags(encounters: int, first: float, last: float, as_of: float) -> tuple[str, ...]:
     """Rule 9: `new` (no encounter, or one and under 30 days old), `stale` (none for 60 days)."""
     flags = []
-    if encounters == 0 or (encounters < NEW_MIN_ENCOUNTERS and as_of - first < NEW_DAYS):
+    if encounters == 0 or (encounters < NEW_MIN_ENCOUNTERS and not _aged(first, NEW_DAYS, as_of)):
         flags.append("new")
-    if encounters and as_of - last >= STALE_DAYS:
+    if encounters and _aged(last, STALE_DAYS, as_of):
         flags.append("stale")
     return tuple(flags)
 
@@ -743,7 +771,7 @@ def _state(analysis: _Analysis, horizon: float = -_INF, *, subjects: bool = True
     data and survives a JSON round trip unchanged.
     """
     failures = tuple((f.day, f.recovered, f.rho, f if subjects else None) for f in analysis.failures
-                     if horizon - f.day <= REPEAT_FAILURES_WINDOW)
+                     if not _aged(f.day, REPEAT_FAILURES_WINDOW, horizon, strictly=True))
     encounters = analysis.encounters
     return ReservoirState(
         analysis.goodwill, analysis.ill_will, analysis.last_item, failures,
@@ -1042,16 +1070,16 @@ def _time_edges(state: ReservoirState) -> list[float]:
 
     Overdue starts when T passes a due; an open failure's cap holds for ages 2..60 days; the
     track-record caps look back 90 and 180 days; `new` ends 30 days after the first encounter and
-    `stale` starts 60 days after the last. Inclusive edges are returned a float later, so that every
-    edge is the first T at which the comparison gives the other answer (or later).
+    `stale` starts 60 days after the last. Every age edge is _age_edge() of the very comparison the
+    rule makes (_aged), so it is the first T at which that comparison gives the other answer.
     """
     edges = [math.nextafter(due, _INF) for due, _ in state.open_dues]
     for day, _, _, _ in state.failures:
-        edges += [day + OPEN_FAILURE_MIN_AGE, math.nextafter(day + OPEN_FAILURE_MAX_AGE, _INF),
-                  math.nextafter(day + TWO_FAILURES_WINDOW, _INF),
-                  math.nextafter(day + REPEAT_FAILURES_WINDOW, _INF)]
+        edges += [_age_edge(day, OPEN_FAILURE_MIN_AGE), _age_edge(day, OPEN_FAILURE_MAX_AGE, strictly=True),
+                  _age_edge(day, TWO_FAILURES_WINDOW, strictly=True),
+                  _age_edge(day, REPEAT_FAILURES_WINDOW, strictly=True)]
     if state.encounters:
-        edges += [state.first_encounter + NEW_DAYS, state.last_encounter + STALE_DAYS]
+        edges += [_age_edge(state.first_encounter, NEW_DAYS), _age_edge(state.last_encounter, STALE_DAYS)]
     return edges
 
 

@@ -64,6 +64,9 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("copy_office", "export_client", "export_office", "import_office"), "models.store.export"),
     **dict.fromkeys(("OfficeSettings", "office_settings", "setting_names", "update_office_settings"),
                     "models.store.settings"),
+    **dict.fromkeys(("DuplicatePair", "MergeInfo", "SimilarClient", "different_people", "find_duplicates",
+                     "mark_different", "merge_clients", "merges", "similar_clients", "unmerge"), "models.store.duplicates"),
+    **dict.fromkeys(("ImportInfo", "ImportPreview", "ImportProblem", "ImportReport", "ImportRow", "PreviewRow", "import_contacts", "import_steps", "list_imports", "preview_import", "revert_import", "save_import_problems", "touched_since_import", "export_vcards", "export_clients_csv"), "models.store.imports"),
     **dict.fromkeys(("SearchHit", "matching_clients", "rebuild_search_index", "search"), "models.store.search"),
 }
 
@@ -76,6 +79,18 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         restore_backup,
     )
     from models.store.export import copy_office, export_client, export_office, import_office  # noqa: F401
+    from models.store.duplicates import (  # noqa: F401
+        DuplicatePair,
+        MergeInfo,
+        SimilarClient,
+        different_people,
+        find_duplicates,
+        mark_different,
+        merge_clients,
+        merges,
+        similar_clients,
+        unmerge,
+    )
     from models.store.handoff import HandoffCard, handoff_card  # noqa: F401
     from models.store.promises import (  # noqa: F401
         DeskDay,
@@ -116,6 +131,23 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         update_office_settings,
     )
     from models.store.search import SearchHit, matching_clients, rebuild_search_index, search  # noqa: F401
+    from models.store.imports import (  # noqa: F401
+        ImportInfo,
+        ImportPreview,
+        ImportProblem,
+        ImportReport,
+        ImportRow,
+        PreviewRow,
+        export_clients_csv,
+        export_vcards,
+        import_contacts,
+        import_steps,
+        list_imports,
+        preview_import,
+        revert_import,
+        save_import_problems,
+        touched_since_import,
+    )
     from models.store.timelines import (  # noqa: F401
         add_note,
         delete_entry,

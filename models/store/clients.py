@@ -24,8 +24,9 @@ FIELDS: dict[str, str] = {
     "preferred_channel": "The preferred channel",
     "caution": "The caution note",
     "usual_handler": "The usual handler",
+    "more_details": "More contact details",
 }
-_MULTILINE = {"address", "caution"}
+_MULTILINE = {"address", "caution", "more_details"}
 
 
 def _clean_fields(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
@@ -64,13 +65,13 @@ def _details(row: t.Client, handler_name: str = "") -> ClientDetails:
     return ClientDetails(
         row.id, row.name, row.organisation, row.phone, row.email, row.address, row.preferred_channel,
         row.caution, row.usual_handler_id, handler_name, row.created_at, row.updated_at, row.version,
-        row.deleted_at, row.last_contact_at, row.next_due_at,
+        row.deleted_at, row.last_contact_at, row.next_due_at, row.more_details,
     )
 
 
 def _search_text(values: dict[str, Any]) -> str:
     return search_key(values.get("name", ""), values.get("organisation", ""), values.get("phone", ""),
-                      values.get("email", ""))
+                      values.get("email", ""), values.get("more_details", ""))
 
 
 def add_client(*, name: str, by: int, **fields: Any) -> Changes:
@@ -83,8 +84,31 @@ def add_client(*, name: str, by: int, **fields: Any) -> Changes:
         row = t.Client.create(created_at=tx.at, updated_at=tx.at, created_by=tx.by,
                               search_text=_search_text(values), **values)
         tx.log("client", row.id, row.id, "add", CLIENT_KINDS, after=_logged(values))
+        _index(row.id)
         return row.id
     return b.write(by, work)
+
+
+# The fields possible duplicates are found by (models/store/duplicates.py keeps their keys).
+KEYED = frozenset({"name", "organisation", "phone", "email", "address"})
+
+
+def _index(client_id: int) -> None:
+    reindex((client_id,))
+
+
+def reindex(client_ids: Iterable[int]) -> None:
+    """Bring what is derived from clients' details (their duplicate keys) up to date, in the caller's write.
+
+    Every write that changes client details without add_client / update_client (import, revert, merge)
+    calls this, so derived data has one door.
+    """
+    from models import search_index  # noqa: PLC0415
+    from models.store.duplicates import index_clients  # noqa: PLC0415 - duplicates imports this module
+
+    client_ids = list(client_ids)
+    index_clients(client_ids)
+    search_index.refresh_rows("client", client_ids)  # issue 14: their search words (the triggers re-index)
 
 
 def _logged(values: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +138,7 @@ def update_client(client_id: int, *, version: int, by: int, **fields: Any) -> Ch
     def work(tx: b.Tx) -> None:
         row = b.require_client(client_id)
         before = {k: getattr(row, k if k != "usual_handler" else "usual_handler_id") for k in values}
-        merged = {k: getattr(row, k) for k in ("name", "organisation", "phone", "email")} | values
+        merged = {k: getattr(row, k) for k in ("name", "organisation", "phone", "email", "more_details")} | values
         updates = {getattr(t.Client, k): v for k, v in values.items()}
         updates.update({t.Client.version: version + 1, t.Client.updated_at: tx.at,
                         t.Client.search_text: _search_text(merged)})
@@ -126,6 +150,8 @@ def update_client(client_id: int, *, version: int, by: int, **fields: Any) -> Ch
                                 "A colleague changed this client while you were editing. "
                                 "Compare the two versions and choose what to keep.")
         changed = {k: v for k, v in values.items() if before.get(k) != v}
+        if set(changed) & KEYED:
+            _index(client_id)
         tx.log("client", client_id, client_id, "edit", CLIENT_KINDS, before={k: before[k] for k in changed},
                after=changed)
     return b.write(by, work)
@@ -148,6 +174,9 @@ def restore_client(client_id: int, *, by: int) -> Changes:
 
     def work(tx: b.Tx) -> None:
         b.require_client(client_id, allow_deleted=True)
+        from models.store.duplicates import refuse_if_merged  # noqa: PLC0415
+
+        refuse_if_merged(client_id)
         t.Client.update(deleted_at=None, version=t.Client.version + 1).where(t.Client.id == client_id).execute()
         tx.log("client", client_id, client_id, "restore", CLIENT_KINDS + ("promise",))
     return b.write(by, work)

@@ -26,6 +26,7 @@ from models import tables as t
 from models.errors import DatabaseError, ValidationError
 from models.store import _base as b
 from models.store.backup import ALL_KINDS, copy_database
+from models.store.duplicates import rebuild_keys
 
 FORMAT = "rapport-export"
 FORMAT_VERSION = 1
@@ -74,7 +75,8 @@ EXPORT_TABLES = (
 # A copy is the same office elsewhere: PINs and the score cache go too; who is online does not.
 COPY_TABLES = (
     _table(t.Meta), _table(t.Staff), _table(t.Client), _table(t.Interaction), _table(t.Note), _table(t.Promise),
-    _table(t.PromiseEvent), _table(t.Change), _table(t.ScoreCache),
+    _table(t.PromiseEvent), _table(t.Change), _table(t.ScoreCache), _table(t.ClientKey), _table(t.NotSame),
+    _table(t.Merge), _table(t.MergeMove),
 )
 _IMPORTABLE = {spec.name: spec for spec in EXPORT_TABLES}
 # Tables that make an office "not empty" (meta holds the schema version; sessions are only presence).
@@ -301,6 +303,7 @@ def import_office(path: str | os.PathLike[str], *, by: int | None = None) -> int
             if isinstance(db, pw.SqliteDatabase):
                 db.execute_sql("PRAGMA defer_foreign_keys = ON")  # checked at COMMIT, whatever the order
             count = _load_file(db, source)
+            rebuild_keys()  # possible duplicates are found by keys the export does not carry
             if isinstance(db, pw.SqliteDatabase):
                 _check_references(db, source.name)  # deferred keys would fail only at COMMIT, in other words
             if by is not None:

@@ -105,6 +105,7 @@ class ClientDetails:
     deleted_at: datetime | None
     last_contact_at: datetime | None
     next_due_at: datetime | None
+    more_details: str = ""  # every other phone, email, address, birthday, title, website (issue 15)
 
 
 @dataclass(frozen=True, slots=True)

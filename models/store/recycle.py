@@ -12,6 +12,7 @@ from models import tables as t
 from models.errors import ValidationError
 from models.store import _base as b
 from models.store.clients import refresh_contact_columns
+from models.store.duplicates import merged_away, refuse_if_merged
 from models.store.records import Changes
 from models.store.timelines import forget_score
 
@@ -27,6 +28,8 @@ def describe(change_ids: tuple[int, ...]) -> str:
         row = t.Change.get_or_none(t.Change.id == change_ids[-1]) if change_ids else None
         if row is None:
             return ""
+        if row.entity == "merge":
+            return "Clients merged"
         nouns = {"interaction": "interaction", "note": "note", "promise": "promise", "client": "client"}
         verbs = {"add": "added", "edit": "edited", "delete": "moved to the Trash", "restore": "restored",
                  "keep": "marked kept", "cancel": "cancelled", "renegotiate": "given a new date",
@@ -59,6 +62,11 @@ def _json(text: str | None) -> dict[str, Any]:
 
 def _undo_one(tx: b.Tx, row: t.Change) -> None:
     entity, action, eid = row.entity, row.action, row.entity_id
+    if entity == "merge":  # un-merge logs its own rows (models/store/duplicates.py)
+        from models.store.duplicates import undo_merge  # noqa: PLC0415
+
+        undo_merge(tx, row)
+        return
     if entity in _ENTRY_TABLES:
         _undo_entry(tx, row, _ENTRY_TABLES[entity])
     elif entity == "promise":
@@ -171,7 +179,8 @@ def trash(*, limit: int = 200) -> list[TrashItem]:
         c = t.Client
         items = [TrashItem("client", cid, cid, name, name, t.from_micros(at))
                  for cid, name, at in t.database.obj.execute(
-                     c.select(c.id, c.name, c.deleted_at).where(c.deleted_at.is_null(False))
+                     c.select(c.id, c.name, c.deleted_at)
+                     .where(c.deleted_at.is_null(False) & c.id.not_in(merged_away()))
                      .order_by(c.deleted_at.desc()).limit(limit)).fetchall()]
         for kind, table, text in (("interaction", t.Interaction, t.Interaction.summary), ("note", t.Note, t.Note.text),
                                   ("promise", t.Promise, t.Promise.text)):
@@ -198,6 +207,8 @@ def restore(kind: str, item_id: int, *, by: int) -> Changes:
         row = table.get_or_none(table.id == item_id)
         if row is None or row.deleted_at is None:
             raise ValidationError(kind, "That is not in the Trash (a colleague may have restored it).")
+        if table is t.Client:
+            refuse_if_merged(item_id)
         values: dict[pw.Field, Any] = {table.deleted_at: None}
         if hasattr(table, "deleted_by"):
             values[table.deleted_by] = None

@@ -1,7 +1,7 @@
 """stable_until(): a cached badge stays exactly what a full recompute says, until the bound it gives."""
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from models.rules import impression as imp
@@ -35,8 +35,16 @@ def histories(draw: st.DrawFn) -> tuple[list[imp.Event], float]:
     return events, as_of
 
 
+# Found by a clean run: last + 60 rounded to as_of while as_of - last stayed just under 60, so the
+# `stale` edge was skipped (the edge and the flag now share one comparison, impression._aged).
+STALE_EDGE_ROUNDING = ([imp.Interaction(1.8699642109536256, 0, encounter="e0", label="touch 0"),
+                        imp.Interaction(4.203297544286961, 0, encounter="e1", label="touch 1")],
+                       64.20329754428695)
+
+
 @settings(max_examples=150, deadline=None)
 @given(histories(), st.lists(st.floats(0.0, 1.0), min_size=1, max_size=6))
+@example(STALE_EDGE_ROUNDING, [0.5])
 def test_the_badge_is_unchanged_and_exact_until_stable_until(history: tuple[list[imp.Event], float],
                                                              fractions: list[float]) -> None:
     events, as_of = history
@@ -74,3 +82,23 @@ def test_decay_ends_stability_before_the_rounded_score_moves() -> None:
     until = imp.stable_until(summary, 25.0)
     assert 25.0 < until < 25.0 + 60
     assert imp.evaluate(events, until - 1e-6).value == imp.evaluate(events, 25.0).value
+
+
+@settings(max_examples=300)
+@given(st.floats(-1e6, 1e6), st.sampled_from([imp.NEW_DAYS, imp.STALE_DAYS, imp.OPEN_FAILURE_MIN_AGE,
+                                              imp.TWO_FAILURES_WINDOW]), st.booleans())
+def test_an_age_edge_is_the_first_day_its_comparison_holds(day: float, span: float, strictly: bool) -> None:
+    import math
+    edge = imp._age_edge(day, span, strictly=strictly)
+    assert imp._aged(day, span, edge, strictly=strictly)
+    assert not imp._aged(day, span, math.nextafter(edge, -math.inf), strictly=strictly)
+
+
+def test_the_stale_edge_of_the_found_history_is_not_skipped() -> None:
+    events, as_of = STALE_EDGE_ROUNDING
+    summary = imp.summarize(events, as_of)
+    until = imp.stable_until(summary, as_of)
+    assert "stale" not in imp.evaluate(events, as_of).flags
+    assert "stale" in imp.evaluate(events, until).flags
+    half_way = as_of + (until - as_of) / 2
+    assert imp.evaluate(events, half_way).flags == imp.evaluate(events, as_of).flags
