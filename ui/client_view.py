@@ -230,8 +230,8 @@ class ClientView(QWidget):
             kind, entry_id = self._pending_jump
             if self.timeline.scroll_to_entry(kind, entry_id):
                 self._pending_jump = None
-            elif model.has_more:
-                model.fetchMore()
+            elif model.has_more and model.around_read != (kind, entry_id):
+                model.load_around(kind, entry_id)  # issue 14: straight to the page holding it
             else:
                 self._pending_jump = None
 

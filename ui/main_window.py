@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMenu,
     QPushButton,
@@ -215,6 +216,11 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction("Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         for action in (self.today_action, self.new_client_action, self.edit_client_action, self.team_action):
             bar.addAction(action)
+        self.quick_find_action = QAction("Find anything...", self, shortcut=QKeySequence("Ctrl+K"),  # issue 14
+                                         triggered=lambda: self.quick_find())
+        self.find_field = QLineEdit(placeholderText="Find anything (Ctrl+K)", maximumWidth=260)  # issue 14
+        self.find_field.textEdited.connect(self.quick_find)  # issue 14
+        bar.addWidget(self.find_field)  # issue 14
         spacer = QWidget()
         spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
                              spacer.sizePolicy().verticalPolicy().Preferred)
@@ -238,6 +244,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.quick_find_action)  # issue 14
         client_menu = self.menuBar().addMenu("&Client")
         for action in (self.new_client_action, self.edit_client_action, self.log_action, self.note_action,
                        self.promise_action):
@@ -255,6 +262,13 @@ class MainWindow(QMainWindow):
         office_menu.addAction(self.switch_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("About Rapport", self.show_about)
+
+    def quick_find(self, text: str = "") -> None:  # issue 14
+        from ui.dialogs.quick_find import open_quick_find
+
+        self.find_field.clear()
+        open_quick_find(self, self.ctx, self._client_view if self.right.currentWidget() is self._client_view else None,
+                        text)
 
     def _for_client(self, what: str, act: Callable[[ClientView], None]) -> Callable[[], None]:
         """An action on the open client; with none open (Today, the start page) a sentence says what to do."""

@@ -67,7 +67,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("DuplicatePair", "MergeInfo", "SimilarClient", "different_people", "find_duplicates",
                      "mark_different", "merge_clients", "merges", "similar_clients", "unmerge"), "models.store.duplicates"),
     **dict.fromkeys(("ImportInfo", "ImportPreview", "ImportProblem", "ImportReport", "ImportRow", "PreviewRow", "import_contacts", "import_steps", "list_imports", "preview_import", "revert_import", "save_import_problems", "touched_since_import", "export_vcards", "export_clients_csv"), "models.store.imports"),
-    **dict.fromkeys(("SearchHit", "matching_clients", "rebuild_search_index", "search"), "models.store.search"),
+    **dict.fromkeys(("SearchHit", "matching_clients", "rebuild_search_index", "search"), "models.store.searching"),
 }
 
 if TYPE_CHECKING:  # the lazy names, for type checkers and readers
@@ -130,7 +130,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         setting_names,
         update_office_settings,
     )
-    from models.store.search import SearchHit, matching_clients, rebuild_search_index, search  # noqa: F401
+    from models.store.searching import SearchHit, matching_clients, rebuild_search_index, search  # noqa: F401
     from models.store.imports import (  # noqa: F401
         ImportInfo,
         ImportPreview,
@@ -196,7 +196,7 @@ def check_integrity(full: bool = False) -> str | None:
     """
     problem = _db.with_retry(lambda: _db.check_integrity(full=full))
     if problem is None:
-        problem = importlib.import_module("models.store.search").check_search_index()
+        problem = importlib.import_module("models.store.searching").check_search_index()
     return problem
 
 

@@ -15,7 +15,7 @@ from models import search_index as si
 from models import store
 from models import tables as t
 from models.generate import RARE_WORD, BigOffice
-from models.store import search as search_module
+from models.store import searching as search_module
 from tests.perf.bench import interleaved_medians, median_ms, report
 
 pytestmark = pytest.mark.perf

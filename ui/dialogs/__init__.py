@@ -1,0 +1,1 @@
+"""The dialogs (team, trash, backups, history, import wizard, settings, quick find ...)."""
