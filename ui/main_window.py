@@ -323,6 +323,7 @@ class MainWindow(QMainWindow):
                        self.export_office_action, self.load_export_action, self.copy_office_action):
             action.setEnabled(ready)
         self.desk_button.setEnabled(ready)
+        self.quick_find_action.setEnabled(ready), self.find_field.setEnabled(ready)  # issue 14
         self.pages.setCurrentIndex(1 if ready else 0)
         if ready and self._saved_splitter is not None:
             QTimer.singleShot(0, self, self._restore_divider)

@@ -300,11 +300,20 @@ class QuickFindDialog(QDialog):
 
 
 def open_quick_find(parent: QWidget, ctx: AppContext, client_view: Any, text: str = "") -> QuickFindDialog:
-    """Open quick find over `parent` (the window), offering "only this client" when a client is open."""
+    """Open quick find over `parent` (the window), offering "only this client" when a client is open.
+
+    One at a time: letters typed in the toolbar's field while it opens go on in the open one.
+    """
+    for open_one in parent.findChildren(QuickFindDialog):
+        if open_one.isVisible():
+            open_one.search.insert(text)
+            open_one.search.setFocus()
+            return open_one
     client = getattr(client_view, "client", None)
     dialog = QuickFindDialog(ctx, parent, client_id=client.id if client else None,
                              client_name=client.name if client else "", text=text)
-    dialog.open()
+    dialog.show()  # not modal: letters typed before it has the keyboard reach the toolbar's field, then it
+    dialog.activateWindow()
     dialog.search.setFocus()
     dialog.search.end(False)
     return dialog
