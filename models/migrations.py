@@ -44,7 +44,8 @@ def step_imports(db: pw.Database) -> None:
 
 
 def step_search(db: pw.Database) -> None:
-    """5: full-text search (models/search_index.py): the normalised words column, and the index built for every row."""
+    """5: full-text search (models/search_index.py): the normalised words column, the index built for every row,
+    and entries' time indexes (search reads a common word's newest matches in time order)."""
     indexed = {  # what was searched at version 5 (a later step may add columns: they do not exist yet here)
         "client": (t.Client, ("name", "organisation", "phone", "email", "address", "more_details")),
         "interaction": (t.Interaction, ("summary", "details")),

@@ -181,6 +181,14 @@ def _postgres_document(kind: str, alias: str = "", indexed: Indexed | None = Non
     return " || ' ' || ".join(f'{prefix}"{c}"' for c in (*(indexed or INDEXED)[kind][1], WORDS_COLUMN))
 
 
+# Entries newest first across all clients: what search walks when a word is everywhere (models/store/searching.py).
+TIME_INDEXES = {"interaction": ("at", "id"), "note": ("at", "id"), "promise": ("made_at", "id")}
+
+
+def _time_index(kind: str) -> str:
+    return f"{INDEXED[kind][0]._meta.table_name}_newest"
+
+
 def drop(db: pw.Database) -> None:
     """Remove the index (not the `search_words` column)."""
     for kind in INDEXED:
@@ -203,6 +211,10 @@ def install(db: pw.Database, indexed: Indexed | None = None) -> None:
     indexed = indexed or INDEXED
     drop(db)
     refresh_all(db, indexed=indexed)
+    for kind, columns in TIME_INDEXES.items():
+        table = INDEXED[kind][0]._meta.table_name
+        listed = ", ".join(f'"{c}"' for c in columns)
+        db.execute_sql(f'CREATE INDEX IF NOT EXISTS "{_time_index(kind)}" ON "{table}" ({listed})')
     for kind in indexed:
         if is_postgres(db):
             table = indexed[kind][0]._meta.table_name
@@ -327,6 +339,38 @@ def tsquery(query: Query) -> str:
     return " & ".join("(" + " | ".join(alt(a) for a in term.alternatives) + ")" for term in query.terms)
 
 
+def words_match(query: Query, words: set[str]) -> bool:
+    """Whether a row with these folded words matches (what the index answers, asked of one row in Python)."""
+    return all(any(all(any(w.startswith(p) for w in words) for p in alt) for alt in term.alternatives)
+               for term in query.terms)
+
+
+def row_words(texts: Iterable[str]) -> set[str]:
+    """The folded words of a row's texts and its search words, for words_match()."""
+    out: set[str] = set()
+    for text in texts:
+        if text:
+            out.update(_TOKEN.findall(text.lower() if text.isascii() else normalise.fold(text)))
+    return out
+
+
+def probe_sql(kind: str, db: pw.Database, cap: int) -> str:
+    """How many rows (up to `cap`) match one word prefix: the index's cheap estimate of how common it is."""
+    if is_postgres(db):
+        table = INDEXED[kind][0]._meta.table_name
+        return (f'SELECT COUNT(*) FROM (SELECT 1 FROM "{table}" x WHERE to_tsvector(\'simple\', '
+                f"{_postgres_document(kind, 'x')}) @@ to_tsquery('simple', {db.param}) LIMIT {int(cap)}) p")
+    fts = _fts(kind)
+    return f'SELECT COUNT(*) FROM (SELECT 1 FROM "{fts}" WHERE "{fts}" MATCH {db.param} LIMIT {int(cap)})'
+
+
+def probe_param(word: str, db: pw.Database) -> str:
+    """The probe for a word: its first three letters as a prefix (a prefix index answers those without
+    gathering every word they start), an upper bound on how many rows the word itself matches."""
+    stem = word[:3]
+    return f"'{stem}':*" if is_postgres(db) else f'"{stem}"*'
+
+
 def match_sql(kind: str, alias: str, db: pw.Database) -> tuple[str, str]:
     """(FROM-clause join, WHERE condition) matching rows of `kind` (alias `alias`) against one parameter."""
     if is_postgres(db):
@@ -354,19 +398,39 @@ def client_rank(db: pw.Database) -> str:
 _COMPOUND = re.compile(r"[^\W_]+(?:['’ʼ`´‘\-.][^\W_]+)*")
 
 
+def _folded(text: str) -> tuple[str, list[int] | None]:
+    """The text folded (normalise.fold), and where each folded character came from when lengths differ."""
+    folded = text.lower() if text.isascii() else normalise.fold(text)  # ASCII folds to its lower case
+    if len(folded) == len(text):
+        return folded, None  # one character for one: the usual case, positions line up
+    out, origin = [], []
+    for i, c in enumerate(text):
+        f = normalise.fold(c)
+        out.append(f)
+        origin.extend([i] * len(f))
+    origin.append(len(text))
+    return "".join(out), origin
+
+
 def marks_in(text: str, query: Query, country: str) -> list[tuple[int, int]]:
     """The spans of `text` that the query matched (words from their start; phone numbers whole)."""
     prefixes = query.prefixes
+    folded, origin = _folded(text)
     spans: list[tuple[int, int]] = []
-    for m in _COMPOUND.finditer(text):
-        parts = [(p.start(), p.end(), normalise.fold(p.group())) for p in _TOKEN.finditer(m.group())]
+    for m in _COMPOUND.finditer(folded):
+        word = m.group()
+        if len(word) == m.end() - m.start() and _TOKEN.fullmatch(word):  # one plain word: the usual case
+            if word.startswith(prefixes):
+                spans.append((m.start(), m.end()))
+            continue
+        parts = [(p.start(), p.end(), p.group()) for p in _TOKEN.finditer(word)]
         joined = "".join(f for _, _, f in parts)
-        if len(parts) > 1 and any(joined.startswith(p) for p in prefixes):
+        if len(parts) > 1 and joined.startswith(prefixes):
             spans.append((m.start(), m.end()))
             continue
-        for start, end, folded in parts:
-            if any(folded.startswith(p) for p in prefixes):
-                spans.append((m.start() + start, m.start() + end))
+        spans.extend((m.start() + a, m.start() + b) for a, b, f in parts if f.startswith(prefixes))
+    if origin is not None:
+        spans = [(origin[a], origin[b - 1] + 1) for a, b in spans]
     if query.phone_keys:
         for run in phone_runs(text):
             key = normalise.phone_key(run.group(), country)

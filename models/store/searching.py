@@ -76,23 +76,22 @@ def search(text: str, *, limit: int = 50, client: int | None = None, kinds: Iter
 
     def work() -> tuple[SearchHit, ...]:
         db = t.database.obj
-        country = si.office_country(db)
+        country = si.office_country(db) if si.phone_runs(text) else ""  # only phone numbers need it
         query = si.parse(text, country)
         if not query.terms:
             return ()
         param = si.match_param(query, db)
-        names = dict(db.execute_sql('SELECT "id", "name" FROM "staff"').fetchall())
         filters = _Filters(client_id, staff_id, since, until)
         hits: list[SearchHit] = []
         if "client" in wanted:
-            hits += [_client_hit(row, names, query, country) for row in _clients(db, param, filters, limit)]
+            hits += [_client_hit(row, query, country) for row in _clients(db, param, filters, limit)]
         rows: list[tuple[int, int, str, tuple[Any, ...]]] = []
         left = limit - len(hits)
         for kind in ("interaction", "note", "promise"):
             if kind in wanted and left > 0:
-                rows += [(r[3], r[0], kind, r) for r in _entries(db, kind, param, filters, left)]
+                rows += [(r[3], r[0], kind, r) for r in _entries(db, kind, query, filters, left)]
         rows.sort(key=lambda r: (r[0], r[1]), reverse=True)
-        hits += [_entry_hit(kind, row, names, query, country) for _, _, kind, row in rows[:left]]
+        hits += [_entry_hit(kind, row, query, country) for _, _, kind, row in rows[:left]]
         return tuple(hits)
     return b.read(work)
 
@@ -115,45 +114,115 @@ class _Filters:
 
 
 def _clients(db: pw.Database, param: str, filters: _Filters, limit: int) -> list[tuple[Any, ...]]:
+    sql, params = clients_sql(db, filters, limit)
+    ranked = [param] if si.is_postgres(db) else []  # PostgreSQL ranks against the query once more
+    return _run(db, sql, [param, *params, *ranked])
+
+
+def clients_sql(db: pw.Database, filters: _Filters, limit: int) -> tuple[str, list[Any]]:
+    """The SQL behind the clients found (tests/perf times it raw): best match first, live ones only."""
     join, cond = si.match_sql("client", "c", db)
     extra, params = filters.sql(db, "c.id", "c.usual_handler_id", "c.last_contact_at")
     columns = ", ".join(f'c."{c}"' for c in si.CLIENT_COLUMNS)
-    sql = (f'SELECT c.id, c.name, c.last_contact_at, c.usual_handler_id, {columns} FROM "client" c{join} '
+    sql = (f'SELECT c.id, c.name, c.last_contact_at, COALESCE(s.name, \'\'), {columns} FROM "client" c{join} '
+           f'LEFT JOIN "staff" s ON s.id = c.usual_handler_id '
            f"WHERE {cond} AND c.deleted_at IS NULL{extra} ORDER BY {si.client_rank(db)} LIMIT {int(limit)}")
-    ranked = [param] if si.is_postgres(db) else []  # PostgreSQL ranks against the query once more
-    return db.execute_sql(sql, [param, *params, *ranked]).fetchall()
-
-
-def entries_sql(db: pw.Database, kind: str, filters: _Filters, limit: int) -> tuple[str, list[Any]]:
-    """The SQL behind one kind of entries (tests/perf times it raw): matches newest first, live ones only."""
-    table, columns = si.INDEXED[kind]
-    at, staff = _ENTRY_COLUMNS[kind]
-    join, cond = si.match_sql(kind, "x", db)
-    extra, params = filters.sql(db, "x.client_id", f"x.{staff}", f"x.{at}")
-    texts = ", ".join(f'x."{c}"' for c in columns)
-    sql = (f'SELECT x.id, x.client_id, c.name, x.{at}, x.{staff}, {texts} FROM "{table._meta.table_name}" x{join} '
-           f'JOIN "client" c ON c.id = x.client_id '
-           f"WHERE {cond} AND x.deleted_at IS NULL AND c.deleted_at IS NULL{extra} "
-           f"ORDER BY x.{at} DESC, x.id DESC LIMIT {int(limit)}")
     return sql, params
 
 
-def _entries(db: pw.Database, kind: str, param: str, filters: _Filters, limit: int) -> list[tuple[Any, ...]]:
-    sql, params = entries_sql(db, kind, filters, limit)
-    return db.execute_sql(sql, [param, *params]).fetchall()
+def entries_sql(db: pw.Database, kind: str, filters: _Filters, limit: int | None) -> tuple[str, list[Any]]:
+    """The FTS5 MATCH query for one kind of entries (tests/perf times it raw): matches newest first, live ones."""
+    join, cond = si.match_sql(kind, "x", db)
+    select, where, params = _entries_select(db, kind, filters)
+    sql = (f"{select}{join} {where} AND {cond} ORDER BY x.{_ENTRY_COLUMNS[kind][0]} DESC, x.id DESC"
+           + ("" if limit is None else f" LIMIT {int(limit)}"))
+    return sql, params  # the match parameter goes after `params`
 
 
-def _client_hit(row: tuple[Any, ...], names: dict[int, str], query: si.Query, country: str) -> SearchHit:
+def _entries_select(db: pw.Database, kind: str, filters: _Filters) -> tuple[str, str, list[Any]]:
+    table, columns = si.INDEXED[kind]
+    at, staff = _ENTRY_COLUMNS[kind]
+    extra, params = filters.sql(db, "x.client_id", f"x.{staff}", f"x.{at}")
+    texts = ", ".join(f'x."{c}"' for c in (*columns, si.WORDS_COLUMN))
+    select = f'SELECT x.id, x.client_id, c.name, x.{at}, s.name, {texts} FROM "{table._meta.table_name}" x'
+    where = (f'JOIN "client" c ON c.id = x.client_id JOIN "staff" s ON s.id = x.{staff} '
+             f"WHERE x.deleted_at IS NULL AND c.deleted_at IS NULL{extra}")
+    return select, where, params
+
+
+# How entries are found (per kind): a word's three-letter stem, counted by the index up to DENSE, says how
+# common it is. When every word typed is common, the newest entries are read in time order and matched in
+# Python until `limit` are found (a word in most rows is met at once); otherwise the index is asked for the
+# uncommon words and the common ones are checked on those few rows. Both give exactly the newest matches.
+DENSE = 2000
+WALK_CHUNK = 250
+WALK_MAX = 20_000
+
+
+def _entries(db: pw.Database, kind: str, query: si.Query, filters: _Filters, limit: int) -> list[tuple[Any, ...]]:
+    counts: dict[str, int] = {}
+
+    def common(word: str) -> int:
+        if len(word) < 2:
+            return DENSE  # no one-letter prefix index: treat as everywhere
+        stem = word[:3]
+        if stem not in counts:
+            counts[stem] = _run(db, si.probe_sql(kind, db, DENSE), [si.probe_param(stem, db)])[0][0]
+        return counts[stem]
+
+    estimates = [min(DENSE, sum(min(common(w) for w in alt) for alt in term.alternatives)) for term in query.terms]
+    rare = tuple(term for term, n in zip(query.terms, estimates, strict=True) if n < DENSE)
+    if not rare:
+        walked = _walk(db, kind, query, filters, limit)
+        if walked is not None:
+            return walked
+    if len(rare) == len(query.terms) or not rare:
+        sql, params = entries_sql(db, kind, filters, limit)
+        return _run(db, sql, [*params, si.match_param(query, db)])
+    sql, params = entries_sql(db, kind, filters, None)
+    rows = _run(db, sql, [*params, si.match_param(si.Query(rare, ()), db)])
+    return [r for r in rows if si.words_match(query, si.row_words(r[5:]))][:limit]
+
+
+def _walk(db: pw.Database, kind: str, query: si.Query, filters: _Filters, limit: int) -> list[tuple[Any, ...]] | None:
+    """The newest entries that match, read newest first; None when they are too sparse for this to pay."""
+    at = _ENTRY_COLUMNS[kind][0]
+    select, where, params = _entries_select(db, kind, filters)
+    found: list[tuple[Any, ...]] = []
+    cursor: tuple[int, int] | None = None
+    walked = 0
+    while walked < WALK_MAX:
+        after = "" if cursor is None else f" AND (x.{at}, x.id) < ({db.param}, {db.param})"
+        sql = f"{select} {where}{after} ORDER BY x.{at} DESC, x.id DESC LIMIT {WALK_CHUNK}"
+        rows = _run(db, sql, [*params, *(cursor or ())])
+        found += [r for r in rows if si.words_match(query, si.row_words(r[5:]))]
+        if len(found) >= limit or len(rows) < WALK_CHUNK:
+            return found[:limit]
+        walked += len(rows)
+        cursor = (rows[-1][3], rows[-1][0])
+    return None
+
+
+def _run(db: pw.Database, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Straight to the driver: a search is a handful of small reads, and peewee's wrapper would be most of it."""
+    cursor = db.cursor()
+    try:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _client_hit(row: tuple[Any, ...], query: si.Query, country: str) -> SearchHit:
     cid, name, last, handler, *texts = row
     snippet, marks = si.snippet(texts, query, country)
-    return SearchHit(cid, name, "client", None, None if last is None else t.from_micros(last),
-                     names.get(handler, "") if handler else "", snippet, marks)
+    return SearchHit(cid, name, "client", None, None if last is None else t.from_micros(last), handler, snippet, marks)
 
 
-def _entry_hit(kind: str, row: tuple[Any, ...], names: dict[int, str], query: si.Query, country: str) -> SearchHit:
-    eid, cid, client_name, at, staff, *texts = row
+def _entry_hit(kind: str, row: tuple[Any, ...], query: si.Query, country: str) -> SearchHit:
+    eid, cid, client_name, at, staff, *texts, _words = row
     snippet, marks = si.snippet(texts, query, country)
-    return SearchHit(cid, client_name, kind, eid, t.from_micros(at), names.get(staff, ""), snippet, marks)
+    return SearchHit(cid, client_name, kind, eid, t.from_micros(at), staff, snippet, marks)
 
 
 def matching_clients(text: str) -> frozenset[int] | None:

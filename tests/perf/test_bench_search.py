@@ -24,21 +24,21 @@ SEARCHES = {"a rare word": RARE_WORD, "a common word": "interaction", "a two-wor
 
 
 def raw_search(text: str) -> Callable[[], object]:
-    """The SQL store.search runs, run straight through the driver: the clients' MATCH, then each kind's."""
+    """The plain FTS5 MATCH queries search wraps, straight through the driver: the clients best first, then each
+    kind's matches newest first (search itself may read fewer rows: it asks the index how common each word is)."""
     db = t.database.obj
     query = si.parse(text, si.office_country(db))
     param = si.match_param(query, db)
     filters = search_module._Filters(None, None, None, None)
-    join, cond = si.match_sql("client", "c", db)
-    columns = ", ".join(f'c."{c}"' for c in si.CLIENT_COLUMNS)
-    clients = (f'SELECT c.id, c.name, c.last_contact_at, c.usual_handler_id, {columns} FROM "client" c{join} '
-               f"WHERE {cond} AND c.deleted_at IS NULL ORDER BY {si.client_rank(db)} LIMIT 50")
+    clients = search_module.clients_sql(db, filters, 50)[0]
     kinds = [search_module.entries_sql(db, kind, filters, 50)[0] for kind in ("interaction", "note", "promise")]
 
+    connection = db.connection()
+
     def run() -> object:
-        rows = db.execute_sql(clients, [param]).fetchall()
+        rows = connection.execute(clients, [param]).fetchall()
         for sql in kinds:
-            rows += db.execute_sql(sql, [param]).fetchall()
+            rows += connection.execute(sql, [param]).fetchall()
         return rows
     return run
 
@@ -60,6 +60,7 @@ def like_scan(text: str) -> Callable[[], object]:
 
 
 def test_search_costs_at_most_2x_the_raw_fts_query_and_beats_a_like_scan_20x(opened: BigOffice) -> None:
+    ratios = {}
     for label, text in SEARCHES.items():
         hits = store.search(text)
         assert hits, f"the benchmark's {label} ({text!r}) should find something"
@@ -70,26 +71,16 @@ def test_search_costs_at_most_2x_the_raw_fts_query_and_beats_a_like_scan_20x(ope
         report(f"store.search for {label} ({text!r}, {len(hits)} hits shown, {found:,} rows hold it): {search_ms:.1f} ms "
                f"vs the raw FTS5 queries {raw_ms:.1f} ms = {search_ms / raw_ms:.2f}x (budget 2x); vs a LIKE scan "
                f"{like_ms:.0f} ms = {like_ms / search_ms:.0f}x faster (budget 20x)")
-        assert search_ms <= 2 * raw_ms
-        assert like_ms >= 20 * search_ms
-
-
-def _log_calls(path: Path, client: int, staff: int, runs: int) -> list[float]:
-    store.open(path)
-    try:
-        times = []
-        for k in range(runs):
-            started = time.perf_counter()
-            store.log_interaction(client, by=staff, summary=f"Called back about the boiler, visit {k} booked",
-                                  details="Spoke to Mrs O'Hara, 01632 960407", rating=1)
-            times.append((time.perf_counter() - started) * 1000)
-        return times
-    finally:
-        store.close()
+        ratios[label] = (search_ms / raw_ms, like_ms / search_ms)
+    assert all(raw <= 2 and like >= 20 for raw, like in ratios.values()), ratios
 
 
 def test_keeping_the_index_costs_a_write_at_most_1_3x(tmp_path: Path) -> None:
-    """log_interaction in two copies of one office: with the index's triggers and words, and with them dropped."""
+    """log_interaction in two copies of one office: with the index (triggers and words), and with it dropped.
+
+    Writes end in fsyncs whose time wanders with whatever else the disk does, so the two copies take turns in
+    short rounds and the medians of all rounds are compared.
+    """
     with_index, without = tmp_path / "with.db", tmp_path / "without.db"
     store.open(with_index)
     anna = store.add_staff("Anna Keller").id
@@ -102,17 +93,24 @@ def test_keeping_the_index_costs_a_write_at_most_1_3x(tmp_path: Path) -> None:
     si.drop(t.database.obj)
     store.close()
     keep = si.refresh_rows, si.office_country
-    withs: list[float] = []
-    withouts: list[float] = []
-    for _ in range(3):  # alternate, so machine noise hits both alike
-        withs += _log_calls(with_index, client, anna, 40)
-        si.refresh_rows, si.office_country = (lambda *a, **k: 0), (lambda *a: "")  # no search words either
-        try:
-            withouts += _log_calls(without, client, anna, 40)
-        finally:
-            si.refresh_rows, si.office_country = keep
-    w, wo = statistics.median(withs), statistics.median(withouts)
-    report(f"log_interaction with the search index {w:.2f} ms vs without it {wo:.2f} ms = {w / wo:.2f}x (budget 1.3x)")
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for round_ in range(16):
+        for indexed in ((True, False) if round_ % 2 else (False, True)):
+            store.open(with_index if indexed else without)
+            if not indexed:
+                si.refresh_rows, si.office_country = (lambda *a, **k: 0), (lambda *a: "")  # no search words
+            try:
+                for k in range(12):
+                    started = time.perf_counter()
+                    store.log_interaction(client, by=anna, rating=1, details="Spoke to Mrs O'Hara, 01632 960407",
+                                          summary=f"Called back about the boiler, visit {k} booked")
+                    times[indexed].append((time.perf_counter() - started) * 1000)
+            finally:
+                si.refresh_rows, si.office_country = keep
+                store.close()
+    w, wo = statistics.median(times[True]), statistics.median(times[False])
+    report(f"log_interaction with the search index {w:.2f} ms vs without it {wo:.2f} ms = {w / wo:.2f}x (budget 1.3x; "
+           f"medians of {len(times[True])} writes each, taking turns)")
     assert w / wo <= 1.3
 
 

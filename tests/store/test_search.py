@@ -288,3 +288,30 @@ def test_the_client_filter_uses_the_same_index(anna: int, zoe: int, client: int)
     assert store.matching_clients("zoe") == frozenset()
     with pytest.raises(ValidationError):
         store.matching_clients("x" * (SEARCH_LIMIT + 1))
+
+
+@pytest.mark.parametrize("dense", [1, 3, 8])
+def test_every_way_of_finding_entries_gives_the_same_newest_matches(anna: int, ben: int, zoe: int, client: int,
+                                                                    clock: Clock, monkeypatch: pytest.MonkeyPatch,
+                                                                    dense: int) -> None:
+    """Common words are read in time order, uncommon ones from the index: made common here by a low threshold."""
+    from models.store import searching
+
+    for k in range(40):
+        clock.advance(minutes=7)
+        who = anna if k % 3 else ben
+        store.add_note(zoe if k % 2 else client, by=who, text=f"Boiler check {k}" + (" with the pump" if k % 5 == 0
+                                                                                     else ""))
+        if k % 4 == 0:
+            store.log_interaction(zoe, by=who, summary=f"Called about the boiler {k}", rating=0,
+                                  at=clock.now - timedelta(days=k))  # backdated: time order is not id order
+    searches = [("boiler", {}), ("boil pump", {}), ("b", {}), ("check boiler 1", {}), ("boiler", {"staff": ben}),
+                ("boiler", {"client": zoe}), ("boiler", {"since": clock.now - timedelta(hours=2)})]
+    monkeypatch.setattr(searching, "DENSE", 10**9)
+    expected = [store.search(text, limit=12, **kw) for text, kw in searches]
+    monkeypatch.setattr(searching, "DENSE", dense)
+    monkeypatch.setattr(searching, "WALK_CHUNK", 4)
+    assert [store.search(text, limit=12, **kw) for text, kw in searches] == expected
+    monkeypatch.setattr(searching, "WALK_MAX", 8)  # too sparse to walk far: the index answers instead
+    assert [store.search(text, limit=12, **kw) for text, kw in searches] == expected
+    assert [h.kind for h in expected[0]][:3] == ["note", "note", "note"] and len(expected[0]) == 12
