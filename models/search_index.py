@@ -223,8 +223,7 @@ def install(db: pw.Database, indexed: Indexed | None = None) -> None:
         else:
             for sql in _sqlite_statements(kind, indexed):
                 db.execute_sql(sql)
-            fts = _fts(kind)
-            db.execute_sql(f"INSERT INTO \"{fts}\" (\"{fts}\") VALUES ('rebuild')")
+            _rebuild_fts(db, kind)
 
 
 def rebuild(db: pw.Database, *, clients: Iterable[int] | None = None) -> None:
@@ -235,8 +234,14 @@ def rebuild(db: pw.Database, *, clients: Iterable[int] | None = None) -> None:
     refresh_all(db)
     if not is_postgres(db):
         for kind in INDEXED:
-            fts = _fts(kind)
-            db.execute_sql(f"INSERT INTO \"{fts}\" (\"{fts}\") VALUES ('rebuild')")
+            _rebuild_fts(db, kind)
+
+
+def _rebuild_fts(db: pw.Database, kind: str) -> None:
+    """Build one FTS5 table afresh from its rows, merged into one segment (queries read one list per word)."""
+    fts = _fts(kind)
+    db.execute_sql(f"INSERT INTO \"{fts}\" (\"{fts}\") VALUES ('rebuild')")
+    db.execute_sql(f"INSERT INTO \"{fts}\" (\"{fts}\") VALUES ('optimize')")
 
 
 def problem(db: pw.Database) -> str | None:
@@ -287,10 +292,11 @@ class Term:
 class Query:
     terms: tuple[Term, ...]
     phone_keys: tuple[str, ...]  # for marking a phone number however it is written
+    prefixes: tuple[str, ...] = ()  # every word of every term (filled by make_query)
 
-    @property
-    def prefixes(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(w for term in self.terms for alt in term.alternatives for w in alt))
+
+def make_query(terms: tuple[Term, ...], phone_keys: tuple[str, ...] = ()) -> Query:
+    return Query(terms, phone_keys, tuple(dict.fromkeys(w for term in terms for alt in term.alternatives for w in alt)))
 
 
 def parse(text: str, country: str) -> Query:
@@ -316,8 +322,7 @@ def parse(text: str, country: str) -> Query:
             terms.append(Term(((forms[0],),)))
         else:  # "o'brien" -> obrien; "smith-jones" -> smithjones, or smith and jones
             terms.append(Term(((forms[-1],), tuple(forms[:-1]))))
-    unique = tuple(dict.fromkeys(terms))
-    return Query(unique, tuple(dict.fromkeys(keys)))
+    return make_query(tuple(dict.fromkeys(terms)), tuple(dict.fromkeys(keys)))
 
 
 def fts5_match(query: Query) -> str:
@@ -354,14 +359,20 @@ def row_words(texts: Iterable[str]) -> set[str]:
     return out
 
 
-def probe_sql(kind: str, db: pw.Database, cap: int) -> str:
-    """How many rows (up to `cap`) match one word prefix: the index's cheap estimate of how common it is."""
-    if is_postgres(db):
-        table = INDEXED[kind][0]._meta.table_name
-        return (f'SELECT COUNT(*) FROM (SELECT 1 FROM "{table}" x WHERE to_tsvector(\'simple\', '
-                f"{_postgres_document(kind, 'x')}) @@ to_tsquery('simple', {db.param}) LIMIT {int(cap)}) p")
-    fts = _fts(kind)
-    return f'SELECT COUNT(*) FROM (SELECT 1 FROM "{fts}" WHERE "{fts}" MATCH {db.param} LIMIT {int(cap)})'
+def probe_sql(kinds: Iterable[str], db: pw.Database, cap: int) -> str:
+    """How many rows (up to `cap`) of each kind match one word prefix, in one statement: the index's cheap
+    estimate of how common a word is."""
+    counts = []
+    for kind in kinds:
+        if is_postgres(db):
+            table = INDEXED[kind][0]._meta.table_name
+            counts.append(f'(SELECT COUNT(*) FROM (SELECT 1 FROM "{table}" x WHERE to_tsvector(\'simple\', '
+                          f"{_postgres_document(kind, 'x')}) @@ to_tsquery('simple', {db.param}) LIMIT {int(cap)}) p)")
+        else:
+            fts = _fts(kind)
+            counts.append(f'(SELECT COUNT(*) FROM (SELECT 1 FROM "{fts}" WHERE "{fts}" MATCH {db.param} '
+                          f"LIMIT {int(cap)}))")
+    return "SELECT " + ", ".join(counts)
 
 
 def probe_param(word: str, db: pw.Database) -> str:
@@ -395,6 +406,7 @@ def client_rank(db: pw.Database) -> str:
 
 # --- marking what matched -------------------------------------------------------------------------
 
+_JOINERS = re.compile(r"[^\W_]['’ʼ`´‘\-.][^\W_]")
 _COMPOUND = re.compile(r"[^\W_]+(?:['’ʼ`´‘\-.][^\W_]+)*")
 
 
@@ -417,7 +429,9 @@ def marks_in(text: str, query: Query, country: str) -> list[tuple[int, int]]:
     prefixes = query.prefixes
     folded, origin = _folded(text)
     spans: list[tuple[int, int]] = []
-    for m in _COMPOUND.finditer(folded):
+    if not any(p in folded for p in prefixes) and not _JOINERS.search(folded):
+        prefixes = ()  # no word starts with any of them (the usual case for all but one of a row's texts)
+    for m in _COMPOUND.finditer(folded) if prefixes else ():
         word = m.group()
         if len(word) == m.end() - m.start() and _TOKEN.fullmatch(word):  # one plain word: the usual case
             if word.startswith(prefixes):

@@ -83,6 +83,8 @@ def write(by: object, work: Callable[[Tx], int | None], *, need_staff: bool = Tr
             if need_staff:
                 require_staff(tx.by)
             new_id = work(tx)
+            if "client" in tx.kinds and tx.clients:  # a merge, an erasure ...: the clients' details may have changed
+                tx.rows.setdefault("client", set()).update(tx.clients)
             if tx.rows:
                 country = search_index.office_country()
                 for kind, ids in tx.rows.items():

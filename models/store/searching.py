@@ -80,16 +80,17 @@ def search(text: str, *, limit: int = 50, client: int | None = None, kinds: Iter
         query = si.parse(text, country)
         if not query.terms:
             return ()
-        param = si.match_param(query, db)
         filters = _Filters(client_id, staff_id, since, until)
         hits: list[SearchHit] = []
+        common = _how_common(db, [k for k in KINDS if k in wanted], query)
         if "client" in wanted:
-            hits += [_client_hit(row, query, country) for row in _clients(db, param, filters, limit)]
+            hits += [_client_hit(row, query, country) for row in _clients(db, query, filters, limit, common["client"])]
         rows: list[tuple[int, int, str, tuple[Any, ...]]] = []
         left = limit - len(hits)
-        for kind in ("interaction", "note", "promise"):
-            if kind in wanted and left > 0:
-                rows += [(r[3], r[0], kind, r) for r in _entries(db, kind, query, filters, left)]
+        entry_kinds = [k for k in ("interaction", "note", "promise") if k in wanted]
+        if entry_kinds and left > 0:
+            for kind in entry_kinds:
+                rows += [(r[3], r[0], kind, r) for r in _entries(db, kind, query, filters, left, common[kind])]
         rows.sort(key=lambda r: (r[0], r[1]), reverse=True)
         hits += [_entry_hit(kind, row, query, country) for _, _, kind, row in rows[:left]]
         return tuple(hits)
@@ -113,20 +114,36 @@ class _Filters:
         return "".join(parts), params
 
 
-def _clients(db: pw.Database, param: str, filters: _Filters, limit: int) -> list[tuple[Any, ...]]:
-    sql, params = clients_sql(db, filters, limit)
-    ranked = [param] if si.is_postgres(db) else []  # PostgreSQL ranks against the query once more
-    return _run(db, sql, [param, *params, *ranked])
+def _clients(db: pw.Database, query: si.Query, filters: _Filters, limit: int,
+             counts: dict[str, int]) -> list[tuple[Any, ...]]:
+    """Clients best first; words every client has ("client" in every email, say) are checked on the few rows
+    the other words find, as for entries."""
+    rare = _rare_terms(query, counts)
+    if not rare or len(rare) == len(query.terms):
+        sql, params = clients_sql(db, filters, limit)
+        param = si.match_param(query, db)
+        return _run(db, sql, [param, *params, *([param] if si.is_postgres(db) else [])])
+    sql, params = clients_sql(db, filters, None)
+    param = si.match_param(si.make_query(rare), db)
+    rows = _run(db, sql, [param, *params, *([param] if si.is_postgres(db) else [])])
+    return [r for r in rows if si.words_match(query, si.row_words(r[4:]))][:limit]
 
 
-def clients_sql(db: pw.Database, filters: _Filters, limit: int) -> tuple[str, list[Any]]:
+def _rare_terms(query: si.Query, counts: dict[str, int]) -> tuple[si.Term, ...]:
+    """The terms whose words' stems are not common (fewer than DENSE rows)."""
+    return tuple(term for term in query.terms
+                 if min(DENSE, sum(min(counts[w] for w in alt) for alt in term.alternatives)) < DENSE)
+
+
+def clients_sql(db: pw.Database, filters: _Filters, limit: int | None) -> tuple[str, list[Any]]:
     """The SQL behind the clients found (tests/perf times it raw): best match first, live ones only."""
     join, cond = si.match_sql("client", "c", db)
     extra, params = filters.sql(db, "c.id", "c.usual_handler_id", "c.last_contact_at")
-    columns = ", ".join(f'c."{c}"' for c in si.CLIENT_COLUMNS)
+    columns = ", ".join(f'c."{c}"' for c in (*si.CLIENT_COLUMNS, si.WORDS_COLUMN))
     sql = (f'SELECT c.id, c.name, c.last_contact_at, COALESCE(s.name, \'\'), {columns} FROM "client" c{join} '
            f'LEFT JOIN "staff" s ON s.id = c.usual_handler_id '
-           f"WHERE {cond} AND c.deleted_at IS NULL{extra} ORDER BY {si.client_rank(db)} LIMIT {int(limit)}")
+           f"WHERE {cond} AND c.deleted_at IS NULL{extra} ORDER BY {si.client_rank(db)}"
+           + ("" if limit is None else f" LIMIT {int(limit)}"))
     return sql, params
 
 
@@ -159,19 +176,21 @@ WALK_CHUNK = 250
 WALK_MAX = 20_000
 
 
-def _entries(db: pw.Database, kind: str, query: si.Query, filters: _Filters, limit: int) -> list[tuple[Any, ...]]:
-    counts: dict[str, int] = {}
+def _how_common(db: pw.Database, kinds: list[str], query: si.Query) -> dict[str, dict[str, int]]:
+    """Per kind, per word typed: how many rows its stem matches (up to DENSE; one-letter words count as DENSE)."""
+    out: dict[str, dict[str, int]] = {kind: {} for kind in kinds}
+    sql = si.probe_sql(kinds, db, DENSE)
+    for word in query.prefixes:
+        counts = [DENSE] * len(kinds) if len(word) < 2 else _run(
+            db, sql, [si.probe_param(word[:3], db)] * len(kinds))[0]
+        for kind, count in zip(kinds, counts, strict=True):
+            out[kind][word] = count
+    return out
 
-    def common(word: str) -> int:
-        if len(word) < 2:
-            return DENSE  # no one-letter prefix index: treat as everywhere
-        stem = word[:3]
-        if stem not in counts:
-            counts[stem] = _run(db, si.probe_sql(kind, db, DENSE), [si.probe_param(stem, db)])[0][0]
-        return counts[stem]
 
-    estimates = [min(DENSE, sum(min(common(w) for w in alt) for alt in term.alternatives)) for term in query.terms]
-    rare = tuple(term for term, n in zip(query.terms, estimates, strict=True) if n < DENSE)
+def _entries(db: pw.Database, kind: str, query: si.Query, filters: _Filters, limit: int,
+             counts: dict[str, int]) -> list[tuple[Any, ...]]:
+    rare = _rare_terms(query, counts)
     if not rare:
         walked = _walk(db, kind, query, filters, limit)
         if walked is not None:
@@ -180,7 +199,7 @@ def _entries(db: pw.Database, kind: str, query: si.Query, filters: _Filters, lim
         sql, params = entries_sql(db, kind, filters, limit)
         return _run(db, sql, [*params, si.match_param(query, db)])
     sql, params = entries_sql(db, kind, filters, None)
-    rows = _run(db, sql, [*params, si.match_param(si.Query(rare, ()), db)])
+    rows = _run(db, sql, [*params, si.match_param(si.make_query(rare), db)])
     return [r for r in rows if si.words_match(query, si.row_words(r[5:]))][:limit]
 
 
@@ -214,7 +233,7 @@ def _run(db: pw.Database, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 
 
 def _client_hit(row: tuple[Any, ...], query: si.Query, country: str) -> SearchHit:
-    cid, name, last, handler, *texts = row
+    cid, name, last, handler, *texts, _words = row
     snippet, marks = si.snippet(texts, query, country)
     return SearchHit(cid, name, "client", None, None if last is None else t.from_micros(last), handler, snippet, marks)
 

@@ -305,7 +305,7 @@ def test_every_way_of_finding_entries_gives_the_same_newest_matches(anna: int, b
         if k % 4 == 0:
             store.log_interaction(zoe, by=who, summary=f"Called about the boiler {k}", rating=0,
                                   at=clock.now - timedelta(days=k))  # backdated: time order is not id order
-    searches = [("boiler", {}), ("boil pump", {}), ("b", {}), ("check boiler 1", {}), ("boiler", {"staff": ben}),
+    searches = [("boiler", {}), ("boil pump", {}), ("b", {}), ("oliver bay", {}), ("zoe 1632", {}), ("check boiler 1", {}), ("boiler", {"staff": ben}),
                 ("boiler", {"client": zoe}), ("boiler", {"since": clock.now - timedelta(hours=2)})]
     monkeypatch.setattr(searching, "DENSE", 10**9)
     expected = [store.search(text, limit=12, **kw) for text, kw in searches]
