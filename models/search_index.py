@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import peewee as pw
 
@@ -424,22 +425,29 @@ def _folded(text: str) -> tuple[str, list[int] | None]:
     return "".join(out), origin
 
 
+@lru_cache(maxsize=64)
+def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*")
+
+
 def marks_in(text: str, query: Query, country: str) -> list[tuple[int, int]]:
     """The spans of `text` that the query matched (words from their start; phone numbers whole)."""
     prefixes = query.prefixes
     folded, origin = _folded(text)
     spans: list[tuple[int, int]] = []
-    if not any(p in folded for p in prefixes) and not _JOINERS.search(folded):
-        prefixes = ()  # no word starts with any of them (the usual case for all but one of a row's texts)
-    for m in _COMPOUND.finditer(folded) if prefixes else ():
+    joined = _JOINERS.search(folded)
+    if not joined:  # no O'Brien or Smith-Jones in it: one pattern finds every word starting with a prefix
+        spans = [m.span() for m in _prefix_pattern(prefixes).finditer(folded)]
+    for m in _COMPOUND.finditer(folded) if joined else ():
         word = m.group()
-        if len(word) == m.end() - m.start() and _TOKEN.fullmatch(word):  # one plain word: the usual case
+        if _TOKEN.fullmatch(word):  # one plain word
             if word.startswith(prefixes):
                 spans.append((m.start(), m.end()))
             continue
         parts = [(p.start(), p.end(), p.group()) for p in _TOKEN.finditer(word)]
-        joined = "".join(f for _, _, f in parts)
-        if len(parts) > 1 and joined.startswith(prefixes):
+        whole = "".join(f for _, _, f in parts)
+        if len(parts) > 1 and whole.startswith(prefixes):
             spans.append((m.start(), m.end()))
             continue
         spans.extend((m.start() + a, m.start() + b) for a, b, f in parts if f.startswith(prefixes))

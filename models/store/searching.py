@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,7 @@ from models import tables as t
 from models.errors import ValidationError
 from models.rules.text import SEARCH_LIMIT, too_long
 from models.store import _base as b
+from models.store.records import fast_init
 from models.store.clients import matching_clients_sql
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,7 @@ MAX_HITS = 500
 _ENTRY_COLUMNS = {"interaction": ("at", "staff_id"), "note": ("at", "staff_id"), "promise": ("made_at", "made_by_id")}
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     """One thing found: a client, or an entry on a client's timeline, with a snippet and the matched spans.
@@ -176,13 +179,29 @@ WALK_CHUNK = 250
 WALK_MAX = 20_000
 
 
+# A stem's counts only choose the way to the same answer, so they may be a little old: kept for a minute (the
+# next keystrokes of a word share its stem).
+_STEM_COUNTS: dict[tuple[int, tuple[str, ...], str], tuple[float, tuple[int, ...]]] = {}
+STEM_COUNTS_S = 60.0
+
+
 def _how_common(db: pw.Database, kinds: list[str], query: si.Query) -> dict[str, dict[str, int]]:
     """Per kind, per word typed: how many rows its stem matches (up to DENSE; one-letter words count as DENSE)."""
     out: dict[str, dict[str, int]] = {kind: {} for kind in kinds}
     sql = si.probe_sql(kinds, db, DENSE)
+    now = time.monotonic()
     for word in query.prefixes:
-        counts = [DENSE] * len(kinds) if len(word) < 2 else _run(
-            db, sql, [si.probe_param(word[:3], db)] * len(kinds))[0]
+        key = (id(db), tuple(kinds), word[:3])
+        cached = _STEM_COUNTS.get(key)
+        if len(word) < 2:
+            counts: tuple[int, ...] = (DENSE,) * len(kinds)
+        elif cached is not None and now - cached[0] < STEM_COUNTS_S:
+            counts = cached[1]
+        else:
+            counts = tuple(_run(db, sql, [si.probe_param(word[:3], db)] * len(kinds))[0])
+            if len(_STEM_COUNTS) > 2000:
+                _STEM_COUNTS.clear()
+            _STEM_COUNTS[key] = (now, counts)
         for kind, count in zip(kinds, counts, strict=True):
             out[kind][word] = count
     return out
@@ -224,9 +243,8 @@ def _walk(db: pw.Database, kind: str, query: si.Query, filters: _Filters, limit:
 
 def _run(db: pw.Database, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     """Straight to the driver: a search is a handful of small reads, and peewee's wrapper would be most of it."""
-    cursor = db.cursor()
+    cursor = db.connection().execute(sql, params)
     try:
-        cursor.execute(sql, params)
         return cursor.fetchall()
     finally:
         cursor.close()

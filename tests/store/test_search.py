@@ -307,9 +307,11 @@ def test_every_way_of_finding_entries_gives_the_same_newest_matches(anna: int, b
                                   at=clock.now - timedelta(days=k))  # backdated: time order is not id order
     searches = [("boiler", {}), ("boil pump", {}), ("b", {}), ("oliver bay", {}), ("zoe 1632", {}), ("check boiler 1", {}), ("boiler", {"staff": ben}),
                 ("boiler", {"client": zoe}), ("boiler", {"since": clock.now - timedelta(hours=2)})]
+    monkeypatch.setattr(searching, "_STEM_COUNTS", {})
     monkeypatch.setattr(searching, "DENSE", 10**9)
     expected = [store.search(text, limit=12, **kw) for text, kw in searches]
     monkeypatch.setattr(searching, "DENSE", dense)
+    monkeypatch.setattr(searching, "_STEM_COUNTS", {})
     monkeypatch.setattr(searching, "WALK_CHUNK", 4)
     assert [store.search(text, limit=12, **kw) for text, kw in searches] == expected
     monkeypatch.setattr(searching, "WALK_MAX", 8)  # too sparse to walk far: the index answers instead
