@@ -50,17 +50,16 @@ def database_location(args: argparse.Namespace) -> str:
 
 def remembered_location() -> str:
     """The database chosen last time in File > Office database (QSettings), if any."""
-    from PySide6.QtCore import QSettings
+    from ui import settings as desk
 
-    value = QSettings("Rapport", "Rapport").value("database/location", "")
-    return str(value) if value else ""
+    return desk.remembered_location(desk.desk_settings())
 
 
 def remembered_cloud_override() -> bool:
     """Whether the person chose, in File > Office database, to use the remembered file in a cloud folder."""
-    from PySide6.QtCore import QSettings
+    from ui import settings as desk
 
-    return str(QSettings("Rapport", "Rapport").value("database/allow_cloud", "false")).lower() == "true"
+    return desk.flag(desk.desk_settings(), desk.DATABASE_ALLOW_CLOUD, False)
 
 
 def rotate_log(path: Path, max_bytes: int = LOG_MAX_BYTES, keep: int = LOG_KEEP) -> None:

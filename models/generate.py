@@ -16,6 +16,7 @@ from models.matching import client_keys
 from models.rules.text import search_key
 from models.store.clients import refresh_contact_columns
 from models.store.duplicates import flag_all
+from models.store.settings import DEFAULT_TOPICS
 
 RARE_WORD, RARE_EVERY = "boiler", 100_000
 BATCH = 400  # rows per INSERT: well inside SQLite's and PostgreSQL's parameter limits
@@ -116,6 +117,7 @@ def generate_big_office(*, clients: int = 10_000, entries: int = 1_000_000, prom
         flag_all()
 
     channels = ("phone", "email", "visit", "meeting", "invoice", "letter", "website", "other")
+    topics = (*DEFAULT_TOPICS, None, None)  # most interactions carry one of the office's topics
     last_contact: dict[int, int] = {}
 
     made = [0]  # interactions so far: one in RARE_EVERY mentions the rare word the search benchmark looks for
@@ -129,7 +131,7 @@ def generate_big_office(*, clients: int = 10_000, entries: int = 1_000_000, prom
             local_day = t.from_micros(at).date().isoformat()
             last_contact[cid] = max(last_contact.get(cid, 0), at)
             yield (cid, at, rng.choice(channels), rng.choice(staff), f"Interaction {k} with client {cid}", details,
-                   rating, local_day, None, False, at, None, None, None)
+                   rating, local_day, None, False, at, None, None, None, rng.choice(topics))
 
     def notes(cid: int, count: int) -> Iterator[tuple[Any, ...]]:
         for k in range(count):
@@ -139,7 +141,7 @@ def generate_big_office(*, clients: int = 10_000, entries: int = 1_000_000, prom
     i_fields = [t.Interaction.client, t.Interaction.at, t.Interaction.channel, t.Interaction.staff,
                 t.Interaction.summary, t.Interaction.details, t.Interaction.rating, t.Interaction.encounter,
                 t.Interaction.recovers, t.Interaction.apology, t.Interaction.created_at, t.Interaction.edited_at,
-                t.Interaction.deleted_at, t.Interaction.deleted_by]
+                t.Interaction.deleted_at, t.Interaction.deleted_by, t.Interaction.topic]
     n_fields = [t.Note.client, t.Note.at, t.Note.staff, t.Note.text, t.Note.pinned, t.Note.created_at,
                 t.Note.edited_at, t.Note.deleted_at, t.Note.deleted_by]
     # Promises make one "made" entry each; the remaining entries are 85% interactions, 15% notes.
@@ -195,3 +197,42 @@ def _generate_promises(rng: random.Random, client_ids: list[int], share: dict[in
                        for pid, cid, made, owner, due in t.database.obj.execute(query).fetchall()]
         count = _insert(t.PromiseEvent, e_fields, iter(made_events))
     return count
+
+
+def generate_change_log(*, changes: int = 1_000_000, seed: int = 1, now: datetime | None = None) -> int:
+    """Add `changes` change-log rows over three years to the open office (for Office > History's benchmark).
+
+    Rows look like the store's own (who, which client, which kind, before/after JSON), spread over the
+    office's staff and clients, ids in time order as the store writes them.
+    """
+    rng = random.Random(seed)
+    now_us = t.to_micros(now or datetime.now(UTC))
+    span = 3 * 365 * US_PER_DAY
+    staff = [sid for (sid,) in t.Staff.select(t.Staff.id).tuples()]
+    clients = [cid for (cid,) in t.Client.select(t.Client.id).tuples()]
+    shapes = (("interaction", "add", '{"summary": "Called about the invoice", "rating": 1, "channel": "phone"}',
+               None), ("note", "add", '{"text": "Prefers calls after 5 pm", "pinned": false}', None),
+              ("promise", "add", '{"text": "Call back", "due": "2026-11-24T17:00:00+00:00", "owner": 1}', None),
+              ("client", "edit", '{"phone": "020 7946 0000"}', '{"phone": "01632 960001"}'),
+              ("interaction", "edit", '{"summary": "Called about the invoice (paid)"}',
+               '{"summary": "Called about the invoice"}'), ("promise", "keep", '{"status": "kept"}',
+                                                            '{"status": "open"}'))
+    fields = [t.Change.at, t.Change.staff, t.Change.entity, t.Change.entity_id, t.Change.client, t.Change.action,
+              t.Change.kinds, t.Change.origin, t.Change.before, t.Change.after]
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for k in range(changes):
+            entity, action, after, before = shapes[rng.randrange(len(shapes))]
+            at = now_us - span + (span * (k + 1)) // (changes + 1)
+            yield (at, rng.choice(staff), entity, rng.randint(1, 1_000_000), rng.choice(clients), action,
+                   "timeline", "", before, after)
+    total = 0
+    stream = rows()
+    while total < changes:
+        with dbmod.write_transaction():
+            added = _insert(t.Change, fields, (row for _, row in zip(range(100_000), stream, strict=False)))
+        if not added:
+            break
+        total += added
+    t.database.obj.execute_sql("ANALYZE")
+    return total

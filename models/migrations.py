@@ -8,7 +8,7 @@ import peewee as pw
 from models import search_index
 from models import tables as t
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 APPLICATION_ID = 0x52415054  # "RAPT": marks a SQLite file as Rapport's (PRAGMA application_id)
 SCHEMA_KEY = "schema_version"
 
@@ -43,10 +43,26 @@ def step_imports(db: pw.Database) -> None:
     db.create_tables([t.ContactImport, t.ImportedRow], safe=True)
 
 
+def step_review(db: pw.Database) -> None:
+    """5: interaction.topic (the office's topics, as text) and the indexes the review reads by."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    if "topic" not in {c.name for c in db.get_columns("interaction")}:
+        migrate(SchemaMigrator.from_database(db).add_column("interaction", "topic",
+                                                            pw.CharField(max_length=100, null=True)))
+    t.Interaction._schema.create_indexes(safe=True)
+
+
+def step_history_and_erasure(db: pw.Database) -> None:
+    """6: indexes for Office > History (change by colleague, by kind, by time) and the erasure list (issue 11)."""
+    t.Change._schema.create_indexes(safe=True)
+    db.create_tables([t.Erasure], safe=True)
+
+
 def step_search(db: pw.Database) -> None:
-    """5: full-text search (models/search_index.py): the normalised words column, the index built for every row,
+    """7: full-text search (models/search_index.py): the normalised words column, the index built for every row,
     and entries' time indexes (search reads a common word's newest matches in time order)."""
-    indexed = {  # what was searched at version 5 (a later step may add columns: they do not exist yet here)
+    indexed = {  # what was searched at version 7 (a later step may add columns: they do not exist yet here)
         "client": (t.Client, ("name", "organisation", "phone", "email", "address", "more_details")),
         "interaction": (t.Interaction, ("summary", "details")),
         "note": (t.Note, ("text",)),
@@ -61,7 +77,9 @@ UPGRADES: dict[int, Callable[[pw.Database], None]] = {
     2: step_settings,
     3: step_duplicates,
     4: step_imports,
-    5: step_search,
+    5: step_review,
+    6: step_history_and_erasure,
+    7: step_search,
 }
 
 

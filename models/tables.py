@@ -116,6 +116,8 @@ class Interaction(BaseTable):
     edited_at = UtcField(null=True)
     deleted_at = UtcField(null=True)
     deleted_by = pw.ForeignKeyField(Staff, null=True, backref="+", index=False)
+    # The office's topic (Settings), as its text; NULL = none. Added by schema step 3.
+    topic = pw.CharField(max_length=100, null=True)
     search_words = pw.TextField(default="", constraints=[pw.SQL("DEFAULT ''")])  # models/search_index.py
 
     class Meta:
@@ -124,6 +126,12 @@ class Interaction(BaseTable):
 
 Interaction.add_index(Interaction.index(Interaction.recovers, name="interaction_fixes",
                                         where=Interaction.recovers.is_null(False)))
+# The review (models/store/review.py): a period's interactions by time, an encounter's members, and the
+# few interactions that can make a failure (a -2) without scanning the table. Added by schema step 3.
+Interaction.add_index(Interaction.index(Interaction.at, name="interaction_at"))
+Interaction.add_index(Interaction.index(Interaction.client, Interaction.encounter, name="interaction_encounter"))
+Interaction.add_index(Interaction.index(Interaction.client, Interaction.encounter, name="interaction_went_wrong",
+                                        where=Interaction.rating == -2))
 
 
 class Note(BaseTable):
@@ -206,6 +214,11 @@ class Change(BaseTable):
     origin = pw.CharField(max_length=64, default="")  # the desk session that wrote it (a desk skips its own)
     before = pw.TextField(null=True)
     after = pw.TextField(null=True)
+
+    class Meta:
+        # Office > History pages newest first by id, filtered by colleague or kind (keyset on id), and
+        # finds the id range of a date range through `at` (models/store/history.py).
+        indexes = ((("staff", "id"), False), (("entity", "id"), False), (("at",), False))
 
 
 class Session(BaseTable):
@@ -334,8 +347,23 @@ class ImportedRow(BaseTable):
     change_id = pw.BigIntegerField(null=True)  # the change-log row of this import's write to the client
 
 
+class Erasure(BaseTable):
+    """The erasure list (issue 11): clients whose personal data was erased, and a one-way key of who they were.
+
+    `key` is a SHA-256 of the folded name, national phone number and email (models/store/erasure.py), so a
+    restore can erase them again and an import can notice the same person coming back, without keeping
+    who they were.
+    """
+
+    client = pw.IntegerField(unique=True)  # not a foreign key: the list outlives a restore
+    key = pw.CharField(max_length=64, index=True)
+    at = UtcField()
+    staff = pw.IntegerField(null=True)
+
+
 ALL_TABLES: tuple[type[BaseTable], ...] = (
     Meta, Staff, Client, Interaction, Note, Promise, PromiseEvent, Change, Session, ScoreCache,
     Setting, ClientKey, NotSame, Merge, MergeMove,
     ContactImport, ImportedRow,
+    Erasure,
 )

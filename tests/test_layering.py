@@ -94,3 +94,61 @@ def test_top_level_is_the_agreed_shape() -> None:
     extra = {p.name for p in ROOT.iterdir()} - allowed
     extra = {e for e in extra if not e.endswith(".egg-info") and e != "__pycache__"}
     assert not extra, f"unexpected top-level entries: {sorted(extra)}"
+
+
+def screen_leaks(path: Path, root: Path = ROOT) -> list[str]:
+    """The dialogs a ui/views/ module imports directly: screens meet through ui/actions or signals instead."""
+    return sorted({n for n in imports_of(path, root) if n.startswith("ui.dialogs.") and n.count(".") == 2})
+
+
+@pytest.mark.parametrize("path", modules("ui/views"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_views_never_open_another_screens_dialogs_directly(path: Path) -> None:
+    leaks = screen_leaks(path)
+    assert not leaks, f"{path.name} imports {leaks}: a view asks ui/actions (or emits a signal) to open a dialog"
+
+
+@pytest.mark.parametrize("path", modules("ui/session.py") + modules("ui/actions"),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_session_and_the_actions_build_no_screens(path: Path) -> None:
+    views = sorted({n for n in imports_of(path) if n.startswith("ui.views") or n == "ui.main_window"})
+    assert not views, f"{path.name} imports {views}: the session and the actions know no screen"
+
+
+def test_the_screen_check_would_catch_a_view_opening_a_dialog(tmp_path: Path) -> None:
+    (tmp_path / "ui" / "views").mkdir(parents=True)
+    probe = tmp_path / "ui" / "views" / "_probe.py"
+    probe.write_text("from ui.dialogs.trash import TrashDialog\nfrom ui.actions import clients\n", encoding="utf-8")
+    assert screen_leaks(probe, tmp_path) == ["ui.dialogs.trash"]
+
+
+def test_main_window_stays_a_layout_and_its_menus() -> None:
+    lines = len((ROOT / "ui" / "main_window.py").read_text(encoding="utf-8").splitlines())
+    assert lines < 390, f"ui/main_window.py has {lines} lines: move workflows to ui/actions or ui/session.py"
+
+
+@pytest.mark.parametrize("path", modules("ui"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_ui_puts_dates_into_words_in_one_place(path: Path) -> None:
+    assert "strftime(" not in path.read_text(encoding="utf-8"), \
+        f"{path.name} formats a date itself: use ui/fmt.py (models/rules/words.py)"
+
+
+def _store_graph() -> dict[str, set[str]]:
+    """models/store's subjects and which of the others each imports (anywhere in the file, late imports too)."""
+    names = {p.stem for p in (ROOT / "models" / "store").glob("*.py") if p.stem != "__init__"}
+    graph: dict[str, set[str]] = {}
+    for name in names:
+        found = imports_of(ROOT / "models" / "store" / f"{name}.py")
+        graph[name] = {n.split(".")[2] for n in found if n.startswith("models.store.") and n.split(".")[2] in names}
+        graph[name].discard(name)
+    return graph
+
+
+def test_the_store_subjects_import_each_other_one_way_only() -> None:
+    """promises <-> timelines imported each other (one side hid it in a function); no subject does now."""
+    graph = _store_graph()
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(n == goal or (n not in seen and reaches(n, goal, seen | {n})) for n in graph.get(start, ()))
+
+    cycles = sorted(name for name in graph if reaches(name, name, {name}))
+    assert not cycles, f"these store modules import each other in a circle: {cycles}"

@@ -31,5 +31,17 @@ class Events(QObject):
     entry_requested = Signal(int, str, int)
     """Open client, then scroll its timeline to (kind, id): "Why this score?" reasons jump there."""
 
+    notice_reported = Signal(str)
+    """A notice for the person at the desk (a promise falling due): the window shows it as a banner."""
+
+    team_changed = Signal()
+    """The team was read again (AppContext.team): forms that offer colleagues refill their lists."""
+
+    presence_changed = Signal(object)
+    """Who else is online changed (a list of models.store.Presence, this desk left out)."""
+
+    backups_changed = Signal()
+    """A backup of the office was made (an open Backups window lists it)."""
+
     staff_changed = Signal(object)
     """A different person is at the desk now (a models.store.StaffMember)."""

@@ -1,10 +1,11 @@
-"""How times and names read on screen: local time, short and plain."""
+"""How times read on screen: local time, short and plain. The words come from models/rules/words.py, the one
+place dates and counts become words (ready for translation); this module only turns the store's aware UTC
+times into this desk's local time first."""
 from __future__ import annotations
 
 from datetime import datetime
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+from models.rules import words
 
 
 def local(value: datetime) -> datetime:
@@ -14,30 +15,24 @@ def local(value: datetime) -> datetime:
 
 def clock(value: datetime) -> str:
     """'9:05 am' — the 12-hour clock receptionists say out loud."""
-    hour = value.hour % 12 or 12
-    return f"{hour}:{value.minute:02d} {'am' if value.hour < 12 else 'pm'}"
+    return words.clock(value)
 
 
 def day(value: datetime, now: datetime) -> str:
-    """'Today', 'Yesterday', 'Tomorrow', 'Mon 16 Nov', or '3 Mar 2025' for another year (local, naive)."""
-    delta = (value.date() - now.date()).days
-    if delta == 0:
-        return "Today"
-    if delta == -1:
-        return "Yesterday"
-    if delta == 1:
-        return "Tomorrow"
-    if value.year != now.year:
-        return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-    return f"{_DAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]}"
+    """'Today', 'Yesterday', 'Tomorrow', 'Mon 16 Nov', with the year when more than a year away (local, naive)."""
+    return words.day_words(value, now)
+
+
+def day_month(value: datetime) -> str:
+    """'3 Mar' (local, naive): a chart's axis."""
+    return f"{value.day} {words.month_name(value.month, short=True)}"
 
 
 def when(value: datetime | None, now: datetime) -> str:
     """A stored (aware) time as 'Today, 9:05 am' in local time; '' for None. `now` is aware too."""
     if value is None:
         return ""
-    mine, today = local(value), local(now)
-    return f"{day(mine, today)}, {clock(mine)}"
+    return words.moment(local(value), local(now))
 
 
 def date_only(value: datetime | None, now: datetime) -> str:
@@ -47,12 +42,9 @@ def date_only(value: datetime | None, now: datetime) -> str:
     return day(local(value), local(now))
 
 
-def in_sentence(words: str) -> str:
+def in_sentence(text: str) -> str:
     """'Yesterday, 7:55 pm' as it reads after other words: 'Due yesterday, 7:55 pm' (dates stay as they are)."""
-    for relative in ("Today", "Yesterday", "Tomorrow"):
-        if words.startswith(relative):
-            return relative.lower() + words[len(relative):]
-    return words
+    return words.in_sentence(text)
 
 
 def sort_key(value: datetime | None) -> float:

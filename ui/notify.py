@@ -7,52 +7,38 @@ Which promises to announce, and the sentences, are plain functions (tested witho
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon, QWidget
 
 from models import store
-from models.store import Changes, PromiseRow, StaffMember, StoreError
+from models.store import ChangeKind, Changes, PromiseRow, StaffMember, StoreError
+from models.store.day import (
+    LATE,
+    NOTICE_AHEAD,
+    covering_rows,
+    needs_cover_today,
+    next_check,
+    promises_to_announce,
+    watched,
+)
+from models.store.day import mine as mine_of
 from ui import fmt
 from ui.context import AppContext
 
 if TYPE_CHECKING:  # the promise and score subjects load after the first window (start-up budget)
     from models.store import DeskDay
 
-# A promise is announced this long before it falls due, so there is time to act on it.
-NOTICE_AHEAD = timedelta(minutes=10)
-# More promises than this at once are announced as one notice with a count.
-MAX_LISTED = 3
-# The notifier looks again at least this often (clock_ticked comes too; this catches the exact minute).
-LONGEST_WAIT = timedelta(minutes=30)
-SHORTEST_WAIT = timedelta(seconds=5)
 TRAY_SHOW_MS = 15_000
-LATE = ("overdue", "broken")
-NOTICE_KINDS = frozenset({"promise", "staff", "client"})
+MAX_LISTED = 3  # more promises than this at once are announced as one notice with a count
+NOTICE_KINDS = frozenset({ChangeKind.PROMISE, ChangeKind.STAFF, ChangeKind.CLIENT})
 NOTHING_DUE = "Nothing overdue or due today."
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-def _mine(day: DeskDay, staff_id: int | None) -> list[PromiseRow]:
-    """The person's own promises of the day (every promise when nobody is named)."""
-    rows = list(day.overdue) + list(day.today) + list(day.upcoming)
-    return rows if staff_id is None else [r for r in rows if r.owner_id == staff_id]
-
-
-def needs_cover_today(row: PromiseRow) -> bool:
-    """A covered promise that needs someone today: overdue (or broken) or due today. The start-of-day notice and
-    the Today header both count "to cover today" with this, so the two never show different numbers."""
-    return row.status in (*LATE, "due_today")
-
-
-def covering_rows(day: DeskDay, staff_id: int | None) -> list[PromiseRow]:
-    """The colleagues' promises the person at the desk covers (the Today view's Covering section)."""
-    return [r for r in day.covering if r.owner_id != staff_id]
 
 
 def cover_words(covering: Sequence[PromiseRow]) -> str:
@@ -65,31 +51,9 @@ def cover_words(covering: Sequence[PromiseRow]) -> str:
     return f"{today} to cover today ({len(covering)} this week)"
 
 
-def watched(day: DeskDay, staff_id: int | None) -> list[PromiseRow]:
-    """The promises the person at the desk looks after: their own, and those of colleagues who are away."""
-    seen: dict[int, PromiseRow] = {r.id: r for r in _mine(day, staff_id)}
-    for row in covering_rows(day, staff_id):
-        seen.setdefault(row.id, row)
-    return sorted(seen.values(), key=lambda r: (r.due, r.id))
-
-
-def promises_to_announce(day: DeskDay, staff_id: int | None, now: datetime,
-                         announced: set[int] | frozenset[int]) -> list[PromiseRow]:
-    """Promises falling due now (within NOTICE_AHEAD) or already overdue that were not announced yet."""
-    return [r for r in watched(day, staff_id) if r.id not in announced and r.due <= now + NOTICE_AHEAD]
-
-
-def next_check(day: DeskDay, staff_id: int | None, now: datetime, announced: set[int] | frozenset[int]) -> datetime:
-    """When to look again: as the next watched promise comes within NOTICE_AHEAD, at the latest LONGEST_WAIT."""
-    upcoming = [r.due - NOTICE_AHEAD for r in watched(day, staff_id)
-                if r.id not in announced and r.due - NOTICE_AHEAD > now]
-    soonest = min(upcoming, default=now + LONGEST_WAIT)
-    return min(max(soonest, now + SHORTEST_WAIT), now + LONGEST_WAIT)
-
-
 def summary_text(day: DeskDay, staff_id: int | None = None) -> str:
     """The start-of-day sentence: '3 promises overdue, 5 due today, 2 to cover today for colleagues who are away.'"""
-    mine = _mine(day, staff_id)
+    mine = mine_of(day, staff_id)
     late = sum(1 for r in mine if r.status in LATE)
     today = sum(1 for r in mine if r.status == "due_today")
     cover = sum(1 for r in covering_rows(day, staff_id) if needs_cover_today(r))  # as the Today header counts
@@ -121,7 +85,8 @@ def _one_notice(row: PromiseRow, now: datetime, staff_id: int | None) -> str:
         head = f"Due at {due}" if fmt.local(row.due).date() == fmt.local(now).date() else \
             f"Due {fmt.when(row.due, now)}"
     else:
-        head = f"Overdue since {due}" if row.status == "overdue" else f"Overdue since {fmt.when(row.due, now)}"
+        same_day = fmt.local(row.due).date() == fmt.local(now).date()  # else the day is said too ("yesterday, ...")
+        head = f"Overdue since {due}" if same_day else f"Overdue since {fmt.in_sentence(fmt.when(row.due, now))}"
     whose = f" ({row.owner_name}'s promise; they are away)" if staff_id is not None and row.owner_id != staff_id \
         else ""
     return f"{head}: {row.text} for {row.client_name}{whose}."
@@ -131,7 +96,7 @@ class Notifier(QObject):
     """Tells the person at the desk when their promises (and those they cover) fall due; never twice a session."""
 
     banner_requested = Signal(str)
-    """A notice to show as a banner in the window (this desktop has no system tray)."""
+    """A notice to show as a banner in the window (this desktop has no system tray); '' takes it away."""
 
     announced = Signal(str)
     """A notice was given to the person at the desk (by tray message or banner)."""
@@ -146,6 +111,10 @@ class Notifier(QObject):
         self.notices: list[str] = []
         self._client_of_last: int | None = None
         self._loading = False
+        # What the banner says now, so it follows the day (a kept promise, a restore, a colleague's change):
+        # the summary (None: not the summary) and the promises a notice names.
+        self._banner_summary: str | None = None
+        self._banner_ids: set[int] = set()
         if isinstance(tray, QSystemTrayIcon):
             self.tray: QSystemTrayIcon | None = tray
         elif tray and QSystemTrayIcon.isSystemTrayAvailable():
@@ -200,12 +169,31 @@ class Notifier(QObject):
                 self.ctx.events.message_reported.emit(text)  # good news needs no pop-up
             else:
                 self._announce(text, None)
+                self._banner_summary, self._banner_ids = text, set()
         elif due:
             self.announced_ids.update(r.id for r in due)
             clients = {r.client_id for r in due}
             self._announce(notice_text(due, now, staff_id), clients.pop() if len(clients) == 1 else None)
+            self._banner_summary, self._banner_ids = None, {r.id for r in due}
+        else:
+            self._follow_banner(day, staff_id, now)
         wait = next_check(day, staff_id, now, self.announced_ids) - now
         self.timer.start(max(1000, int(wait.total_seconds() * 1000)))
+
+    def _follow_banner(self, day: DeskDay, staff_id: int, now: datetime) -> None:
+        """The banner says what is true now: the summary counted again, a notice gone once its promises are."""
+        if self.tray is not None:
+            return  # a tray message fades by itself
+        if self._banner_summary is not None:
+            text = summary_text(day, staff_id)
+            if text != self._banner_summary:
+                self._banner_summary = text
+                self.banner_requested.emit("" if text == NOTHING_DUE else text)
+        elif self._banner_ids:
+            still = [r for r in watched(day, staff_id) if r.id in self._banner_ids and r.due <= now + NOTICE_AHEAD]
+            if len(still) != len(self._banner_ids):
+                self._banner_ids = {r.id for r in still}
+                self.banner_requested.emit(notice_text(still, now, staff_id))  # '' when none is left
 
     def _announce(self, text: str, client_id: int | None) -> None:
         self.notices.append(text)

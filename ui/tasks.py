@@ -21,7 +21,7 @@ Callback = Callable[[Any], None] | None
 BUSY_NOTICE_S = 5.0
 # What the banner says meanwhile: the call is still being retried (models.db.with_retry). If the retry budget
 # runs out, the call fails with BusyError's own sentence ("... stopped waiting ... try again"), except a
-# composer save, which tries again by itself (ui/composer.py).
+# composer save, which tries again by itself (ui/views/composer.py).
 BUSY_WAITING = "The shared database is busy at another desk. Rapport keeps trying; what you typed is kept."
 # A bug, not the database: the details are in the log (log.exception), the person gets a sentence.
 UNEXPECTED = ("Rapport ran into an unexpected problem with this. What you typed is kept; please try again, and if "

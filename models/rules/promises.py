@@ -79,6 +79,14 @@ def effective_status(record_status: str, due: datetime, kept_at: datetime | None
     return promise_status(due, kept_at, now)
 
 
+def keep_is_late(due: datetime, now: datetime) -> bool:
+    """Marking a promise kept after its due time is a late keep: the desk asks whether the client got an apology.
+
+    The one rule every screen uses (the live clock, never the status read a while ago).
+    """
+    return now > due
+
+
 def renegotiation_allowed(due: datetime, now: datetime) -> bool:
     """True while a new due date may replace the old one: until the promise breaks (due + GRACE, inclusive).
 

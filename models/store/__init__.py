@@ -33,6 +33,7 @@ from models.store.clients import (
     update_client,
 )
 from models.store.records import (
+    ChangeKind,
     Changes,
     ClientDetails,
     ClientRow,
@@ -46,14 +47,16 @@ from models.store.records import (
     TimelineEntry,
     TimelinePage,
 )
-from models.store.staff import add_staff, check_pin, get_staff, list_staff, set_away, update_staff
+from models.store.staff import PinWait, add_staff, check_pin, get_staff, list_staff, set_away, update_staff
 
 _LAZY: dict[str, str] = {
     **dict.fromkeys(("TrashItem", "delete_promise", "describe", "restore", "trash", "undo"), "models.store.recycle"),
+    **dict.fromkeys(("redo",), "models.store.recycle"),
     **dict.fromkeys(("add_note", "delete_entry", "edit_interaction", "edit_note", "log_interaction", "restore_entry",
                      "timeline"), "models.store.timelines"),
     **dict.fromkeys(("DeskDay", "cancel_promise", "client_promises", "desk_day", "get_promise", "keep_promise",
                      "make_promise", "reassign_promise", "renegotiate_promise"), "models.store.promises"),
+    **dict.fromkeys(("edit_promise",), "models.store.promises"),
     **dict.fromkeys(("HandoffCard", "handoff_card"), "models.store.handoff"),
     **dict.fromkeys(("Badge", "ClientScore", "ScoreHistory", "ScoreReason", "client_score", "refresh_scores",
                      "score_history", "stale_scores"), "models.store.scores"),
@@ -64,9 +67,17 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("copy_office", "export_client", "export_office", "import_office"), "models.store.export"),
     **dict.fromkeys(("OfficeSettings", "office_settings", "setting_names", "update_office_settings"),
                     "models.store.settings"),
+    **dict.fromkeys(("HistoryCursor", "HistoryEntry", "HistoryPage", "export_history", "history"),
+                    "models.store.changelog"),
+    **dict.fromkeys(("erase_client", "erasure_key", "is_erased"), "models.store.erasure"),
+    **dict.fromkeys(("ClientRecord", "RecordItem", "client_record"), "models.store.report"),
     **dict.fromkeys(("DuplicatePair", "MergeInfo", "SimilarClient", "different_people", "find_duplicates",
                      "mark_different", "merge_clients", "merges", "similar_clients", "unmerge"), "models.store.duplicates"),
     **dict.fromkeys(("ImportInfo", "ImportPreview", "ImportProblem", "ImportReport", "ImportRow", "PreviewRow", "import_contacts", "import_steps", "list_imports", "preview_import", "revert_import", "save_import_problems", "touched_since_import", "export_vcards", "export_clients_csv"), "models.store.imports"),
+    **dict.fromkeys(("Attention", "BandMoves", "ClientMove", "Figures", "Review", "ReviewEvent", "RiskClient", "Share",
+                     "review", "review_events", "review_job", "review_nudge", "review_trend", "trend_bounds"),
+                    "models.store.reviews"),
+    **dict.fromkeys(("rename_topic",), "models.store.topics"),
     **dict.fromkeys(("SearchHit", "matching_clients", "rebuild_search_index", "search"), "models.store.searching"),
 }
 
@@ -79,6 +90,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         restore_backup,
     )
     from models.store.export import copy_office, export_client, export_office, import_office  # noqa: F401
+    from models.store.erasure import erase_client, erasure_key, is_erased  # noqa: F401
     from models.store.duplicates import (  # noqa: F401
         DuplicatePair,
         MergeInfo,
@@ -92,18 +104,21 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         unmerge,
     )
     from models.store.handoff import HandoffCard, handoff_card  # noqa: F401
+    from models.store.changelog import HistoryCursor, HistoryEntry, HistoryPage, export_history, history  # noqa: F401
     from models.store.promises import (  # noqa: F401
         DeskDay,
         cancel_promise,
         client_promises,
         desk_day,
+        edit_promise,
         get_promise,
         keep_promise,
         make_promise,
         reassign_promise,
         renegotiate_promise,
     )
-    from models.store.recycle import TrashItem, delete_promise, describe, restore, trash, undo  # noqa: F401
+    from models.store.report import ClientRecord, RecordItem, client_record  # noqa: F401
+    from models.store.recycle import TrashItem, delete_promise, describe, redo, restore, trash, undo  # noqa: F401
     from models.store.scores import (  # noqa: F401
         Badge,
         ClientScore,
@@ -123,6 +138,22 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         online,
         poll,
         start_session,
+    )
+    from models.store.reviews import (  # noqa: F401
+        Attention,
+        BandMoves,
+        ClientMove,
+        Figures,
+        Review,
+        ReviewEvent,
+        RiskClient,
+        Share,
+        review,
+        review_events,
+        review_job,
+        review_nudge,
+        review_trend,
+        trend_bounds,
     )
     from models.store.settings import (  # noqa: F401
         OfficeSettings,
@@ -148,6 +179,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         save_import_problems,
         touched_since_import,
     )
+    from models.store.topics import rename_topic  # noqa: F401
     from models.store.timelines import (  # noqa: F401
         add_note,
         delete_entry,
@@ -201,8 +233,8 @@ def check_integrity(full: bool = False) -> str | None:
 
 
 __all__ = [
-    "BusyError", "CloudFolderError", "Changes", "ClientDetails", "ClientRow", "ConflictError", "DatabaseError",
-    "InteractionEntry", "PermissionDenied",
+    "BusyError", "CloudFolderError", "ChangeKind", "Changes", "ClientDetails", "ClientRow", "ConflictError",
+    "DatabaseError", "InteractionEntry", "PermissionDenied", "PinWait",
     "NoteEntry", "Office", "PromiseEntry", "PromiseRow", "StaffMember", "StoreError", "TimelineCursor",
     "TimelineEntry", "TimelinePage", "ValidationError",
     "add_client", "add_staff", "check_integrity", "check_pin", "close", "delete_client", "get_client", "get_staff",

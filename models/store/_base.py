@@ -135,8 +135,12 @@ def require_admin(staff_id: int | None, doing: str, field: str = "by") -> t.Staf
     return row
 
 
-def require_client(client_id: object, *, allow_deleted: bool = False) -> t.Client:
-    """The client, or a ValidationError when it does not exist or was deleted."""
+ERASED_CLIENT = "This client's personal data was erased, so nothing can be added to or changed on the record."
+
+
+def require_client(client_id: object, *, allow_deleted: bool = False, allow_erased: bool = False) -> t.Client:
+    """The client, or a ValidationError when it does not exist or was deleted; inside a write, also when the
+    client was erased (a tombstone takes nothing new)."""
     if client_id is None:
         raise ValidationError("client", "Choose a client first.")
     client_id = as_id(client_id, "client")
@@ -145,6 +149,9 @@ def require_client(client_id: object, *, allow_deleted: bool = False) -> t.Clien
         raise ValidationError("client", "That client does not exist (any more).")
     if row.deleted_at is not None and not allow_deleted:
         raise ValidationError("client", f"{row.name} was deleted; restore the client from the Trash first.")
+    if not allow_erased and t.database.in_transaction() \
+            and t.Erasure.select().where(t.Erasure.client == row.id).exists():
+        raise ValidationError("client", ERASED_CLIENT)
     return row
 
 

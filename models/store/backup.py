@@ -14,7 +14,7 @@ import re
 import sqlite3
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import peewee as pw
@@ -24,12 +24,13 @@ from models import migrations, paths
 from models import tables as t
 from models.errors import DatabaseError, ValidationError
 from models.store import _base as b
-from models.store.records import Changes
+from models.store.erasure import erasure_list, reapply
+from models.store.records import ChangeKind, Changes
 
 log = logging.getLogger(__name__)
 
 KEEP = 10  # generations kept per office, newest first
-ALL_KINDS = frozenset({"client", "timeline", "promise", "score", "staff", "presence"})
+ALL_KINDS = frozenset(ChangeKind)  # a restore changes everything
 PG_SENTENCE = ("Backups of a PostgreSQL office are made on the server (pg_dump), not at a desk. "
                "Ask whoever looks after the server to schedule them.")
 UPGRADE_REFUSED = ("Another desk ({who}) has the office open. Close Rapport there, then start it here again "
@@ -243,6 +244,24 @@ def _remove(path: Path) -> None:
             log.warning("could not delete %s", victim)
 
 
+# --- the schedule ----------------------------------------------------------------------------------
+
+BACKUP_EVERY = timedelta(hours=4)
+"""A desk backs up a SQLite office at start, unless its newest backup is younger than this, and then this often."""
+
+
+def backup_due(backups: list[BackupInfo], now: datetime, every: timedelta = BACKUP_EVERY) -> bool:
+    """True when this desk has no backup of the office younger than `every` (newest first, as list_backups)."""
+    return not backups or now - backups[0].taken_at >= every
+
+
+def back_up_if_due(reason: str, every: timedelta = BACKUP_EVERY) -> BackupInfo | None:
+    """Take a backup when none is recent enough; None when it was not due."""
+    if not backup_due(list_backups(), b.utcnow(), every):
+        return None
+    return backup_now(reason=reason)
+
+
 # --- guards for whole-office operations ---------------------------------------------------------
 
 def other_live_desks(db: pw.Database, exclude: str | None = None) -> list[str]:
@@ -251,16 +270,17 @@ def other_live_desks(db: pw.Database, exclude: str | None = None) -> list[str]:
     Plain SQL on the few columns every schema version has, so it also works on a database that is
     about to be upgraded.
     """
-    from models.store.sharing import LIVE_WITHIN
+    from models.store.sharing import LIVE_WITHIN, process_gone
 
     if "session" not in db.get_tables():
         return []
     since = t.to_micros(b.utcnow() - LIVE_WITHIN)
     mark = db.param
     rows = db.execute_sql(
-        'SELECT s."id", s."host", st."name" FROM "session" s LEFT JOIN "staff" st ON st."id" = s."staff" '
+        'SELECT s."id", s."host", st."name", s."pid" FROM "session" s LEFT JOIN "staff" st ON st."id" = s."staff" '
         f'WHERE s."last_seen" >= {mark} ORDER BY s."last_seen" DESC', (since,)).fetchall()
-    return [f"{name} on {host}" if name else str(host) for sid, host, name in rows if sid != exclude]
+    return [f"{name} on {host}" if name else str(host) for sid, host, name, pid in rows
+            if sid != exclude and not process_gone(host, pid)]  # a crashed desk of this computer blocks nothing
 
 
 def prepare_upgrade(db: pw.Database) -> BackupInfo | None:
@@ -303,6 +323,7 @@ def restore_backup(path: str | os.PathLike[str], *, by: int) -> Changes:
     if not safety.ok:  # the office is probably the damaged thing the restore is meant to fix
         log.warning("restoring %s over an office that failed its own backup check", backup)
     sessions, last_change = dbmod.with_retry(_presence_and_last_change)
+    erased = dbmod.with_retry(erasure_list)  # erasures since the backup was made are applied again
     current = dbmod.current()
     location = current.location if current is not None else str(office)
     dbmod.close_database()
@@ -315,7 +336,7 @@ def restore_backup(path: str | os.PathLike[str], *, by: int) -> Changes:
                             "free space and try again, or ask for help.") from exc
     # allow_cloud: this location was accepted when the office was first opened
     dbmod.open_database(location, allow_cloud=True)
-    dbmod.with_retry(lambda: _after_restore(sessions, last_change, b.as_id(by, "by"), backup))
+    dbmod.with_retry(lambda: _after_restore(sessions, last_change, b.as_id(by, "by"), backup, erased))
     from models.store.searching import rebuild_search_index  # bulk work: the index follows the restored rows
 
     rebuild_search_index()
@@ -323,12 +344,7 @@ def restore_backup(path: str | os.PathLike[str], *, by: int) -> Changes:
 
 
 def _check_restorer(by: object) -> None:
-    def work() -> None:
-        staff = b.require_staff(b.as_id(by, "by"))
-        if staff.role != "admin":
-            raise ValidationError("by", f"Only an administrator can restore a backup, and {staff.name} is not one. "
-                                  "Ask an administrator to do it.")
-    b.read(work)
+    b.read(lambda: b.require_admin(b.as_id(by, "by"), "restore a backup"))
 
 
 def _check_nobody_else() -> None:
@@ -360,9 +376,12 @@ def _copy_into(backup: Path, office: Path) -> None:
         target.close()
 
 
-def _after_restore(sessions: list[tuple[object, ...]], last_change: int, by: int, backup: Path) -> None:
-    """Keep who is online as it was, and log the restore with an id above any id a desk has already seen."""
+def _after_restore(sessions: list[tuple[object, ...]], last_change: int, by: int, backup: Path,
+                   erased: list[tuple[int, str, object, int | None]]) -> None:
+    """Keep who is online as it was, erase again whom the office had erased, and log the restore with an id
+    above any id a desk has already seen."""
     with dbmod.write_transaction():
+        again = reapply(erased)
         t.Session.delete().execute()
         fields = t.Session._meta.sorted_fields
         for batch in range(0, len(sessions), 200):
@@ -371,7 +390,7 @@ def _after_restore(sessions: list[tuple[object, ...]], last_change: int, by: int
         t.Change.insert(id=max(last_change, restored_max) + 1, at=b.utcnow(), staff=by, entity="office",
                         entity_id=None, client=None, action="restore", kinds=",".join(sorted(ALL_KINDS)),
                         origin=_this_desk() or "", before=None,
-                        after=json.dumps({"backup": backup.name}, ensure_ascii=False)).execute()
+                        after=json.dumps({"backup": backup.name, "erased_again": again}, ensure_ascii=False)).execute()
 
 
 def _this_desk() -> str | None:

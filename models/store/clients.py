@@ -1,6 +1,7 @@
 """Clients: their details, the client list, and the columns the list needs kept up to date."""
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,9 +12,10 @@ from models.errors import ConflictError, ValidationError
 from models.rules.text import SEARCH_LIMIT, check_email, check_phone, search_key, too_long
 from models.rules.vocab import CHANNELS
 from models.store import _base as b
-from models.store.records import Changes, ClientDetails, ClientRow
+from models.store.client_keys import index_clients, refuse_if_merged
+from models.store.records import ChangeKind, Changes, ClientDetails, ClientRow
 
-CLIENT_KINDS = ("client",)
+CLIENT_KINDS = (ChangeKind.CLIENT,)
 # The editable fields, with the label a form shows beside each.
 FIELDS: dict[str, str] = {
     "name": "The name",
@@ -104,7 +106,6 @@ def reindex(client_ids: Iterable[int]) -> None:
     calls this, so derived data has one door.
     """
     from models import search_index  # noqa: PLC0415
-    from models.store.duplicates import index_clients  # noqa: PLC0415 - duplicates imports this module
 
     client_ids = list(client_ids)
     index_clients(client_ids)
@@ -146,7 +147,11 @@ def update_client(client_id: int, *, version: int, by: int, **fields: Any) -> Ch
         if count == 0:
             current = t.Client.get_by_id(client_id)
             handler = t.Staff.get_or_none(t.Staff.id == current.usual_handler_id) if current.usual_handler_id else None
-            raise ConflictError(_details(current, handler.name if handler else ""),
+            last = (t.Change.select(t.Staff.name).join(t.Staff, on=(t.Change.staff == t.Staff.id))
+                    .where((t.Change.entity == "client") & (t.Change.entity_id == client_id))
+                    .order_by(t.Change.id.desc()).limit(1).scalar())
+            details = dataclasses.replace(_details(current, handler.name if handler else ""), saved_by_name=last or "")
+            raise ConflictError(details,
                                 "A colleague changed this client while you were editing. "
                                 "Compare the two versions and choose what to keep.")
         changed = {k: v for k, v in values.items() if before.get(k) != v}
@@ -174,8 +179,6 @@ def restore_client(client_id: int, *, by: int) -> Changes:
 
     def work(tx: b.Tx) -> None:
         b.require_client(client_id, allow_deleted=True)
-        from models.store.duplicates import refuse_if_merged  # noqa: PLC0415
-
         refuse_if_merged(client_id)
         t.Client.update(deleted_at=None, version=t.Client.version + 1).where(t.Client.id == client_id).execute()
         tx.log("client", client_id, client_id, "restore", CLIENT_KINDS + ("promise",))
@@ -254,6 +257,11 @@ def _rows(query: pw.Select) -> list[ClientRow]:
         for cid, name, org, phone, email, last, due, st, score, band, trend, flags, until
         in t.database.obj.execute(query).fetchall()
     ]
+
+
+def forget_score(client_id: int) -> None:
+    """Drop the client's cached score state (inside the write that made it stale)."""
+    t.ScoreCache.delete().where(t.ScoreCache.client == client_id).execute()
 
 
 def refresh_contact_columns(client_id: int) -> None:

@@ -39,15 +39,15 @@ IMPORT_KINDS = ("client", "timeline", "import")
 ACTIONS = ("create", "update", "unchanged", "problem")
 ENCODINGS = dec.ENCODINGS
 
-# issue 11 (erasure): a function that says, for a contact about to be created or updated, why it must not
-# come back without asking (a sentence), or None. The erasure module registers it with set_erasure_check().
-_erasure_check: Callable[[Contact], str | None] | None = None
+def _erased(c: Contact, country: str) -> str | None:
+    """A sentence when this contact is a person the office erased (issue 11): the import asks, never brings
+    them back silently. The erasure list keeps only a one-way key of name, phone and email."""
+    from models.store.erasure import erasure_key  # noqa: PLC0415 - erasure imports the clients' module
 
-
-def set_erasure_check(check: Callable[[Contact], str | None] | None) -> None:
-    """Register the check that stops an import from silently bringing back a person the office erased."""
-    global _erasure_check
-    _erasure_check = check
+    if not t.Erasure.select().where(t.Erasure.key == erasure_key(c.name, c.phone, c.email, country)).exists():
+        return None
+    return (f"{c.name or 'This person'} was erased from the office at their request; import them again only "
+            "if they have asked to come back.")
 
 
 # --- what the calls return --------------------------------------------------------------------------
@@ -376,8 +376,8 @@ def _decide(batch: list[Contact], index: _Index, run: _Run, *, tx: b.Tx | None, 
         if c.problem:
             run.problem(c, c.problem, c.problem_field)
             continue
-        if _erasure_check is not None and c.row not in bring_back:
-            reason = _erasure_check(c)
+        if c.row not in bring_back:
+            reason = _erased(c, index.country)
             if reason:
                 run.problem(c, reason, "erased")
                 continue

@@ -11,24 +11,11 @@ from models import tables as t
 from models.errors import ConflictError, ValidationError
 from models.rules import promises as rules
 from models.store import _base as b
-from models.store.clients import refresh_contact_columns
-from models.store.records import Changes, PromiseRow
-from models.store.timelines import forget_score
+from models.store.clients import forget_score, refresh_contact_columns
+from models.store.promise_status import GRACE_US, local_naive, status_of
+from models.store.records import ChangeKind, Changes, PromiseRow
 
-PROMISE_KINDS = ("promise", "timeline", "score")
-GRACE_US = int(rules.GRACE.total_seconds() * 1_000_000)
-
-
-def local_naive(value: datetime) -> datetime:
-    """Aware UTC -> the desk's local wall-clock time, as the rules expect (DESIGN.md, "Times")."""
-    return value.astimezone().replace(tzinfo=None)
-
-
-def status_of(record_status: str, due: datetime, kept_at: datetime | None, cancelled_at: datetime | None,
-              now: datetime) -> str:
-    """The promise's state now: pending, due_today, overdue, broken, kept, kept_late or cancelled."""
-    return rules.effective_status(record_status, local_naive(due), local_naive(kept_at) if kept_at else None,
-                                  local_naive(now), local_naive(cancelled_at) if cancelled_at else None)
+PROMISE_KINDS = (ChangeKind.PROMISE, ChangeKind.TIMELINE, ChangeKind.SCORE)
 
 
 def _check_due(due: object) -> datetime:
@@ -156,6 +143,20 @@ def reassign_promise(promise_id: int, *, by: int, owner: int, version: int | Non
         _bump(row, owner=new_owner)
         _event(tx, row, "reassigned", old_owner=row.owner_id, new_owner=new_owner, new_due=row.due)
         _after_change(tx, row, "reassign", {"owner": row.owner_id}, {"owner": new_owner})
+    return b.write(by, work)
+
+
+def edit_promise(promise_id: int, *, by: int, text: str, version: int | None = None) -> Changes:
+    """Correct what an open promise says (a typo, a clearer wording); the earlier text stays in the change log."""
+    promise_id = b.as_id(promise_id, "promise")
+    text = b.clean(text, "text", "What was promised", required=True)
+
+    def work(tx: b.Tx) -> None:
+        row = _open_promise(promise_id, version)
+        if row.text == text:
+            return
+        _bump(row, text=text)
+        _after_change(tx, row, "edit", {"text": row.text}, {"text": text})
     return b.write(by, work)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import TypeVar
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -33,6 +34,24 @@ def fast_init(cls: type[_T]) -> type[_T]:
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     cls.__init__ = init  # type: ignore[misc]
     return cls
+
+
+class ChangeKind(StrEnum):
+    """What a write touched, for the views deciding whether to re-read (Changes.kinds; the change log's `kinds`).
+
+    A member equals its string ("client"), so a change read back from the log compares equal to these.
+    """
+
+    CLIENT = "client"        # a client's details, their deletion or restoration
+    TIMELINE = "timeline"    # an interaction or note added, corrected, deleted, restored
+    PROMISE = "promise"      # a promise made, kept, moved, handed over, cancelled
+    SCORE = "score"          # a client's impression score may have changed
+    STAFF = "staff"          # the team: a member added, edited, away
+    PRESENCE = "presence"    # which desks are open and what they look at
+    SETTINGS = "settings"    # the office-wide settings
+
+
+ALL_KINDS = frozenset(ChangeKind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +98,7 @@ class StaffMember:
     away_until: datetime | None
     away_reason: str
     version: int
+    has_pin: bool = False
 
     def is_away(self, at: datetime) -> bool:
         return (self.away_from is not None and self.away_until is not None
@@ -106,8 +126,10 @@ class ClientDetails:
     last_contact_at: datetime | None
     next_due_at: datetime | None
     more_details: str = ""  # every other phone, email, address, birthday, title, website (issue 15)
+    saved_by_name: str = ""  # who saved this version (filled where it matters: a conflict names the colleague)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ClientRow:
     """One line of the client list (10,000 of them are made at once, so times stay integers until read)."""
@@ -166,6 +188,7 @@ class InteractionEntry(TimelineEntry):
     apology: bool = False
     edited: bool = False
     recovered_by: tuple[int, ...] = ()
+    topic: str | None = None  # the office's topic (Settings), None when it has none
 
 
 @dataclass(frozen=True, slots=True)

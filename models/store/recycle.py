@@ -1,6 +1,7 @@
 """Undo and the Trash: a desk takes back its own last actions, and deleted things can be brought back."""
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,12 +12,11 @@ import peewee as pw
 from models import tables as t
 from models.errors import ValidationError
 from models.store import _base as b
-from models.store.clients import refresh_contact_columns
+from models.store.clients import forget_score, refresh_contact_columns
 from models.store.duplicates import merged_away, refuse_if_merged
-from models.store.records import Changes
-from models.store.timelines import forget_score
+from models.store.records import ChangeKind, Changes
 
-KINDS = ("client", "timeline", "promise", "score")
+KINDS = (ChangeKind.CLIENT, ChangeKind.TIMELINE, ChangeKind.PROMISE, ChangeKind.SCORE)
 NOT_UNDOABLE = "That can't be undone from here."
 CHANGED_SINCE = "A colleague changed this since, so undoing it would overwrite their work. Nothing was changed."
 _ENTRY_TABLES: dict[str, type[t.BaseTable]] = {"interaction": t.Interaction, "note": t.Note}
@@ -122,6 +122,10 @@ def _undo_promise(tx: b.Tx, row: t.Change) -> None:
         if promise.due != _when(after["due"]):
             raise ValidationError("undo", CHANGED_SINCE)
         values = {"due": _when(before["due"])}
+    elif row.action == "edit":
+        if promise.text != after.get("text"):
+            raise ValidationError("undo", CHANGED_SINCE)
+        values = {"text": before["text"]}
     elif row.action == "reassign":
         if promise.owner_id != after.get("owner"):
             raise ValidationError("undo", CHANGED_SINCE)
@@ -129,7 +133,7 @@ def _undo_promise(tx: b.Tx, row: t.Change) -> None:
     else:
         raise ValidationError("undo", NOT_UNDOABLE)
     t.Promise.update(version=promise.version + 1, **values).where(t.Promise.id == promise.id).execute()
-    if row.action != "add":
+    if row.action not in ("add", "edit"):  # a corrected wording is not a step in the promise's life
         t.PromiseEvent.create(promise=promise.id, client=promise.client_id, at=tx.at, staff=tx.by,
                               action="reopened" if row.action in ("keep", "cancel") else row.action,
                               old_due=promise.due if row.action == "renegotiate" else None,
@@ -159,6 +163,95 @@ def _undo_client(tx: b.Tx, row: t.Change) -> None:
     t.Client.update(version=client.version + 1, updated_at=tx.at, **values).where(t.Client.id == client.id).execute()
 
 
+# --- redo ------------------------------------------------------------------------------------------
+
+_REDONE_STEPS = {"keep": "kept", "cancel": "cancelled", "renegotiate": "renegotiated", "reassign": "reassigned"}
+
+
+def redo(change_ids: tuple[int, ...], *, by: int) -> Changes:
+    """Do again what this desk's Undo took back (the change-log rows that undo returned).
+
+    The action is logged again as itself (its own before and after), so Undo can take it back once more.
+    Refused with a sentence when a colleague changed the record since. One transaction.
+    """
+    if not change_ids:
+        raise ValidationError("redo", "There is nothing to redo.")
+
+    def work(tx: b.Tx) -> None:
+        for change_id in sorted(change_ids):
+            row = t.Change.get_or_none(t.Change.id == change_id)
+            if row is None or row.staff != tx.by or row.action != "undo":
+                raise ValidationError("redo", "Only your own recent undo can be redone.")
+            original = t.Change.get_or_none(t.Change.id == _json(row.before).get("undid"))
+            if original is None:
+                raise ValidationError("redo", NOT_UNDOABLE)
+            _redo_one(tx, original)
+    return b.write(by, work)
+
+
+def _redo_one(tx: b.Tx, row: t.Change) -> None:
+    entity, action = row.entity, row.action
+    before, after = _json(row.before), _json(row.after)
+    tables: dict[str, type[t.BaseTable]] = {**_ENTRY_TABLES, "promise": t.Promise, "client": t.Client}
+    table = tables.get(entity)
+    record = table.get_or_none(table.id == row.entity_id) if table is not None else None
+    if record is None:
+        raise ValidationError("redo", "That no longer exists.")
+    values: dict[str, Any]
+    if action in ("add", "restore"):
+        values = {"deleted_at": None}
+    elif action == "delete":
+        values = {"deleted_at": tx.at}
+    elif action == "edit":
+        current = {k: (record.usual_handler_id if k == "usual_handler" else getattr(record, k)) for k in before}
+        if current != before:
+            raise ValidationError("redo", CHANGED_SINCE)
+        values = dict(after)
+    elif entity == "promise" and action in _REDONE_STEPS:
+        values = _promise_again(record, row, before, after, tx)
+    else:
+        raise ValidationError("redo", NOT_UNDOABLE)
+    if table in (t.Interaction, t.Note) and "deleted_at" in values:
+        values["deleted_by"] = tx.by if values["deleted_at"] is not None else None
+    if table in (t.Promise, t.Client):
+        values["version"] = record.version + 1
+    if table is t.Client:
+        values["updated_at"] = tx.at
+    table.update(**values).where(table.id == record.id).execute()
+    if entity == "promise" and action in _REDONE_STEPS:
+        t.PromiseEvent.create(promise=record.id, client=record.client_id, at=tx.at, staff=tx.by,
+                              action=_REDONE_STEPS[action], reason="Redone",
+                              old_due=record.due if action == "renegotiate" else None,
+                              new_due=values.get("due", record.due),
+                              old_owner=record.owner_id if action == "reassign" else None,
+                              new_owner=values.get("owner"))
+    client_id = record.id if table is t.Client else record.client_id
+    if table is not t.Client:
+        refresh_contact_columns(client_id)
+        forget_score(client_id)
+    tx.log(entity, record.id, client_id, action, KINDS, before=before or None, after=after or None)
+
+
+def _promise_again(promise: t.Promise, row: t.Change, before: dict[str, Any], after: dict[str, Any],
+                   tx: b.Tx) -> dict[str, Any]:
+    """What a promise's keep, cancellation, new date or new owner sets again (refused if it moved since)."""
+    action = row.action
+    if action in ("keep", "cancel"):
+        if promise.status != "open":
+            raise ValidationError("redo", CHANGED_SINCE)
+        if action == "keep":
+            return {"status": "kept", "kept_at": _when(after["kept_at"]), "kept_by": row.staff}
+        return {"status": "cancelled", "cancelled_at": tx.at, "cancelled_by": row.staff,
+                "cancel_reason": after.get("reason", "")}
+    if action == "renegotiate":
+        if promise.due != _when(before["due"]):
+            raise ValidationError("redo", CHANGED_SINCE)
+        return {"due": _when(after["due"])}
+    if promise.owner_id != before.get("owner"):
+        raise ValidationError("redo", CHANGED_SINCE)
+    return {"owner": after["owner"]}
+
+
 # --- the Trash -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +264,19 @@ class TrashItem:
     client_name: str
     text: str
     deleted_at: datetime
+    deleted_by_name: str = ""  # who moved it to the Trash (from the change log; '' when the log does not say)
+
+
+def _deleters(items: list[TrashItem]) -> dict[tuple[str, int], str]:
+    """Who last deleted each item: the newest 'delete' (or undone 'add') row of the change log about it."""
+    if not items:
+        return {}
+    ch, st = t.Change, t.Staff
+    query = (ch.select(ch.entity, ch.entity_id, st.name).join(st, on=(ch.staff == st.id))
+             .where(ch.action.in_(("delete", "undo")) & ch.entity.in_(sorted({i.kind for i in items}))
+                    & ch.entity_id.in_(sorted({i.id for i in items})))
+             .order_by(ch.id))
+    return {(entity, eid): name for entity, eid, name in t.database.obj.execute(query).fetchall()}
 
 
 def trash(*, limit: int = 200) -> list[TrashItem]:
@@ -190,7 +296,9 @@ def trash(*, limit: int = 200) -> list[TrashItem]:
             items += [TrashItem(kind, eid, cid, name, body[:200], t.from_micros(at))
                       for eid, cid, name, body, at in t.database.obj.execute(query).fetchall()]
         items.sort(key=lambda i: i.deleted_at, reverse=True)
-        return items[:limit]
+        items = items[:limit]
+        who = _deleters(items)
+        return [dataclasses.replace(i, deleted_by_name=who.get((i.kind, i.id), "")) for i in items]
     return b.read(work)
 
 

@@ -76,12 +76,25 @@ class ScoreHistory:
 
 # --- events from the timeline --------------------------------------------------------------------
 
+INTERACTION_COLUMNS = (t.Interaction.id, t.Interaction.at, t.Interaction.rating, t.Interaction.encounter,
+                       t.Interaction.summary, t.Interaction.recovers, t.Interaction.apology)
+PROMISE_COLUMNS = (t.Promise.id, t.Promise.made_at, t.Promise.due, t.Promise.status, t.Promise.kept_at,
+                   t.Promise.apology, t.Promise.cancelled_at, t.Promise.text)
+
+
 def events_for(client_id: int) -> list[imp.Event]:
     """The client's history in the score's terms (SPEC.md "In the app"). Runs inside a read."""
     i, p = t.Interaction, t.Promise
     rows = t.database.obj.execute(
-        i.select(i.id, i.at, i.rating, i.encounter, i.summary, i.recovers, i.apology)
+        i.select(*INTERACTION_COLUMNS)
         .where((i.client == client_id) & i.deleted_at.is_null()).order_by(i.at, i.id)).fetchall()
+    promises = t.database.obj.execute(
+        p.select(*PROMISE_COLUMNS).where((p.client == client_id) & p.deleted_at.is_null())).fetchall()
+    return events_from_rows(rows, promises)
+
+
+def events_from_rows(rows: list[tuple], promises: list[tuple]) -> list[imp.Event]:
+    """Score events from one client's rows: INTERACTION_COLUMNS by (at, id), and PROMISE_COLUMNS."""
     keys = {iid: f"e:{enc or f'i{iid}'}" for iid, _, _, enc, _, _, _ in rows}
     events: list[imp.Event] = []
     for iid, at, rating, _enc, summary, recovers, apology in rows:
@@ -90,9 +103,7 @@ def events_for(client_id: int) -> list[imp.Event]:
         if recovers is not None and recovers in keys:
             # a fix is its own encounter and also a recovery of the failed one (SPEC.md "In the app")
             events.append(imp.Recovery(keys[recovers], day, bool(apology), ("interaction", iid)))
-    for pid, made, due, status, kept_at, apology, cancelled_at, text in t.database.obj.execute(
-            p.select(p.id, p.made_at, p.due, p.status, p.kept_at, p.apology, p.cancelled_at, p.text)
-            .where((p.client == client_id) & p.deleted_at.is_null())).fetchall():
+    for pid, made, due, status, kept_at, apology, cancelled_at, text in promises:
         if status == "cancelled" and cancelled_at is not None and cancelled_at <= due + GRACE_US:
             continue  # cancelled by agreement before it broke: the score ignores it (DUE-DATES.md)
         events.append(imp.Promise(f"p:{pid}", day_of_us(made), day_of_us(due), text, ("promise", pid)))

@@ -21,9 +21,9 @@ from models import tables as t
 from models.errors import ConflictError, ValidationError
 from models.rules.text import SHORT_LIMIT, check_text
 from models.store import _base as b
-from models.store.records import Changes
+from models.store.records import ChangeKind, Changes
 
-SETTINGS_KINDS = ("settings",)
+SETTINGS_KINDS = (ChangeKind.SETTINGS,)
 DEFAULT_TOPICS = ("Enquiry", "Quote", "Booking", "Billing", "Complaint", "Follow-up")
 
 
@@ -166,6 +166,11 @@ def _current() -> OfficeSettings:
     return replace(_DEFAULTS, version=version, **values)
 
 
+def current_settings() -> OfficeSettings:
+    """The settings as the open transaction sees them (for checks inside a write)."""
+    return _current()
+
+
 def office_settings() -> OfficeSettings:
     """The office's settings as they are now (defaults for whatever nobody has set)."""
     return b.read(_current)
@@ -191,12 +196,14 @@ def check_settings(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def update_office_settings(*, version: int, by: int, **values: Any) -> Changes:
-    """Change some office settings; ConflictError (with the current settings) when a colleague saved first."""
+    """Change some office settings (administrators only: PermissionDenied otherwise); ConflictError (with the
+    current settings) when a colleague saved first."""
     if isinstance(version, bool) or not isinstance(version, int):
         raise ValidationError("version", "That is not a version number.")
     cleaned = check_settings(values)
 
     def work(tx: b.Tx) -> None:
+        b.require_admin(tx.by, "change the office settings")
         current = _current()
         if current.version != version:
             raise ConflictError(current, "A colleague changed the office settings while you were editing them.")
@@ -204,17 +211,20 @@ def update_office_settings(*, version: int, by: int, **values: Any) -> Changes:
             opens, closes = cleaned.get("opens", current.opens), cleaned.get("closes", current.closes)
             if opens >= closes:
                 raise ValidationError("closes", "The office must close after it opens.")
-        before = {k: _encode(getattr(current, k)) for k in cleaned}
-        after = {k: _encode(v) for k, v in cleaned.items()}
-        changed = {k: v for k, v in after.items() if before[k] != v}
-        if not changed:
-            return
-        new_version = version + 1
-        for key, raw in changed.items():
-            t.Setting.insert(key=key, value=raw, version=new_version).on_conflict(
-                conflict_target=[t.Setting.key],
-                update={t.Setting.value: raw, t.Setting.version: new_version}).execute()
-        tx.log("settings", None, None, "update", SETTINGS_KINDS,
-               before={k: json.loads(before[k]) for k in changed},
-               after={k: json.loads(v) for k, v in changed.items()})
+        before, after = store_settings(current, cleaned)
+        if after:
+            tx.log("settings", None, None, "update", SETTINGS_KINDS, before=before, after=after)
     return b.write(by, work)
+
+
+def store_settings(current: OfficeSettings, cleaned: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Write the checked values that differ from `current` (inside a write); (before, after) of those."""
+    before = {k: _encode(getattr(current, k)) for k in cleaned}
+    after = {k: _encode(v) for k, v in cleaned.items()}
+    changed = {k: v for k, v in after.items() if before[k] != v}
+    new_version = current.version + 1
+    for key, raw in changed.items():
+        t.Setting.insert(key=key, value=raw, version=new_version).on_conflict(
+            conflict_target=[t.Setting.key],
+            update={t.Setting.value: raw, t.Setting.version: new_version}).execute()
+    return {k: json.loads(before[k]) for k in changed}, {k: json.loads(v) for k, v in changed.items()}

@@ -14,8 +14,9 @@ from models import tables as t
 from models.store import _base as b
 from models.store.records import Changes
 
-# A desk that has not been heard of for this long is no longer shown as online (heartbeats come every minute).
-LIVE_WITHIN = timedelta(minutes=3)
+# A desk that has not been heard of for this long is no longer shown as online (heartbeats come every 30 s, so
+# three were missed: a desk that crashed on another computer stops blocking restores within a minute and a half).
+LIVE_WITHIN = timedelta(seconds=90)
 # Session rows older than this are removed by whoever sends a heartbeat next.
 FORGET_AFTER = timedelta(hours=12)
 MAX_FEED = 5000
@@ -65,13 +66,38 @@ def changes_since(after_id: int, *, skip_origin: str | None = None) -> tuple[int
     return b.read(work)
 
 
+def this_host() -> str:
+    return (socket.gethostname() or "this computer")[:200]
+
+
+def process_gone(host: str, pid: int) -> bool:
+    """True for a desk of this computer whose process is no longer running (it crashed or was killed)."""
+    if host != this_host() or pid == os.getpid() or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OSError):
+        return False  # running under another user, or the platform cannot tell: count it as alive
+    return False
+
+
 def start_session(staff_id: int | None, *, app_version: str, host: str | None = None) -> str:
-    """Register this running desk; returns its session id (also stamped on its change-log rows)."""
+    """Register this running desk; returns its session id (also stamped on its change-log rows).
+
+    A desk of this computer that crashed is replaced at once (its process is gone), rather than staying
+    "online" until its last heartbeat ages out.
+    """
     session_id = uuid.uuid4().hex
-    host = (host or socket.gethostname() or "this computer")[:200]
+    host = (host or this_host())[:200]
 
     def work() -> None:
         now = b.utcnow()
+        gone = [sid for sid, h, pid in t.Session.select(t.Session.id, t.Session.host, t.Session.pid).tuples()
+                if process_gone(h, pid)]
+        if gone:
+            t.Session.delete().where(t.Session.id.in_(gone)).execute()
         t.Session.insert(id=session_id, staff=staff_id, host=host, pid=os.getpid(), app_version=app_version[:50],
                          started_at=now, last_seen=now, client=None).execute()
     b.read(work)  # one statement: autocommit is enough, and it must not wait behind the write lock
@@ -106,7 +132,7 @@ def online(*, exclude: str | None = None) -> list[Presence]:
                  .order_by(t.Session.last_seen.desc()))
         return [Presence(s.id, s.staff, names.get(s.staff, ""), s.host, s.client, s.app_version,
                          (now - s.last_seen).total_seconds())
-                for s in query if s.id != exclude]
+                for s in query if s.id != exclude and not process_gone(s.host, s.pid)]
     return b.read(work)
 
 

@@ -10,8 +10,10 @@ from models.errors import ValidationError
 from models.rules.text import LONG_LIMIT
 from models.rules.vocab import CHANNELS
 from models.store import _base as b
-from models.store.clients import refresh_contact_columns
+from models.store.clients import forget_score, refresh_contact_columns
+from models.store.promise_status import GRACE_US, status_of
 from models.store.records import (
+    ChangeKind,
     Changes,
     InteractionEntry,
     NoteEntry,
@@ -21,7 +23,7 @@ from models.store.records import (
     TimelinePage,
 )
 
-TIMELINE_KINDS = ("timeline",)
+TIMELINE_KINDS = (ChangeKind.TIMELINE,)
 # The future an interaction may be dated in: clocks of desks differ by a few minutes.
 CLOCK_SKEW = timedelta(minutes=10)
 # At equal times the timeline shows interactions first, then promise steps, notes, computed breaks.
@@ -39,9 +41,25 @@ def encounter_key(encounter: str | None, interaction_id: int) -> str:
     return encounter if encounter else f"i{interaction_id}"
 
 
-def forget_score(client_id: int) -> None:
-    """Drop the client's cached score state (inside the write that made it stale)."""
-    t.ScoreCache.delete().where(t.ScoreCache.client == client_id).execute()
+UNCHANGED = object()  # edit_interaction: "leave the topic as it is"
+
+
+def check_topic(topic: object) -> str | None:
+    """The office's spelling of a topic from its list (hidden ones included, for older entries), or None.
+
+    Runs inside the write, so it checks against the settings as they are in that transaction.
+    """
+    if topic is None or (isinstance(topic, str) and not topic.strip()):
+        return None
+    from models.store.settings import current_settings
+
+    name = b.clean(topic, "topic", "The topic", limit=100)
+    settings = current_settings()
+    for known in (*settings.topics, *settings.hidden_topics):
+        if known.casefold() == name.casefold():
+            return known
+    raise ValidationError("topic", f"'{name}' is not one of the office's topics; choose one from the list "
+                                   "(an administrator can add topics in Settings).")
 
 
 def _check_when(at: object, tx_at: datetime, field: str = "at") -> datetime:
@@ -56,12 +74,12 @@ def _check_when(at: object, tx_at: datetime, field: str = "at") -> datetime:
 
 def log_interaction(client_id: int, *, by: int, summary: str, rating: int, channel: str = "phone",
                     at: datetime | None = None, details: str = "", encounter: str | None = None,
-                    recovers: int | None = None, apology: bool = False) -> Changes:
+                    recovers: int | None = None, apology: bool = False, topic: str | None = None) -> Changes:
     """Log a call, visit, email ... with how it went (rating -2..+2). Changes.id is the new entry's id.
 
     `encounter` joins an earlier encounter ("continue this visit"); by default interactions of one
     local day form one encounter. `recovers` makes this the fix of a failed interaction (its own
-    encounter, with `apology` = "we apologised").
+    encounter, with `apology` = "we apologised"). `topic` is one of the office's topics (Settings).
     """
     client_id = b.as_id(client_id, "client")
     summary = b.clean(summary, "summary", "The summary", required=True)
@@ -77,6 +95,7 @@ def log_interaction(client_id: int, *, by: int, summary: str, rating: int, chann
     def work(tx: b.Tx) -> int:
         b.require_client(client_id)
         when = _check_when(at, tx.at)
+        chosen = check_topic(topic)
         fixed = None
         if recovers is not None:
             fixed = t.Interaction.get_or_none((t.Interaction.id == b.as_id(recovers, "recovers"))
@@ -91,12 +110,12 @@ def log_interaction(client_id: int, *, by: int, summary: str, rating: int, chann
         row = t.Interaction.create(
             client=client_id, at=when, channel=channel, staff=tx.by, summary=summary, details=details,
             rating=rating, encounter=key, recovers=fixed.id if fixed else None,
-            apology=apology if fixed else False, created_at=tx.at,
+            apology=apology if fixed else False, created_at=tx.at, topic=chosen,
         )
         refresh_contact_columns(client_id)
         forget_score(client_id)
         tx.log("interaction", row.id, client_id, "add", TIMELINE_KINDS + ("score",),
-               after=b.row_dict(row, "at", "channel", "summary", "rating", "encounter", "recovers", "apology"))
+               after=b.row_dict(row, "at", "channel", "summary", "rating", "encounter", "recovers", "apology", "topic"))
         return row.id
     return b.write(by, work)
 
@@ -117,8 +136,9 @@ def add_note(client_id: int, *, by: int, text: str, at: datetime | None = None, 
 
 
 def edit_interaction(interaction_id: int, *, by: int, summary: str | None = None, details: str | None = None,
-                     rating: int | None = None, channel: str | None = None) -> Changes:
-    """Correct an interaction; the earlier text stays in the change log."""
+                     rating: int | None = None, channel: str | None = None,
+                     topic: str | None | object = UNCHANGED) -> Changes:
+    """Correct an interaction; the earlier text stays in the change log. `topic=None` takes its topic off."""
     interaction_id = b.as_id(interaction_id, "interaction")
     values: dict[str, object] = {}
     if summary is not None:
@@ -139,6 +159,8 @@ def edit_interaction(interaction_id: int, *, by: int, summary: str | None = None
         if row is None or row.deleted_at is not None:
             raise ValidationError("interaction", "That entry is no longer on the timeline.")
         b.require_client(row.client_id)
+        if topic is not UNCHANGED:
+            values["topic"] = check_topic(topic)
         before = b.row_dict(row, *values)
         if values:
             t.Interaction.update(edited_at=tx.at, **values).where(t.Interaction.id == interaction_id).execute()
@@ -335,7 +357,7 @@ def _interactions(client_id: int, limit: int, before: TimelineCursor | None,
     i = t.Interaction
     cond, order = _keyset(i.at, i.id, RANK_INTERACTION, before, after)
     query = (i.select(i.id, i.at, i.channel, i.staff, i.summary, i.details, i.rating, i.encounter, i.recovers,
-                      i.apology, i.edited_at)
+                      i.apology, i.edited_at, i.topic)
              .where(_where((i.client == client_id) & i.deleted_at.is_null(), cond))
              .order_by(*order).limit(limit + 1))
     raw = list(t.database.obj.execute(query).fetchall())
@@ -346,10 +368,10 @@ def _interactions(client_id: int, limit: int, before: TimelineCursor | None,
                                  .where(i.recovers.in_(failed) & i.deleted_at.is_null()).tuples()):
             fixes.setdefault(fixed_id, []).append(fix_id)
     out = []
-    for iid, at, channel, staff, summary, details, rating, enc, rec, apology, edited in raw:
+    for iid, at, channel, staff, summary, details, rating, enc, rec, apology, edited, topic in raw:
         entry = InteractionEntry("interaction", iid, client_id, t.from_micros(at), staff, names.get(staff, ""),
                                  channel, summary, details, rating, encounter_key(enc, iid), rec, bool(apology),
-                                 edited is not None, tuple(fixes.get(iid, ())))
+                                 edited is not None, tuple(fixes.get(iid, ())), topic)
         out.append((at, RANK_INTERACTION, iid, entry))
     return out
 
@@ -368,7 +390,6 @@ def _notes(client_id: int, limit: int, before: TimelineCursor | None,
 
 def _promise_steps(client_id: int, limit: int, before: TimelineCursor | None, names: dict[int, str],
                    now: datetime, after: TimelineCursor | None = None) -> list[_Row]:
-    from models.store.promises import status_of  # promises.py imports this module's helpers
 
     e, p = t.PromiseEvent, t.Promise
     cond, order = _keyset(e.at, e.id, RANK_PROMISE, before, after)
@@ -398,7 +419,6 @@ def _promise_steps(client_id: int, limit: int, before: TimelineCursor | None, na
 def _breaks(client_id: int, limit: int, before: TimelineCursor | None, names: dict[int, str],
             now: datetime, after: TimelineCursor | None = None) -> list[_Row]:
     """Computed entries: a promise not kept by due + 48 h broke then (DUE-DATES.md: never written)."""
-    from models.store.promises import GRACE_US, status_of
 
     p = t.Promise
     broke = p.due + GRACE_US

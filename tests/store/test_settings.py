@@ -39,7 +39,7 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(office: str, anna: in
     store.update_office_settings(version=0, by=anna, review_day=4)
     before = database_rows(presence=False)
     with pytest.raises(store.ConflictError) as conflict:
-        store.update_office_settings(version=0, by=ben, review_day=2)
+        store.update_office_settings(version=0, by=anna, review_day=2)
     assert conflict.value.current.review_day == 4
     assert database_rows(presence=False) == before
 

@@ -79,3 +79,35 @@ def test_restoring_twice_is_a_sentence(client: int, anna: int) -> None:
 def test_nothing_to_undo(anna: int) -> None:
     with pytest.raises(ValidationError, match="nothing to undo"):
         store.undo((), by=anna)
+
+
+def test_redo_does_again_what_undo_took_back_and_undo_takes_it_back_once_more(client: int, anna: int) -> None:
+    note = store.add_note(client, by=anna, text="First")
+    undone = store.undo(note.change_ids, by=anna)
+    assert store.timeline(client).entries == ()
+    again = store.redo(undone.change_ids, by=anna)
+    assert [e.text for e in store.timeline(client)] == ["First"]
+    store.undo(again.change_ids, by=anna)
+    assert store.timeline(client).entries == ()
+    pid = store.make_promise(client, by=anna, text="Call back", due=store.utcnow() + timedelta(days=1)).id
+    undone = store.undo(store.keep_promise(pid, by=anna).change_ids, by=anna)
+    assert store.get_promise(pid).record_status == "open"
+    store.redo(undone.change_ids, by=anna)
+    assert store.get_promise(pid).record_status == "kept"
+    edited = store.edit_promise(store.make_promise(client, by=anna, text="Emial", due=store.utcnow()
+                                                   + timedelta(days=1)).id, by=anna, text="Email")
+    undone = store.undo(edited.change_ids, by=anna)
+    assert {p.text for p in store.client_promises(client)} == {"Emial"}
+    store.redo(undone.change_ids, by=anna)
+    assert {p.text for p in store.client_promises(client)} == {"Email"}
+
+
+def test_redo_refuses_to_overwrite_a_colleagues_later_change(client: int, anna: int, ben: int) -> None:
+    pid = store.make_promise(client, by=anna, text="Call back", due=store.utcnow() + timedelta(days=1)).id
+    undone = store.undo(store.reassign_promise(pid, by=anna, owner=ben).change_ids, by=anna)
+    store.renegotiate_promise(pid, by=ben, due=store.utcnow() + timedelta(days=3))
+    store.reassign_promise(pid, by=ben, owner=ben)  # Ben took it himself meanwhile
+    with pytest.raises(ValidationError, match="colleague changed this since"):
+        store.redo(undone.change_ids, by=anna)
+    with pytest.raises(ValidationError, match="your own"):
+        store.redo(undone.change_ids, by=ben)

@@ -17,9 +17,9 @@ from ui.tasks import SyncTasks
 @pytest.fixture(autouse=True)
 def _maintenance_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The window's start-up backup and health check run 15 s after start; in tests, at once."""
-    import ui.main_window
+    import ui.session
 
-    monkeypatch.setattr(ui.main_window, "MAINTENANCE_DELAY_MS", 0)
+    monkeypatch.setattr(ui.session, "MAINTENANCE_DELAY_MS", 0)
 
 
 @pytest.fixture
@@ -78,3 +78,10 @@ def ready(make_window, seeded: dict[str, int], settings: QSettings, db_path: Pat
 
 def events_of(window: MainWindow) -> Events:
     return window.ctx.events
+
+
+def open_dialog(parent, cls):  # noqa: ANN001, ANN201
+    """The dialog of class `cls` open over `parent` (the newest one; closed dialogs are deleted)."""
+    shown = [d for d in parent.findChildren(cls) if shiboken6.isValid(d) and d.isVisible()]
+    assert shown, f"no {cls.__name__} is open"
+    return shown[-1]

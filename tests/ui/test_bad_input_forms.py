@@ -5,6 +5,8 @@ Messages are asserted on their stable parts (the field's words, "empty", "too lo
 """
 from __future__ import annotations
 
+from tests.ui.conftest import open_dialog
+
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,9 +17,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 import main
 from models import store
 from tests.store.conftest import database_rows as all_rows
-from ui.client_dialog import ClientDialog
+from ui.dialogs.client_dialog import ClientDialog
 from ui.main_window import MainWindow
-from ui.staff import StaffPicker
+from ui.dialogs.staff import StaffPicker
 from ui.tasks import SyncTasks
 
 FIVE_MB = 5_000_000
@@ -58,7 +60,7 @@ def fill_client_form(dialog: ClientDialog, name: str) -> dict[str, object]:
 @pytest.mark.parametrize("name", ["", "    "])
 def test_a_new_client_without_a_name_is_named_and_the_form_kept(ready, qtbot, seeded, name: str) -> None:
     ready.add_client()
-    dialog = ready.client_dialog
+    dialog = open_dialog(ready, ClientDialog)
     assert isinstance(dialog, ClientDialog)
     typed = fill_client_form(dialog, name)
     before = database_rows()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from models import store
-from ui.database_dialog import FILE, SERVER, DatabaseDialog, postgres_url
+from ui.dialogs.database_dialog import FILE, SERVER, DatabaseDialog, postgres_url
 
 
 def test_postgres_url_quotes_every_part() -> None:
@@ -56,7 +56,7 @@ def test_a_server_needs_its_name_first(ready, qtbot) -> None:
 
 def test_switching_to_another_office_asks_who_is_at_the_desk(ready, qtbot, tmp_path: Path) -> None:
     other = tmp_path / "other.db"
-    ready.switch_database(str(other))
+    ready.session.switch(str(other))
     assert ready.ctx.staff is None and ready.staff_picker.isVisible()
     qtbot.keyClicks(ready.staff_picker.name, "Zoe New")
     ready.staff_picker._on_add_clicked()
@@ -69,9 +69,9 @@ def test_a_failed_open_offers_a_way_out(make_window, qtbot, tmp_path: Path) -> N
     bad = tmp_path / "letter.db"
     bad.write_text("not a database")
     window = make_window(path=bad)
-    assert "not a Rapport database" in window.opening.text()
-    assert window.choose_button.isVisible() and window.retry_button.isVisible()
-    assert not window.anyway_button.isVisible()
+    assert "not a Rapport database" in window.opening.text.text()
+    assert window.opening.choose_button.isVisible() and window.opening.retry_button.isVisible()
+    assert not window.opening.anyway_button.isVisible()
 
 
 def test_open_with_a_place_that_cannot_be_used_keeps_the_open_office(ready, qtbot, tmp_path: Path,

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from models.store import PromiseEntry
 from ui import fmt
-from ui.timeline import card_for
+from ui.views.timeline import card_for
 
 
 def test_relative_days_are_lower_case_inside_a_sentence() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from models import store
-from ui.handoff import absolute, handoff_html
+from ui.dialogs.handoff import absolute, handoff_html
 
 
 def test_a_due_date_on_the_hand_off_card_does_not_break_across_lines(seeded, db_path) -> None:
@@ -16,4 +16,18 @@ def test_a_due_date_on_the_hand_off_card_does_not_break_across_lines(seeded, db_
     finally:
         store.close()
     day, time = absolute(due).split(", ")
-    assert f"{day}<br>{time}" in page  # the narrow column wrapped "7:58 pm" as "7:58 p / m"
+    assert f"{day}<br>{time.replace(' ', '&nbsp;')}" in page  # the narrow column wrapped "7:58 pm" as "7:58 p / m"
+
+
+def test_an_interactions_time_on_the_hand_off_card_does_not_break_across_lines(seeded, db_path) -> None:
+    """Stumble 8: the last interactions broke '1:55 / pm' across lines."""
+    store.open(db_path)
+    try:
+        at = store.utcnow() - timedelta(hours=3)
+        store.log_interaction(seeded["oliver"], by=seeded["anna"], summary="Called about the invoice", rating=0,
+                              channel="phone", at=at)
+        page = handoff_html(store.handoff_card(seeded["oliver"]), store.utcnow())
+    finally:
+        store.close()
+    day, time = absolute(at).split(", ")
+    assert f"{day}<br>{time.replace(' ', '&nbsp;')}" in page  # the day, then the time that never splits

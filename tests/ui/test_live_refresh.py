@@ -18,7 +18,7 @@ def other_desk(db_path: Path, staff: int, client: int, action: str, text: str = 
 
 def test_a_note_written_at_another_desk_appears_within_three_seconds(ready, qtbot, seeded, db_path) -> None:
     ready.open_client(seeded["oliver"])
-    qtbot.waitUntil(lambda: ready.watcher.session is not None, timeout=3000)
+    qtbot.waitUntil(lambda: ready.session.watcher.session is not None, timeout=3000)
     desk = other_desk(db_path, seeded["ben"], seeded["oliver"], "note", "Called from the other desk")
     assert desk.wait(timeout=30) == 0
     model = ready.client_view.timeline.timeline_model
@@ -28,7 +28,7 @@ def test_a_note_written_at_another_desk_appears_within_three_seconds(ready, qtbo
 
 
 def test_another_desks_call_updates_the_list(ready, qtbot, seeded, db_path) -> None:
-    qtbot.waitUntil(lambda: ready.watcher.session is not None, timeout=3000)
+    qtbot.waitUntil(lambda: ready.session.watcher.session is not None, timeout=3000)
     panel = ready.client_list
     row = panel.model.row_of(seeded["isla"])
     assert panel.model.client_at(row).last_contact_at is None
@@ -39,7 +39,8 @@ def test_another_desks_call_updates_the_list(ready, qtbot, seeded, db_path) -> N
 
 
 def test_another_desks_promise_reaches_today_within_three_seconds(ready, qtbot, seeded, db_path) -> None:
-    qtbot.waitUntil(lambda: ready.watcher.session is not None and ready.right.currentWidget() is ready.today_view,
+    qtbot.waitUntil(lambda: ready.session.watcher.session is not None
+                    and ready.right.currentWidget() is ready.today_view,
                     timeout=3000)
     today = ready.today_view
     assert today.rows_in("today") == () and today.rows_in("upcoming") == ()
@@ -50,43 +51,43 @@ def test_another_desks_promise_reaches_today_within_three_seconds(ready, qtbot, 
 
 
 def test_own_writes_are_not_announced_twice(ready, qtbot, seeded) -> None:
-    qtbot.waitUntil(lambda: ready.watcher.session is not None, timeout=3000)
+    qtbot.waitUntil(lambda: ready.session.watcher.session is not None, timeout=3000)
     announced = []
     ready.ctx.events.data_changed.connect(announced.append)
     store.add_note(seeded["oliver"], by=seeded["anna"], text="Mine")  # the store stamps this desk's session
-    ready.watcher.poll()
+    ready.session.watcher.poll()
     assert announced == []
 
 
 def test_presence_shows_who_else_is_on_the_client(ready, qtbot, seeded, db_path) -> None:
     ready.open_client(seeded["oliver"])
-    qtbot.waitUntil(lambda: ready.watcher.session is not None, timeout=3000)
+    qtbot.waitUntil(lambda: ready.session.watcher.session is not None, timeout=3000)
     desk = other_desk(db_path, seeded["ben"], seeded["oliver"], "sit")
     try:
         assert desk.stdout is not None and desk.stdout.readline().strip() == "SITTING"
-        ready.watcher.read_presence()
+        ready.session.watcher.read_presence()
         qtbot.waitUntil(lambda: ready.client_view.header.also_here.text().endswith(
             "Ben Okafor is also on this client"), timeout=3000)
         assert "Ben Okafor (FRONT-2)" in ready.presence_label.text()
     finally:
         desk.communicate("", timeout=30)
-    ready.watcher.read_presence()
+    ready.session.watcher.read_presence()
     qtbot.waitUntil(lambda: not ready.client_view.header.also_here.isVisible(), timeout=3000)
 
 
 def test_a_lost_database_is_said_calmly_and_everything_resyncs(ready, qtbot, seeded, monkeypatch) -> None:
-    qtbot.waitUntil(lambda: ready.watcher.session is not None, timeout=3000)
+    qtbot.waitUntil(lambda: ready.session.watcher.session is not None, timeout=3000)
     real_poll = store.poll
 
     def broken(*args, **kwargs):
         raise DatabaseError("The connection to the database was lost.")
 
     monkeypatch.setattr(store, "poll", broken)
-    ready.watcher.poll()
+    ready.session.watcher.poll()
     assert ready.error_banner.isVisible() and "not answering" in ready.error_banner.text.text()
     monkeypatch.setattr(store, "poll", real_poll)
     announced = []
     ready.ctx.events.data_changed.connect(announced.append)
-    ready.watcher.poll()
+    ready.session.watcher.poll()
     assert not ready.error_banner.isVisible()
     assert announced and {"client", "timeline", "promise"} <= announced[-1].kinds

@@ -8,15 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-import ui.composer
+import ui.views.composer
 from models import store
 from models.rules.text import LONG_LIMIT
 from models.store import BusyError, PromiseEntry, ScoreHistory
-from ui.backups import PG_WORDS
+from ui.dialogs.backups import PG_WORDS
 from ui.events import Events
-from ui.score import HistoryChart, history_tooltip
+from ui.views.score import HistoryChart, history_tooltip
 from ui.tasks import Tasks
-from ui.timeline import card_for
+from ui.views.timeline import card_for
 
 BUSY_BANNER = "The shared database is busy at another desk. Rapport keeps trying; what you typed is kept."
 BUSY_FORM = "The shared database is busy at another desk. What you typed is kept, and Rapport keeps trying to save it."
@@ -46,7 +46,7 @@ def test_a_note_saved_while_busy_says_so_keeps_the_text_and_goes_through(ready, 
             raise BusyError()
         return real(*args, **kwargs)
     monkeypatch.setattr(store, "add_note", busy_once)
-    monkeypatch.setattr(ui.composer, "BUSY_RETRY_MS", 50)
+    monkeypatch.setattr(ui.views.composer, "BUSY_RETRY_MS", 50)
     qtbot.keyClicks(note.text, "Call back after lunch")
     qtbot.keyClick(note.text, Qt.Key.Key_Return)
     assert note.error.isVisible() and note.error.text() == BUSY_FORM

@@ -1,6 +1,10 @@
 """The whole desk app on PostgreSQL: the same window, the same flows (runs when a server is reachable)."""
 from __future__ import annotations
 
+from tests.ui.conftest import open_dialog
+
+from ui.dialogs.backups import BackupsDialog
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -49,9 +53,10 @@ def test_move_a_sqlite_office_to_postgresql_from_the_window(ready, seeded, qtbot
     ready.ctx.events.message_reported.connect(said.append)
     ready.office_files.copy_office(PG_URL, open_after=lambda where: True)
     assert said and said[0].startswith("Copied the office (") and "unchanged" in said[0]
-    assert ready.ctx.database == PG_URL and ready.office is not None and ready.office.engine == "postgresql"
+    office = ready.session.office
+    assert ready.ctx.database == PG_URL and office is not None and office.engine == "postgresql"
     assert sorted(c.name for c in store.list_clients()) == ["Isla Walsh", "Oliver Thompson"]
     assert ready.staff_picker.isVisible()
     ready.staff_picker._choose(next(m for m in ready.ctx.team if m.name == "Anna Keller"))
     ready.backups_action.trigger()
-    assert not ready.backups_dialog.backup_button.isEnabled()  # backed up on the server instead
+    assert not open_dialog(ready, BackupsDialog).backup_button.isEnabled()  # backed up on the server instead

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from models import store
 from models.store import InteractionEntry
-from ui.score import badge_text
+from ui.views.score import badge_text
 
 
 def names_in_list(window) -> list[str]:

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from models import store
-from ui.client_dialog import ClientDialog
-from ui.conflict import ConflictDialog
+from ui.dialogs.client_dialog import ClientDialog
+from ui.dialogs.conflict import ConflictDialog
 
 
 def test_with_the_real_worker_the_gui_thread_never_runs_a_query(make_window, seeded, settings, db_path, qtbot,
@@ -86,10 +86,9 @@ def test_a_promise_changed_at_another_desk_is_a_conflict_shown_not_an_overwrite(
     entry = ready.client_view.timeline.timeline_model.entries[0]
     assert isinstance(entry, PromiseEntry) and entry.version == 1
     store.reassign_promise(pid, by=ben, owner=ben)  # Ben takes it at his desk meanwhile
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
-    ready.client_view.keep_promise(entry)  # Anna's stale view
-    assert shown and "Ben Okafor" in shown[0] and "Nothing was overwritten" in shown[0]
+    ready.client_view.keep_promise(entry)  # Anna's stale view: ui/actions/promises.py says what happened
+    shown = ready.error_banner.text.text()
+    assert ready.error_banner.isVisible() and "Ben Okafor" in shown and "Nothing was overwritten" in shown
     assert store.get_promise(pid).record_status == "open"
 
 
@@ -98,25 +97,25 @@ def test_handing_a_promise_to_an_away_colleague_asks_first(ready, qtbot, seeded,
 
     from PySide6.QtWidgets import QMessageBox
 
-    from ui.client_view import PromiseActionDialog
+    from ui.dialogs.promise import PromiseActionDialog
 
     oliver, anna, ben = seeded["oliver"], seeded["anna"], seeded["ben"]
     now = store.utcnow()
     pid = store.make_promise(oliver, by=anna, text="Call back", due=now + timedelta(days=1)).id
     store.set_away(ben, by=anna, away_from=now - timedelta(hours=1), away_until=now + timedelta(days=3),
                    reason="Holiday")
-    ready._on_team_refreshed(store.list_staff())
+    ready.ctx.team = store.list_staff()
     ready.open_client(oliver)
     entry = ready.client_view.timeline.timeline_model.entries[0]
     dialog = PromiseActionDialog(ready.ctx, "reassign", entry, ready)
     qtbot.addWidget(dialog)
     dialog.field.setCurrentIndex(dialog.field.findData(ben))
     asked: list[str] = []
-    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text: asked.append(text)
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *buttons: asked.append(text)
                         or QMessageBox.StandardButton.No)
     dialog.submit()
     assert asked and "Ben Okafor is away" in asked[0]
-    back = asked[0].split("(back ")[1].split(")")[0]
+    back = asked[0].split("away until ")[1].split(" (")[0]
     assert back and ":" not in back and "am" not in back and "pm" not in back  # the day they are back, no clock
     assert store.get_promise(pid).owner_id == anna
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)

@@ -1,6 +1,8 @@
 """The Today view, notices, covering for colleagues and the hand-off card, driven through the real widgets."""
 from __future__ import annotations
 
+from tests.ui.conftest import open_dialog
+
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,10 +12,11 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QSystemTrayIcon
 
 from models import store
 from models.store import Changes, DeskDay, PromiseEntry
-from ui.handoff import HandoffDialog, handoff_html, save_pdf
+from ui.dialogs.handoff import HandoffDialog, handoff_html, save_pdf
 from ui.main_window import MainWindow
-from ui.notify import Notifier, notice_text, promises_to_announce, summary_text
-from ui.today import PromiseTableModel, TodayView
+from models.store.day import promises_to_announce
+from ui.notify import Notifier, notice_text, summary_text
+from ui.views.today import PromiseTableModel, TodayView
 
 # Monday 23 November 2026 at noon, desk time: every "today" below is this local day.
 NOON = datetime(2026, 11, 23, 12, 0).astimezone().astimezone(UTC)
@@ -464,7 +467,7 @@ def test_the_hand_off_dialog_from_the_today_view(today: TodayView, card_client: 
                                                  qtbot) -> None:
     show(today)
     today.show_handoff(card_client)
-    dialog = today.handoff_dialog
+    dialog = open_dialog(today, HandoffDialog)
     assert isinstance(dialog, HandoffDialog)
     assert dialog.card is not None and dialog.card.client.name == "Oliver Thompson"
     assert dialog.windowTitle() == "Hand-off card: Oliver Thompson"
@@ -486,3 +489,32 @@ def test_the_hand_off_dialog_says_so_for_a_client_that_does_not_exist(ready: Mai
     assert dialog.error.text() == "That client does not exist (any more)."
     assert not dialog.pdf_button.isEnabled()
     dialog.close()
+
+
+def test_a_notice_for_a_promise_due_yesterday_names_the_day(seeded, clock: Clock) -> None:
+    """Stumble 4: 'Overdue since 6:24 pm' for a promise due yesterday."""
+    oliver, anna = seeded["oliver"], seeded["anna"]
+    promise(oliver, anna, "Call back", NOON - timedelta(hours=17, minutes=36))  # yesterday, 6:24 pm
+    day = store.desk_day(staff_id=anna)
+    rows = promises_to_announce(day, anna, NOON, set())
+    assert rows and rows[0].status == "overdue"
+    assert notice_text(rows, NOON, anna) == "Overdue since yesterday, 6:24 pm: Call back for Oliver Thompson."
+
+
+def test_save_as_pdf_starts_in_documents_and_says_where_the_file_went(today: TodayView, card_client: int,
+                                                                     tmp_path: Path, qtbot, monkeypatch) -> None:
+    """Stumble 10: Save as PDF started in the program's folder; where the file went was said behind the dialog."""
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    show(today)
+    today.show_handoff(card_client)
+    dialog = open_dialog(today, HandoffDialog)
+    offered: list[str] = []
+    target = tmp_path / "card.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda parent, title, start, filters: offered.append(start) or (str(target), "")))
+    dialog.ask_and_save_pdf()
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+    assert offered and Path(offered[0]).parent == Path(documents)
+    assert target.exists() and dialog.saved_line.isVisible() and str(target.resolve()) in dialog.saved_line.text()

@@ -16,7 +16,7 @@ from ui.events import Events
 from ui.main_window import MainWindow
 from ui.notify import summary_text
 from ui.tasks import SyncTasks
-from ui.today import PromiseTableModel, TodayView, keep_together
+from ui.views.today import PromiseTableModel, TodayView, keep_together
 
 # Monday 23 November 2026 at noon, desk time.
 NOON = datetime(2026, 11, 23, 12, 0).astimezone().astimezone(UTC)

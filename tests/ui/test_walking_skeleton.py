@@ -1,14 +1,16 @@
 """The desk flows of the walking skeleton, driven through the real widgets."""
 from __future__ import annotations
 
+from tests.ui.conftest import open_dialog
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from models import store
 from models.store import InteractionEntry, NoteEntry, PromiseEntry
-from ui.client_dialog import ClientDialog
+from ui.dialogs.client_dialog import ClientDialog
 from ui.main_window import MainWindow
-from ui.staff import StaffPicker
+from ui.dialogs.staff import StaffPicker
 
 
 def open_client(window: MainWindow, name: str) -> int:
@@ -65,7 +67,7 @@ def test_the_client_list_shows_clients_and_filters_as_you_type(ready, qtbot) -> 
 
 def test_add_a_client_with_the_dialog(ready, qtbot) -> None:
     ready.add_client()
-    dialog = ready.client_dialog
+    dialog = open_dialog(ready, ClientDialog)
     assert isinstance(dialog, ClientDialog)
     qtbot.keyClicks(dialog.name, "George Nowak")
     qtbot.keyClicks(dialog.email, "george@example")
@@ -231,7 +233,7 @@ def test_a_draft_survives_closing_the_window(ready, make_window, qtbot) -> None:
 
 def test_switch_the_person_at_the_desk(ready, qtbot, seeded) -> None:
     ben = next(m for m in ready.ctx.team if m.name == "Ben Okafor")
-    ready.set_staff(ben)
+    ready.session.set_staff(ben)
     assert ready.desk_button.text() == "At the desk: Ben Okafor"
     cid = open_client(ready, "Isla Walsh")
     form = ready.client_view.composer.interaction

@@ -1,1 +1,1 @@
-"""The dialogs (team, trash, backups, history, import wizard, settings, quick find ...)."""
+"""The dialogs: one module per dialog (team, trash, backups, settings, ...). Each is deleted when closed."""

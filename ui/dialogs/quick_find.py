@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import html
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPalette, QStandardItem, QStandardItemModel, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QAction,
+    QKeyEvent,
+    QKeySequence,
+    QPalette,
+    QStandardItem,
+    QStandardItemModel,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,18 +29,23 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolBar,
     QVBoxLayout,
     QWidget,
+    QWidgetAction,
 )
 
 from models import store
 from models.rules.text import SEARCH_LIMIT, too_long
-from models.store import SearchHit
 from ui import fmt
 from ui.context import AppContext
+
+if TYPE_CHECKING:
+    from models.store import SearchHit
 
 Index = QModelIndex | QPersistentModelIndex
 HitRole = Qt.ItemDataRole.UserRole + 1
@@ -317,3 +331,28 @@ def open_quick_find(parent: QWidget, ctx: AppContext, client_view: Any, text: st
     dialog.search.setFocus()
     dialog.search.end(False)
     return dialog
+
+
+def install(window: Any, bar: QToolBar, menu: QMenu) -> QAction:
+    """Ctrl+K, Edit > Find anything... and a field in the toolbar (after its buttons), on the main window."""
+    field = QLineEdit(placeholderText="Find anything (Ctrl+K)", maximumWidth=260)
+    field.setAccessibleName("Find anything")
+    action = QAction("Find anything...", window, shortcut=QKeySequence("Ctrl+K"),
+                     toolTip="Search every client, call, note and promise (Ctrl+K)")
+
+    def find(text: str = "") -> None:
+        field.clear()
+        view = window._client_view if window.right.currentWidget() is window._client_view else None
+        open_quick_find(window, window.ctx, view, text)
+    action.triggered.connect(lambda: find())
+    field.textEdited.connect(find)
+    action.changed.connect(lambda: field.setEnabled(action.isEnabled()))  # off until someone is at the desk
+    after_buttons = next((a for a in bar.actions() if isinstance(a, QWidgetAction)), None)  # the spacer
+    if after_buttons is None:
+        bar.addWidget(field)
+    else:
+        bar.insertWidget(after_buttons, field)
+    menu.addSeparator()
+    menu.addAction(action)
+    window.find_field = field
+    return action

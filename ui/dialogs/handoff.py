@@ -5,9 +5,9 @@ import html
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMarginsF, QStandardPaths
+from PySide6.QtCore import QMarginsF, QStandardPaths, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,17 +23,17 @@ from PySide6.QtWidgets import (
 
 from models import store
 from models.rules import promises as promise_rules
+from models.rules import words
 from models.rules.vocab import channel_label, rating_label
 from models.store import Changes, StoreError
 from ui import fmt
 from ui.context import AppContext
-from ui.score import BAND_COLOURS, NEUTRAL_COLOUR, TREND_WORDS
+from ui.lifetime import subscribe
+from ui.views.score import BAND_COLOURS, NEUTRAL_COLOUR, TREND_WORDS
 
 if TYPE_CHECKING:  # the promise and score subjects load after the first window (start-up budget)
     from models.store import HandoffCard
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LATE_COLOUR = "#c62828"
 MUTED_COLOUR = "#6b7078"
 CAUTION_BACKGROUND = "#fdecea"
@@ -50,7 +50,13 @@ def absolute(value: datetime | None) -> str:
     if value is None:
         return ""
     local = fmt.local(value)
-    return f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}, {fmt.clock(local)}"
+    return f"{words.short_date(local, local)} {local.year}, {fmt.clock(local)}"
+
+
+def day_then_time(value: datetime) -> str:
+    """'Mon 23 Nov 2026<br>1:55&nbsp;pm' for a narrow column: the day, then the time, which never splits."""
+    day, time = absolute(value).split(", ", 1)
+    return f"{_e(day)}<br>{_e(time).replace(' ', '&nbsp;')}"
 
 
 def _section(title: str) -> str:
@@ -125,8 +131,7 @@ def handoff_html(card: HandoffCard, now: datetime) -> str:
             late = p.status in ("overdue", "broken")
             words = promise_rules.describe_status(p.status, fmt.local(p.due), now_local)
             style = f' style="color:{LATE_COLOUR}; font-weight:bold;"' if late else ""
-            due = _e(absolute(p.due)).replace(", ", "<br>", 1)  # the day, then the time: "7:58 pm" never splits
-            out.append(f'<tr><td width="28%"{style}>{_e(words)}<br>{_muted(due)}</td>'
+            out.append(f'<tr><td width="28%"{style}>{_e(words)}<br>{_muted(day_then_time(p.due))}</td>'
                        f"<td>{_e(p.text)}</td><td width=\"22%\">{_e(p.owner_name)}</td></tr>")
         out.append("</table>")
     else:
@@ -152,7 +157,7 @@ def handoff_html(card: HandoffCard, now: datetime) -> str:
             fixed = ""
             if i.rating < 0:
                 fixed = " (put right)" if i.recovered_by else " (not put right yet)"
-            out.append(f'<tr><td width="28%">{_e(absolute(i.at))}</td>'
+            out.append(f'<tr><td width="28%">{day_then_time(i.at)}</td>'
                        f"<td>{_e(channel_label(i.channel))}, <span{style}>{_e(how)}{fixed}</span>: {_e(i.summary)}"
                        f"</td><td width=\"22%\">{_e(i.staff_name)}</td></tr>")
         out.append("</table>")
@@ -213,6 +218,9 @@ class HandoffDialog(QDialog):
         self.browser.setHtml(f"<p>{_muted('Reading the card...')}</p>")
         self.error = QLabel(objectName="error", wordWrap=True)
         self.error.hide()
+        self.saved_line = QLabel(objectName="muted", wordWrap=True)  # where the PDF went, said here (not behind)
+        self.saved_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.saved_line.hide()
         self.buttons = QDialogButtonBox()
         self.print_button = QPushButton("Print...")
         self.pdf_button = QPushButton("Save as PDF...")
@@ -224,11 +232,12 @@ class HandoffDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser, 1)
         layout.addWidget(self.error)
+        layout.addWidget(self.saved_line)
         layout.addWidget(self.buttons)
         self.print_button.clicked.connect(self.print_card)
         self.pdf_button.clicked.connect(self.ask_and_save_pdf)
         self.buttons.rejected.connect(self.reject)
-        ctx.events.data_changed.connect(self._on_events_data_changed)
+        subscribe(self, ctx.events.data_changed, self._on_events_data_changed)
         self.load()
 
     def load(self) -> None:
@@ -289,12 +298,7 @@ class HandoffDialog(QDialog):
             self.say(f"The PDF could not be saved to {path} ({reason}). Choose another folder and try again.")
             return False
         self.say("")
+        self.saved_line.setText(f"Saved: {Path(path).resolve()}")
+        self.saved_line.show()
         self.ctx.events.message_reported.emit(f"Saved the hand-off card as {Path(path).name}.")
         return True
-
-    def done(self, result: Any) -> None:  # also on Close and Esc: stop following changes
-        try:
-            self.ctx.events.data_changed.disconnect(self._on_events_data_changed)
-        except (RuntimeError, TypeError):
-            pass
-        super().done(result)

@@ -26,10 +26,8 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QMenu,
-    QMessageBox,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -42,13 +40,17 @@ from PySide6.QtWidgets import (
 
 from models import store
 from models.rules import promises as promise_rules
-from models.store import Changes, ConflictError, PromiseRow, StaffMember, StoreError
+from models.store import Changes, PromiseRow, StaffMember, StoreError
+from models.store.day import split_day
 from ui import fmt
 from ui.app import muted_colour
+from ui.actions import clients as client_actions
+from ui.actions import promises as promise_actions
+from ui.actions.promises import away_words
 from ui.context import AppContext
 from ui.notify import cover_words
-from ui.score import badge_text, band_colour, paint_badge
-from ui.widgets import ColumnsModel, ask_apology
+from ui.views.score import badge_text, band_colour, paint_badge
+from ui.widgets import ColumnsModel
 
 if TYPE_CHECKING:  # the promise and score subjects load after the first window (start-up budget)
     from models.store import DeskDay
@@ -88,37 +90,6 @@ class TodayLine:
     promise: PromiseRow | None = None
 
 
-def _on_day(value: datetime, now: datetime) -> str:
-    """'Fri 27 Nov', or 'tomorrow' / 'today' in the middle of a sentence."""
-    words = fmt.date_only(value, now)
-    return words.lower() if words in ("Today", "Tomorrow", "Yesterday") else words
-
-
-def away_words(member: StaffMember, now: datetime) -> str:
-    """'away until Fri 27 Nov' for a colleague away now or later, else ''."""
-    if member.away_from is None or member.away_until is None or member.away_until <= now:
-        return ""
-    until = _on_day(member.away_until, now)
-    if member.away_from <= now:
-        return f"away until {until}"
-    return f"away from {_on_day(member.away_from, now)} until {until}"
-
-
-def away_warning(member: StaffMember, due: datetime, now: datetime, *, is_me: bool) -> str | None:
-    """The question to ask before a promise goes to someone who is away when it falls due (None: no need)."""
-    if member.away_from is None or member.away_until is None:
-        return None
-    if not (member.away_from <= now < member.away_until or member.away_from <= due < member.away_until):
-        return None
-    when = _on_day(member.away_until, now)
-    reason = f" ({member.away_reason})" if member.away_reason else ""
-    if is_me:
-        return (f"You are marked as away until {when}{reason}, and this promise falls due before then. "
-                "Take it anyway?")
-    return (f"{member.name} is away until {when}{reason}, so this promise would fall due while they are not "
-            "here. Give it to them anyway?")
-
-
 def due_words(row: PromiseRow, now: datetime) -> str:
     """When a promise is due, in words: 'Overdue by 3 hours', 'Due today at 5:00 pm', 'Due in 3 days (Thu 26 Nov)'."""
     due_local, now_local = fmt.local(row.due), fmt.local(now)
@@ -126,22 +97,6 @@ def due_words(row: PromiseRow, now: datetime) -> str:
     if row.status == "pending" and (due_local.date() - now_local.date()).days > 1:
         words += f" ({fmt.day(due_local, now_local)})"
     return words
-
-
-def split_day(day: DeskDay, *, staff_id: int | None, mine_only: bool) -> dict[str, tuple[PromiseRow, ...]]:
-    """The four sections of the view from a whole-team DeskDay: mine or everyone's; Covering is never mine.
-
-    Each promise shows once: a promise of a colleague who is away is under Covering (the Owner column says
-    whose), never also under Overdue, Due today or Next 7 days, so the counts add up to the rows on screen.
-    """
-    covering = tuple(r for r in day.covering if r.owner_id != staff_id)
-    covered = {r.id for r in covering}
-
-    def keep(rows: tuple[PromiseRow, ...]) -> tuple[PromiseRow, ...]:
-        return tuple(r for r in rows if r.id not in covered and (not mine_only or r.owner_id == staff_id))
-
-    return {"overdue": keep(day.overdue), "today": keep(day.today), "upcoming": keep(day.upcoming),
-            "covering": covering}
 
 
 def is_dark(palette: QPalette) -> bool:
@@ -499,6 +454,9 @@ class TodayView(QWidget):
         self._loading = False
         if generation == self._generation:
             self.day, self.team = result
+            if self.team != self.ctx.team:  # read fresh with the day: the promise actions ask about who is away
+                self.ctx.team = list(self.team)
+                self.ctx.events.team_changed.emit()
             self._show()
             self.day_loaded.emit(self.day)
             self._ask_for_scores()
@@ -627,15 +585,20 @@ class TodayView(QWidget):
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def actions_for(self, line: TodayLine) -> list[tuple[str, Any]]:
-        """The context-menu actions of a promise line, as (label, callback) pairs."""
+        """The context-menu actions of a promise line, as (label, callback) pairs: every promise action."""
         row = line.promise
         assert row is not None
+        promise = promise_actions.ref(row)
+        labels = promise_actions.LABELS
         out: list[tuple[str, Any]] = [(f"Open {row.client_name}", lambda: self.open_client(row)),
-                                      ("Mark kept", lambda: self.keep(row))]
+                                      (labels["keep"], lambda: self.keep(row))]
         if row.owner_id != self.ctx.staff_id:
-            out.append(("I'll take it", lambda: self.take(row)))
-        out.append(("Give to a colleague...", lambda: self.give(row)))
-        out.append(("Hand-off card...", lambda: self.show_handoff(row.client_id)))
+            out.append((labels["take"], lambda: self.take(row)))
+        out += [(labels["give"], lambda: self.give(row)),
+                (labels["renegotiate"], lambda: promise_actions.renegotiate(self.ctx, self, promise)),
+                (labels["correct"], lambda: promise_actions.correct_text(self.ctx, self, promise, say=self.say)),
+                (labels["cancel"], lambda: promise_actions.cancel(self.ctx, self, promise)),
+                ("Hand-off card...", lambda: self.show_handoff(row.client_id))]
         return out
 
     def act(self, line: TodayLine) -> None:
@@ -650,81 +613,16 @@ class TodayView(QWidget):
         self.ctx.events.client_requested.emit(row.client_id)
 
     def show_handoff(self, client_id: int) -> None:
-        from ui.handoff import HandoffDialog
-
-        self.handoff_dialog = HandoffDialog(self.ctx, client_id, self)
-        self.handoff_dialog.open()
+        client_actions.show_handoff(self.ctx, self, client_id)
 
     def keep(self, row: PromiseRow) -> None:
-        """Mark the promise kept; a late one asks first whether the client got an apology."""
-        if self.ctx.staff_id is None:
-            return
-        apology: bool | None = False
-        if store.utcnow() > row.due:
-            apology = ask_apology(self)
-            if apology is None:
-                return
-        by, pid, version = self.ctx.staff_id, row.id, row.version
-        self.ctx.tasks.run(lambda: store.keep_promise(pid, by=by, apology=apology, version=version),
-                           lambda _: self._done(f"Kept: '{row.text}' for {row.client_name}."),
-                           self._on_action_failed)
+        """Mark the promise kept (ui/actions/promises.py asks about the apology when it is late)."""
+        promise_actions.keep(self.ctx, self, promise_actions.ref(row), say=self.say, after=self.refresh)
 
     def take(self, row: PromiseRow) -> None:
         """"I'll take it": the promise becomes the desk person's (warned first if they are away themselves)."""
-        me = self._member(self.ctx.staff_id)
-        if me is None:
-            return
-        if row.owner_id == me.id:
-            self.say("This promise is already yours.")
-            return
-        warning = away_warning(me, row.due, store.utcnow(), is_me=True)
-        if warning and not self._confirm("You are away", warning):
-            return
-        self._reassign(row, me, f"'{row.text}' for {row.client_name} is yours now (it was {row.owner_name}'s).")
+        promise_actions.take(self.ctx, self, promise_actions.ref(row), say=self.say, after=self.refresh)
 
     def give(self, row: PromiseRow) -> None:
         """Give the promise to a colleague chosen from the team; warned when they are away when it falls due."""
-        now = store.utcnow()
-        choices = [m for m in self.team if m.active and m.id != row.owner_id]
-        if not choices:
-            self.say("There is nobody else on the team to give it to.")
-            return
-        labels = [m.name + (f" ({words})" if (words := away_words(m, now)) else "") for m in choices]
-        label, ok = QInputDialog.getItem(self, "Give to a colleague", f"Who should keep '{row.text}'?", labels, 0,
-                                         False)
-        if not ok or label not in labels:
-            return
-        member = choices[labels.index(label)]
-        warning = away_warning(member, row.due, now, is_me=member.id == self.ctx.staff_id)
-        if warning and not self._confirm("Away when it falls due", warning):
-            return
-        self._reassign(row, member, f"'{row.text}' for {row.client_name} now belongs to {member.name}.")
-
-    def _reassign(self, row: PromiseRow, member: StaffMember, done: str) -> None:
-        by, pid, version, owner = self.ctx.staff_id, row.id, row.version, member.id
-        self.ctx.tasks.run(lambda: store.reassign_promise(pid, by=by, owner=owner, version=version),
-                           lambda _: self._done(done), self._on_action_failed)
-
-    def _member(self, staff_id: int | None) -> StaffMember | None:
-        member = next((m for m in self.team if m.id == staff_id), None)
-        return member or (self.ctx.staff if self.ctx.staff and self.ctx.staff.id == staff_id else None)
-
-    def _confirm(self, title: str, question: str) -> bool:
-        answer = QMessageBox.question(self, title, question,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
-
-    def _done(self, message: str) -> None:
-        self.say("")
-        self.ctx.events.message_reported.emit(message)
-
-    def _on_action_failed(self, error: StoreError) -> None:
-        """The store's sentence, above the list; then the list as it is now (a colleague may have acted)."""
-        message = error.message
-        if isinstance(error, ConflictError) and isinstance(error.current, PromiseRow):
-            current = error.current
-            message += (f" It is now due {fmt.when(current.due, store.utcnow())} and belongs to "
-                        f"{current.owner_name}.")
-        self.say(message)
-        self.refresh()
+        promise_actions.give(self.ctx, self, promise_actions.ref(row), say=self.say, after=self.refresh)

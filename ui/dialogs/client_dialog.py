@@ -20,7 +20,7 @@ from models import store
 from models.rules.text import check_email, check_phone, check_text
 from models.rules.vocab import CHANNELS
 from models.store import Changes, ClientDetails, ConflictError, StoreError
-from ui.conflict import ConflictDialog
+from ui.dialogs.conflict import ConflictDialog
 from ui.context import AppContext
 from ui.widgets import mark_invalid
 

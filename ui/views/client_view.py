@@ -4,41 +4,21 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QInputDialog,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from models import store
-from models.rules import promises as promise_rules
 from models.rules.vocab import channel_label
-from models.store import (
-    Changes,
-    ClientDetails,
-    ConflictError,
-    InteractionEntry,
-    NoteEntry,
-    PromiseEntry,
-    StoreError,
-    TimelineEntry,
-)
-from ui import fmt
-from ui.client_dialog import ClientDialog
-from ui.composer import Composer
+from models.store import ChangeKind, Changes, ClientDetails, InteractionEntry, PromiseEntry, StaffMember
+from ui import settings as desk
+from ui.actions import clients as client_actions
+from ui.actions import entries as entry_actions
+from ui.actions import promises as promise_actions
 from ui.context import AppContext
-from ui.drafts import Drafts
-from ui.score import HistoryChart, ReasonsPanel, ScoreBadge
-from ui.timeline import TimelineView
-from ui.widgets import FormDialog, ask_apology
+from ui.lifetime import subscribe
+from ui.views.composer import Composer
+from ui.views.score import HistoryChart, ReasonsPanel, ScoreBadge
+from ui.views.timeline import TimelineView
+from ui.watcher import also_here_text
 
 # A good visit or meeting deserves a thank-you a couple of days later (the promises issue).
 THANK_YOU_CHANNELS = ("visit", "meeting")
@@ -64,10 +44,10 @@ class ClientHeader(QWidget):
         self.also_here = QLabel(objectName="presence")
         self.also_here.hide()
         self.badge = ScoreBadge()
-        self.why_button = QPushButton("Why this score?")
+        self.why_button = QPushButton(objectName="disclosure")
         self.why_button.setCheckable(True)
+        self.why_button.toggled.connect(self._on_why_button_toggled)
         self.why_button.setChecked(True)
-        self.why_button.setToolTip("Show or hide the reasons behind the score and its history")
         self.edit_button = QPushButton("Edit details")
         self.edit_button.setToolTip("Edit this client's contact details (Ctrl+E)")
         top = QHBoxLayout()
@@ -84,6 +64,12 @@ class ClientHeader(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.caution)
         self.edit_button.clicked.connect(self.edit_requested)
+
+    def _on_why_button_toggled(self, shown: bool) -> None:
+        """A disclosure that says what a click does: the reasons are shown (click hides them) or hidden."""
+        self.why_button.setText(("\u25be Hide" if shown else "\u25b8 Show") + " why this score")
+        self.why_button.setToolTip("The reasons behind the score and its history are "
+                                   + ("shown; click to hide them" if shown else "hidden; click to show them"))
 
     def set_also_here(self, text: str) -> None:
         """'Ben Okafor is also on this client' (or nothing)."""
@@ -118,7 +104,6 @@ class ClientView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.client: ClientDetails | None = None
-        self.drafts: Drafts | None = None
         self._pending_jump: tuple[str, int] | None = None
 
         self.header = ClientHeader()
@@ -155,7 +140,10 @@ class ClientView(QWidget):
         layout.addWidget(self.timeline, 1)
 
         self.header.edit_requested.connect(self.edit_client)
-        self.header.why_button.toggled.connect(self.score_panel.setVisible)
+        shown = desk.flag(ctx.settings, desk.SCORE_SHOWN, True)  # as this desk left it
+        self.header.why_button.setChecked(shown)
+        self.score_panel.setVisible(shown)
+        self.header.why_button.toggled.connect(self._on_why_button_toggled)
         self.reasons.reason_clicked.connect(self._on_reason_clicked)
         self.composer.interaction.logged.connect(self._on_interaction_logged)
         self.offer_yes.clicked.connect(self._on_offer_yes_clicked)
@@ -164,19 +152,23 @@ class ClientView(QWidget):
         self.timeline.continue_requested.connect(self._on_continue_requested)
         self.timeline.keep_requested.connect(self.keep_promise)
         self.timeline.promise_action_requested.connect(self._on_promise_action_requested)
-        self.timeline.delete_requested.connect(self._on_delete_requested)
-        self.timeline.pin_requested.connect(self._on_pin_requested)
-        self.timeline.edit_requested.connect(self._on_edit_requested)
+        self.timeline.delete_requested.connect(lambda entry: entry_actions.trash(self.ctx, entry))
+        self.timeline.pin_requested.connect(lambda entry: entry_actions.toggle_pin(self.ctx, entry))
+        self.timeline.edit_requested.connect(lambda entry: entry_actions.correct(self.ctx, self, entry))
         self.timeline.timeline_model.page_loaded.connect(self._on_page_loaded)
-        ctx.events.data_changed.connect(self._on_data_changed)
-        ctx.events.clock_ticked.connect(self.refresh)
+        subscribe(self, ctx.events.data_changed, self._on_data_changed)
+        subscribe(self, ctx.events.clock_ticked, self.refresh)
+        subscribe(self, ctx.events.team_changed, self._on_team_changed)
+        subscribe(self, ctx.events.staff_changed, self._on_staff_changed)
+        subscribe(self, ctx.events.presence_changed, self._on_presence_changed)
+        self._on_team_changed()
 
     # --- showing a client ---
     def show_client(self, client_id: int, *, jump_to: tuple[str, int] | None = None) -> None:
         self._pending_jump = jump_to
         if self.client is None or self.client.id != client_id:
             self.offer.hide()
-            self.composer.set_client(client_id, self.drafts)
+            self.composer.set_client(client_id, self.ctx.drafts)
             self.timeline.show_client(client_id)
         elif jump_to:
             self._on_page_loaded()
@@ -204,6 +196,7 @@ class ClientView(QWidget):
     def _on_client_loaded(self, client: ClientDetails) -> None:
         self.client = client
         self.header.show_client(client)
+        self._on_presence_changed()  # who else is on *this* client, once it is the one shown
         self.composer.setEnabled(client.deleted_at is None)
 
     def refresh(self) -> None:
@@ -215,10 +208,10 @@ class ClientView(QWidget):
         if self.client is None:
             return
         cid = self.client.id
-        if changes.touches(cid, "client", "staff"):
+        if changes.touches(cid, ChangeKind.CLIENT, ChangeKind.STAFF):
             self.ctx.tasks.run(lambda: store.get_client(cid), self._on_client_loaded,
                                lambda err: self.ctx.events.error_reported.emit(err.message))
-        if changes.touches(cid, "timeline", "promise") and "score" in changes.kinds:
+        if changes.touches(cid, ChangeKind.TIMELINE, ChangeKind.PROMISE) and ChangeKind.SCORE in changes.kinds:
             self.load_score(cid)
         self.timeline.on_data_changed(changes)
 
@@ -237,10 +230,26 @@ class ClientView(QWidget):
 
     # --- editing the client ---
     def edit_client(self) -> None:
-        if self.client is None:
-            return
-        dialog = ClientDialog(self.ctx, self.client, self)
-        dialog.open()
+        if self.client is not None:
+            client_actions.edit(self.ctx, self, self.client)
+
+    def _on_why_button_toggled(self, shown: bool) -> None:
+        self.score_panel.setVisible(shown)
+        self.ctx.settings.setValue(desk.SCORE_SHOWN, shown)
+
+    def _on_presence_changed(self, _online: object = None) -> None:
+        self.header.set_also_here(also_here_text(self.ctx.others_on(self.client.id)) if self.client else "")
+
+    def flush_drafts(self) -> None:
+        """Write the drafts of half-typed text now, into the office they belong to, and empty the forms."""
+        for form in self.composer.forms():
+            form.set_client(None, form.drafts)
+
+    def _on_team_changed(self) -> None:
+        self.composer.promise.set_team(self.ctx.team, self.ctx.staff_id)
+
+    def _on_staff_changed(self, _member: StaffMember) -> None:
+        self._on_team_changed()
 
     # --- timeline actions ---
     def _on_fix_requested(self, entry: InteractionEntry) -> None:
@@ -282,142 +291,10 @@ class ClientView(QWidget):
             self.composer.promise.prefill(f"Thank-you follow-up: {summary}"[:500], THANK_YOU_DUE, origin)
 
     def keep_promise(self, entry: PromiseEntry) -> None:
-        apology: bool | None = False
-        if entry.status in ("overdue", "broken"):
-            apology = ask_apology(self)
-            if apology is None:
-                return
-        by, pid, version = self.ctx.staff_id, entry.promise_id, entry.version or None
-        self.ctx.tasks.run(lambda: store.keep_promise(pid, by=by, apology=apology, version=version),
-                           lambda _: self.ctx.events.message_reported.emit("Promise marked kept."),
-                           self._on_promise_failed)
-
-    def _on_promise_failed(self, error: StoreError) -> None:
-        """A colleague got there first (kept it, moved it): say so plainly and show what it is now."""
-        if isinstance(error, ConflictError) and isinstance(error.current, store.PromiseRow):
-            now = store.utcnow()
-            current = error.current
-            state = promise_rules.describe_status(current.status, fmt.local(current.due), fmt.local(now))
-            QMessageBox.information(
-                self, "A colleague changed this promise",
-                f"{error.message}\n\nNow: '{current.text}', due {fmt.when(current.due, now)}, owner "
-                f"{current.owner_name}, {state.lower()}.\n\nNothing was overwritten; the timeline shows the "
-                "promise as it is now.")
-            self.timeline.refresh()
-            return
-        self.ctx.events.error_reported.emit(error.message)
+        name = self.client.name if self.client else ""
+        promise_actions.keep(self.ctx, self, promise_actions.ref(entry, name), after=self.timeline.refresh)
 
     def _on_promise_action_requested(self, action: str, entry: PromiseEntry) -> None:
-        dialog = PromiseActionDialog(self.ctx, action, entry, self)
-        dialog.open()
-
-    def _on_delete_requested(self, entry: TimelineEntry) -> None:
-        by = self.ctx.staff_id
-        kind, eid = entry.kind, entry.id
-        self.ctx.tasks.run(lambda: store.delete_entry(kind, eid, by=by),
-                           lambda _: self.ctx.events.message_reported.emit(
-                               "Moved to the Trash. Undo with Ctrl+Z."))
-
-    def _on_pin_requested(self, entry: NoteEntry) -> None:
-        by, eid, pinned = self.ctx.staff_id, entry.id, not entry.pinned
-        self.ctx.tasks.run(lambda: store.edit_note(eid, by=by, pinned=pinned))
-
-    def _on_edit_requested(self, entry: TimelineEntry) -> None:
-        label = "summary" if isinstance(entry, InteractionEntry) else "note"
-        current = entry.summary if isinstance(entry, InteractionEntry) else getattr(entry, "text", "")
-        if isinstance(entry, InteractionEntry):
-            text, ok = QInputDialog.getText(self, "Correct the summary", "Summary", QLineEdit.EchoMode.Normal, current)
-        else:
-            text, ok = QInputDialog.getMultiLineText(self, "Correct the note", "Note", current)
-        if not ok or text == current:
-            return
-        by, eid = self.ctx.staff_id, entry.id
-        if label == "summary":
-            self.ctx.tasks.run(lambda: store.edit_interaction(eid, by=by, summary=text))
-        else:
-            self.ctx.tasks.run(lambda: store.edit_note(eid, by=by, text=text))
-
-
-class PromiseActionDialog(FormDialog):
-    """A new due date, another owner, or a cancellation with its reason."""
-
-    TITLES = {"renegotiate": "New due date", "reassign": "Give to a colleague", "cancel": "Cancel promise"}
-
-    def __init__(self, ctx: AppContext, action: str, entry: PromiseEntry, parent: QWidget | None = None) -> None:
-        super().__init__(self.TITLES[action], parent)
-        self.ctx, self.action, self.entry = ctx, action, entry
-        self.version: int | None = entry.version or None
-        self.field: Any
-        form = QFormLayout()
-        form.addRow(QLabel(f"<b>{entry.text}</b>", wordWrap=True))
-        self.hint = QLabel(objectName="hint", wordWrap=True)
-        self.reason = QLineEdit(placeholderText="Optional" if action == "renegotiate" else "Why? (required)")
-        if action == "renegotiate":
-            self.field = QLineEdit(placeholderText="When? For example: fri 3pm")
-            self.field.textChanged.connect(self._on_due_text_changed)
-            form.addRow("New due date, agreed with the client", self.field)
-            form.addRow("", self.hint)
-            form.addRow("Reason", self.reason)
-        elif action == "reassign":
-            self.field = QComboBox()
-            now = store.utcnow()
-            for member in ctx.team:
-                note = " (has it now)" if member.id == entry.owner_id else " (away)" if member.is_away(now) else ""
-                self.field.addItem(member.name + note, member.id)
-            # Suggest somebody else: yourself when you don't have it, else the first colleague who is in.
-            others = [m for m in ctx.team if m.id != entry.owner_id]
-            suggested = next((m for m in others if m.id == ctx.staff_id), None) or \
-                next((m for m in others if not m.is_away(now)), None)
-            self.field.setCurrentIndex(max(0, self.field.findData(suggested.id if suggested else ctx.staff_id)))
-            form.addRow("Give to", self.field)
-        else:
-            self.field = self.reason
-            form.addRow("Reason", self.reason)
-        self.finish(form)
-        if action == "cancel":  # "Cancel" in a dialog that cancels a promise would read the wrong way round
-            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Cancel the promise")
-            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Keep it")
-
-    def _on_due_text_changed(self, text: str) -> None:
-        self.hint.setText(promise_rules.due_phrase_hint(text, fmt.local(store.utcnow())))
-
-    def submit(self) -> None:
-        by, pid, version = self.ctx.staff_id, self.entry.promise_id, self.version
-        if self.action == "renegotiate":
-            due_local = promise_rules.parse_due(self.field.text(), fmt.local(store.utcnow()))
-            if due_local is None:
-                self.show_error(promise_rules.due_phrase_hint(self.field.text(), fmt.local(store.utcnow())))
-                return
-            due, reason = due_local.astimezone(), self.reason.text()
-            call = lambda: store.renegotiate_promise(pid, by=by, due=due, reason=reason, version=version)  # noqa: E731
-        elif self.action == "reassign":
-            owner = self.field.currentData()
-            if not self._confirm_owner(owner):
-                return
-            call = lambda: store.reassign_promise(pid, by=by, owner=owner, version=version)  # noqa: E731
-        else:
-            reason = self.reason.text()
-            call = lambda: store.cancel_promise(pid, by=by, reason=reason, version=version)  # noqa: E731
-        self.ctx.tasks.run(call, lambda _: self.accept(), self._on_failed)
-
-    def _confirm_owner(self, owner: int) -> bool:
-        """Warn before handing a promise to a colleague who is away when it falls due."""
-        member = next((m for m in self.ctx.team if m.id == owner), None)
-        due = self.entry.current_due or self.entry.due
-        now = store.utcnow()
-        if member is None or owner == self.ctx.staff_id or not (member.is_away(now) or (due and member.is_away(due))):
-            return True
-        back = fmt.in_sentence(fmt.date_only(member.away_until, now)) if member.away_until else "later"
-        answer = QMessageBox.question(self, "Colleague away",
-                                      f"{member.name} is away then (back {back}). Give the promise to them anyway?")
-        return answer == QMessageBox.StandardButton.Yes
-
-    def _on_failed(self, error: StoreError) -> None:
-        if isinstance(error, ConflictError) and isinstance(error.current, store.PromiseRow):
-            theirs = error.current
-            self.version = theirs.version  # a second OK saves this change on top of theirs, knowingly
-            self.show_error(f"A colleague changed this promise meanwhile. Theirs: '{theirs.text}', due "
-                       f"{fmt.when(theirs.due, store.utcnow())}, owner {theirs.owner_name}. Press OK again to save "
-                       "yours on top of theirs, or Cancel to keep theirs.")
-            return
-        self.show_error(error.message)
+        promise = promise_actions.ref(entry, self.client.name if self.client else "")
+        {"renegotiate": promise_actions.renegotiate, "reassign": promise_actions.choose_owner,
+         "cancel": promise_actions.cancel, "correct": promise_actions.correct_text}[action](self.ctx, self, promise)

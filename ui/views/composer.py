@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -29,6 +29,7 @@ from models.rules.text import LONG_LIMIT, check_text
 from models.rules.vocab import CHANNELS, RATINGS
 from models.store import BusyError, Changes, InteractionEntry, StoreError
 from ui import fmt
+from ui.actions import promises as promise_actions
 from ui.context import AppContext
 from ui.drafts import Drafts
 from ui.widgets import mark_invalid
@@ -201,6 +202,10 @@ class InteractionForm(ComposerForm):
         for code, label in CHANNELS.items():
             self.channel.addItem(label, code)
         self.channel.setAccessibleName("Channel")
+        self.topic = QComboBox(toolTip="Topic, optional (Alt+T, then type its first letters)")  # issue 17
+        self.topic.setAccessibleName("Topic")
+        self.topic.addItem("No topic", None)
+        QShortcut(QKeySequence("Alt+T"), self, self.topic.setFocus)
         self.rating_group = QButtonGroup(self)
         self.rating_group.setExclusive(True)
         rating_row = QHBoxLayout()
@@ -238,6 +243,9 @@ class InteractionForm(ComposerForm):
         top.addWidget(self.channel)
         top.addLayout(rating_row, 1)
         bottom = QHBoxLayout()
+        # the topic sits before the summary, not beside the channel: the top row (channel and five
+        # ratings) is what sets the pane's narrowest width
+        bottom.addWidget(self.topic)
         bottom.addWidget(self.summary, 1)
         bottom.addWidget(self.save_button)
         layout = QVBoxLayout(self)
@@ -248,7 +256,7 @@ class InteractionForm(ComposerForm):
         layout.addWidget(self.details)
         layout.addWidget(self.error)
         self._fields = {"summary": self.summary, "details": self.details, "rating": self.channel,
-                        "channel": self.channel}
+                        "channel": self.channel, "topic": self.topic}
 
         self.summary.returnPressed.connect(self.submit)
         self.save_button.clicked.connect(self.submit)
@@ -262,10 +270,23 @@ class InteractionForm(ComposerForm):
         self.details.setPlainText("")
         self.rating_group.button(0).setChecked(True)
         self.clear_context()
+        self.topic.setCurrentIndex(0)
+        self.ctx.tasks.run(store.office_settings, self._on_settings_read, lambda _error: None)
+
+    def _on_settings_read(self, settings: Any) -> None:
+        """The office's topics (Settings) to pick from; a hidden one is no longer offered."""
+        chosen = self.topic.currentData()
+        self.topic.clear()
+        self.topic.addItem("No topic", None)
+        for name in settings.topics:
+            if name not in settings.hidden_topics:
+                self.topic.addItem(name, name)
+        self.topic.setCurrentIndex(max(0, self.topic.findData(chosen)))
 
     def values(self) -> dict[str, Any]:
         return {"summary": self.summary.text(), "details": self.details.toPlainText(),
-                "rating": self.rating_group.checkedId(), "channel": self.channel.currentData()}
+                "rating": self.rating_group.checkedId(), "channel": self.channel.currentData(),
+                "topic": self.topic.currentData()}
 
     def set_values(self, values: dict[str, Any]) -> None:
         self.summary.setText(str(values.get("summary", "")))
@@ -276,6 +297,7 @@ class InteractionForm(ComposerForm):
         index = self.channel.findData(values.get("channel"))
         if index >= 0:
             self.channel.setCurrentIndex(index)
+        self.topic.setCurrentIndex(max(0, self.topic.findData(values.get("topic"))))
 
     def start_fix(self, entry: InteractionEntry) -> None:
         """Log the fix of a failed interaction (SPEC.md: its own encounter, plus a recovery)."""
@@ -320,10 +342,12 @@ class InteractionForm(ComposerForm):
         fixing = self.fixing.id if self.fixing else None
         encounter = self.continuing.encounter if self.continuing else None
         apology = self.apology.isChecked() if self.fixing else False
+        topic = self.topic.currentData()
 
         def call() -> Changes:
             return store.log_interaction(client_id, by=by, summary=summary, rating=rating, channel=channel,
-                                         details=details, recovers=fixing, encounter=encounter, apology=apology)
+                                         details=details, recovers=fixing, encounter=encounter, apology=apology,
+                                         topic=topic)
 
         def after(changes: Changes) -> None:
             if changes.id is not None:
@@ -478,16 +502,14 @@ class PromiseForm(ComposerForm):
         owner = self.owner.currentData()
         member = next((m for m in self.ctx.team if m.id == owner), None)
         due = due_local.astimezone(UTC)  # naive local -> aware UTC for the store
-        if member is not None and owner != self.ctx.staff_id and member.is_away(due):
-            back = fmt.in_sentence(fmt.date_only(member.away_until, store.utcnow())) if member.away_until else ""
-            answer = QMessageBox.question(
-                self, "Colleague away", f"{member.name} is away then (back {back}). Give it to them anyway?")
-            if answer != QMessageBox.StandardButton.Yes:
-                self.owner.setFocus()
-                return
+        if member is not None and owner != self.ctx.staff_id and \
+                not promise_actions.confirm_owner(self.ctx, self, member, due):  # the one away question
+            self.owner.setFocus()
+            return
         client_id, by, origin = self.client_id, self.ctx.staff_id, self.origin
         self.save_with(lambda: store.make_promise(client_id, by=by, text=text, due=due, owner=owner, origin=origin),
-                       f"Promise saved, due {promise_rules.describe_due(due_local, now)}.")
+                       f"Promise saved, due {promise_rules.describe_due(due_local, now)}.",
+                       lambda _changes: self.text.setFocus())  # ready for the next promise
 
 
 class Composer(QTabWidget):

@@ -267,7 +267,7 @@ class HistoryChart(QWidget):
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
         for when in (points[0][0], points[len(points) // 2][0], points[-1][0]):
             x = self._x(plot, start, span, when)
-            label = fmt.local(when).strftime("%d %b").lstrip("0")
+            label = fmt.day_month(fmt.local(when))
             left = min(max(0.0, x - 30), self.width() - 60.0)  # keep the end labels inside the widget
             painter.drawText(QRectF(left, plot.bottom() + 2, 60, 14), Qt.AlignmentFlag.AlignCenter, label)
 

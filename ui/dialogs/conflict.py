@@ -47,7 +47,6 @@ class ConflictDialog(QDialog):
     def __init__(self, theirs: ClientDetails, mine: dict[str, Any], team: list[StaffMember],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("A colleague changed this client")
         self.theirs = their_values(theirs)
         self.mine = dict(mine)
         self.fields = differing(self.theirs, self.mine)
@@ -60,11 +59,14 @@ class ConflictDialog(QDialog):
                 return names.get(value, "(nobody)") if value else "(nobody)"
             return str(value) if value not in (None, "") else "(empty)"
 
-        intro = QLabel("Someone saved this client while you were editing it. Nothing has been overwritten. "
+        who = theirs.saved_by_name or "A colleague"
+        self.setWindowTitle(f"{who} changed this client")
+        intro = QLabel(f"{who} saved this client while you were editing it. Nothing has been overwritten. "
                        "Choose, for each difference, which version to keep.", wordWrap=True)
         grid = QGridLayout()
         grid.addWidget(QLabel("<b>Field</b>"), 0, 0)
-        grid.addWidget(QLabel("<b>Theirs (saved)</b>"), 0, 1)
+        grid.addWidget(QLabel(f"<b>{'Theirs' if not theirs.saved_by_name else who + chr(39) + 's'} (saved)</b>"),
+                       0, 1)
         grid.addWidget(QLabel("<b>Yours</b>"), 0, 2)
         self.choices: dict[str, QButtonGroup] = {}
         for row, field in enumerate(self.fields, start=1):

@@ -31,6 +31,7 @@ from models.store import (
     TimelinePage,
 )
 from ui import fmt
+from ui.actions.promises import LABELS
 from ui.context import AppContext
 
 Index = QModelIndex | QPersistentModelIndex
@@ -64,7 +65,7 @@ def card_for(entry: TimelineEntry, now: datetime) -> Card:
     when = fmt.when(entry.at, now)
     if isinstance(entry, InteractionEntry):
         sign = f"+{entry.rating}" if entry.rating > 0 else str(entry.rating)
-        meta = " · ".join(p for p in (when, channel_label(entry.channel), entry.staff_name) if p)
+        meta = " · ".join(p for p in (when, channel_label(entry.channel), entry.topic or "", entry.staff_name) if p)
         extra = []
         if entry.recovers_id:
             extra.append("Fix of an earlier problem" + (", with an apology" if entry.apology else ""))
@@ -467,11 +468,12 @@ class TimelineView(QListView):
             out.append(("Edit...", lambda: self.edit_requested.emit(entry)))
             out.append(("Move to Trash", lambda: self.delete_requested.emit(entry)))
         elif isinstance(entry, PromiseEntry) and entry.status in ("pending", "due_today", "overdue", "broken"):
-            out.append(("Mark kept", lambda: self.keep_requested.emit(entry)))
+            out.append((LABELS["keep"], lambda: self.keep_requested.emit(entry)))
             if entry.status != "broken":
-                out.append(("New due date...", lambda: self.promise_action_requested.emit("renegotiate", entry)))
-            out.append(("Give to a colleague...", lambda: self.promise_action_requested.emit("reassign", entry)))
-            out.append(("Cancel promise...", lambda: self.promise_action_requested.emit("cancel", entry)))
+                out.append((LABELS["renegotiate"], lambda: self.promise_action_requested.emit("renegotiate", entry)))
+            out.append((LABELS["give"], lambda: self.promise_action_requested.emit("reassign", entry)))
+            out.append((LABELS["correct"], lambda: self.promise_action_requested.emit("correct", entry)))
+            out.append((LABELS["cancel"], lambda: self.promise_action_requested.emit("cancel", entry)))
         return out
 
     def _on_context_menu_requested(self, pos: Any) -> None:

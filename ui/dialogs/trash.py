@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -15,18 +16,21 @@ from PySide6.QtWidgets import (
 )
 
 from models import store
-from models.store import Changes, StoreError
+from models.store import ChangeKind, Changes, StoreError
 from ui import fmt
 from ui.context import AppContext
+from ui.lifetime import Freshness, delete_on_close, subscribe
 
 KIND_WORDS = {"client": "Client", "interaction": "Interaction", "note": "Note", "promise": "Promise"}
 
 
 def item_text(item: store.TrashItem, now: object) -> str:
-    """One line of the Trash: what it was, whose, when it was deleted."""
+    """One entry of the Trash: what it was and whose, then who deleted it and when (on a line of its own)."""
     what = KIND_WORDS.get(item.kind, item.kind)
     whose = "" if item.kind == "client" else f" ({item.client_name})"
-    return f"{what}{whose}: {item.text}  \u2014 deleted {fmt.when(item.deleted_at, now)}"  # type: ignore[arg-type]
+    by = f" by {item.deleted_by_name}" if item.deleted_by_name else ""
+    when = fmt.in_sentence(fmt.when(item.deleted_at, now))  # type: ignore[arg-type]
+    return f"{what}{whose}: {item.text}\nDeleted{by}, {when}"
 
 
 class TrashDialog(QDialog):
@@ -34,10 +38,14 @@ class TrashDialog(QDialog):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        delete_on_close(self)
         self.ctx = ctx
         self.setWindowTitle("Trash")
         self.setMinimumSize(560, 380)
-        self.list = QListWidget()
+        self.filter = QLineEdit(placeholderText="Filter: a name, a word, a colleague...", clearButtonEnabled=True)
+        self.list = QListWidget(wordWrap=True)  # a long summary wraps; the list never scrolls sideways
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setAlternatingRowColors(True)
         self.empty = QLabel("The Trash is empty.", objectName="muted",
                             alignment=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.restored_line = QLabel(objectName="muted", wordWrap=True)  # what the last Restore brought back
@@ -50,6 +58,7 @@ class TrashDialog(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Deleted things stay here, so nothing is lost by a slip of the mouse."))
+        layout.addWidget(self.filter)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty, 1)  # the empty list's room, so the sentence above stays at the top
         layout.addLayout(row)
@@ -59,15 +68,23 @@ class TrashDialog(QDialog):
         close.rejected.connect(self.reject)
         self.restore_button.clicked.connect(self._on_restore_clicked)
         self.list.itemActivated.connect(lambda _: self._on_restore_clicked())
-        ctx.events.data_changed.connect(self._on_data_changed)
-        self.reload()
+        self.filter.textChanged.connect(self._apply_filter)
+        self.freshness = Freshness(self, self.reload)
+        subscribe(self, ctx.events.data_changed, self._on_data_changed)
 
     def reload(self) -> None:
         self.ctx.tasks.run(store.trash, self._on_trash_loaded)
 
     def _on_data_changed(self, changes: Changes) -> None:
-        if changes.kinds & {"client", "timeline", "promise"}:
-            self.reload()
+        if changes.kinds & {ChangeKind.CLIENT, ChangeKind.TIMELINE, ChangeKind.PROMISE}:
+            self.freshness.changed()
+
+    def _apply_filter(self) -> None:
+        """Show the entries whose words (what, whose, who deleted it) contain every word typed."""
+        words = self.filter.text().casefold().split()
+        for row in range(self.list.count()):
+            entry = self.list.item(row)
+            entry.setHidden(not all(w in entry.text().casefold() for w in words))
 
     def _on_trash_loaded(self, items: list[store.TrashItem]) -> None:
         self.list.clear()
@@ -76,6 +93,7 @@ class TrashDialog(QDialog):
             entry = QListWidgetItem(item_text(item, now))
             entry.setData(Qt.ItemDataRole.UserRole, item)
             self.list.addItem(entry)
+        self._apply_filter()
         self.empty.setVisible(not items)
         self.list.setVisible(bool(items))
         self.restore_button.setEnabled(bool(items))

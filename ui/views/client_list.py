@@ -4,10 +4,11 @@ from __future__ import annotations
 from collections.abc import Sized
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,7 +28,7 @@ from models.rules.text import SEARCH_LIMIT, too_long
 from models.store import Changes, ClientRow
 from ui import fmt
 from ui.context import AppContext
-from ui.score import badge_text, badge_tooltip, paint_badge
+from ui.views.score import badge_text, badge_tooltip, paint_badge
 from ui.widgets import ColumnsModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -174,6 +175,13 @@ class ScoreDelegate(QStyledItemDelegate):
         paint_badge(painter, rect, row.score, row.band, row.trend, (), option.font, text)
 
 
+# Column widths (px) of the list: these always show; the optional ones give way in this order when it is narrow.
+ESSENTIAL_WIDTHS = {ClientTableModel.SCORE: 104, ClientTableModel.NAME: 140, ClientTableModel.PHONE: 112,
+                    ClientTableModel.NEXT: 130}
+OPTIONAL_WIDTHS = ((ClientTableModel.ORG, 130), (ClientTableModel.LAST, 95))
+LIST_CHROME = 24  # the table's frame and its vertical scroll bar (the list's width for its essential columns)
+
+
 class ClientListPanel(QWidget):
     """The left side of the window: find a client, see who needs attention, add a client."""
 
@@ -196,6 +204,7 @@ class ClientListPanel(QWidget):
         self._refreshing = False
         self._stale = True
         self._selected: int | None = None
+        self._syncing = False
         self._generation = 0  # issue 14: each keystroke's filter query; a stale one is dropped or ignored
 
         self.search = QLineEdit(placeholderText="Find a client: name, organisation, phone, email or address")
@@ -220,9 +229,10 @@ class ClientListPanel(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in ((0, 112), (1, 170), (2, 140), (3, 115), (4, 95)):
-            self.table.setColumnWidth(col, width)
+        self.table.installEventFilter(self)  # the columns fit the list's width (fit_columns) ...
+        self.auto_fit = True  # ... until the person arranges them (or the desk remembers how they were arranged)
+        self._fitting = False
+        header.sectionResized.connect(self._on_header_section_resized)
         self.table.setItemDelegateForColumn(ClientTableModel.SCORE, ScoreDelegate(self.table))
 
         top = QHBoxLayout()
@@ -245,6 +255,34 @@ class ClientListPanel(QWidget):
         ctx.events.data_changed.connect(self._on_data_changed)
         ctx.events.clock_ticked.connect(self._on_clock_ticked)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
+
+    def fit_columns(self) -> None:
+        """Name, phone and the next promise due always show without scrolling sideways; the narrow columns
+        (last contact first, then organisation) give way when the list is narrow, and come back when it grows.
+        Whatever room is left goes to the name."""
+        if not self.auto_fit:
+            return
+        self._fitting = True
+        spare = self.table.viewport().width() - sum(ESSENTIAL_WIDTHS.values())
+        for col, width in OPTIONAL_WIDTHS:
+            shown = spare >= width
+            self.table.setColumnHidden(col, not shown)
+            if shown:
+                spare -= width
+                self.table.setColumnWidth(col, width)
+        for col, width in ESSENTIAL_WIDTHS.items():
+            self.table.setColumnWidth(col, width + (max(0, spare) if col == ClientTableModel.NAME else 0))
+        self._fitting = False
+
+    def _on_header_section_resized(self, _col: int, _old: int, _new: int) -> None:
+        if not self._fitting and self.table.horizontalHeader().isVisible() and \
+                QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            self.auto_fit = False  # the person dragged a column: theirs from now on
 
     # --- loading ---
     def reload(self) -> None:
@@ -367,10 +405,14 @@ class ClientListPanel(QWidget):
         if self._selected is None:
             return
         row = self.model.row_of(self._selected)
+        self._syncing = True  # the list follows the open client; it does not open it again
+        if row < 0:  # filtered out: no other client stays highlighted as if it were the open one
+            self.table.clearSelection()
+            self.table.setCurrentIndex(QModelIndex())
+        else:
+            self.table.selectRow(row)  # with the view told, so exactly one row is painted as chosen
+        self._syncing = False
         if row >= 0:
-            blocker = self.table.selectionModel().blockSignals(True)
-            self.table.selectRow(row)
-            self.table.selectionModel().blockSignals(blocker)
             index = self.model.index(row, 0)
             # After a reset the view lays its rows out later: scroll once it has (a new client at the
             # end was left as a sliver under the scroll bar).
@@ -413,19 +455,23 @@ class ClientListPanel(QWidget):
     def _on_search_return_pressed(self) -> None:
         if self.model.shown:
             self.table.setFocus()
+            self._syncing = True
             self.table.selectRow(0)
-            self._open_row(0)
+            self._syncing = False
+            self._open_row(0, again=True)
 
     def _on_table_clicked(self, index: QModelIndex) -> None:
-        self._open_row(index.row())
+        self._open_row(index.row(), again=True)
 
     def _on_current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
-        if current.isValid() and self.table.hasFocus():
+        if current.isValid() and self.table.hasFocus() and not self._syncing:
             self._open_row(current.row())
 
-    def _open_row(self, row: int) -> None:
+    def _open_row(self, row: int, *, again: bool = False) -> None:
+        """Open the client of `row`. A click, Enter or a double-click opens it even when it is the one selected
+        (the window may show Today, or the client was just restored); arrowing onto it does not open it twice."""
         client = self.model.client_at(row)
-        if client is not None and client.id != self._selected:
+        if client is not None and (again or client.id != self._selected):
             self._selected = client.id
             self.client_activated.emit(client.id)
 

@@ -49,7 +49,7 @@ class StaffPicker(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, member)
             self.list.addItem(item)
         self.list.setVisible(not first)
-        self.name = QLineEdit(placeholderText="Your name" if first else "New here? Type your name to add yourself")
+        self.name = QLineEdit(placeholderText="Your name")
         self.name.setAccessibleName("Your name")
         self.add_button = QPushButton("Start" if first else "Add me")
         self.error = QLabel(objectName="error", wordWrap=True)
@@ -64,6 +64,11 @@ class StaffPicker(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.list)
         layout.addLayout(row)
+        if not first:  # issue 11: only an administrator adds colleagues (Office > Team), never the picker
+            self.name.hide()
+            self.add_button.hide()
+            layout.addWidget(QLabel("New here? Ask an administrator to add you in Office > Team.",
+                                    objectName="muted", wordWrap=True))
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.list.itemActivated.connect(self._on_list_item_activated)
@@ -90,8 +95,9 @@ class StaffPicker(QDialog):
 
     def _on_add_clicked(self) -> None:
         name = self.name.text()
-        # The first person of a new office is added by nobody; anyone else by whoever is already here.
-        by = None if not self.team else self.team[0].id
+        if self.team:  # issue 11: colleagues are added by an administrator in Office > Team
+            return
+        by = None  # the first person of a new office is added by nobody
         self.add_button.setEnabled(False)
         self.ctx.tasks.run(lambda: store.get_staff(store.add_staff(name, by=by)), self._choose, self._on_failed)
 

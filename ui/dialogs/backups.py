@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -21,11 +22,11 @@ from PySide6.QtWidgets import (
 
 from models import store
 from models.store import BackupInfo, Changes, StoreError
+from models.store.backup import BACKUP_EVERY, back_up_if_due  # the schedule is a rule of the store
 from ui import fmt
 from ui.context import AppContext
+from ui.lifetime import subscribe
 
-BACKUP_EVERY = timedelta(hours=4)
-"""A desk backs up a SQLite office at start, unless its newest backup is younger than this, and then this often."""
 PG_WORDS = ("This office is on a PostgreSQL server. Its backups are made on the server, not at a desk: "
             "ask whoever looks after the server to schedule them.")
 
@@ -41,18 +42,6 @@ def backup_line(info: BackupInfo, now: datetime) -> str:
     """One line of the Backups window: when, why, how big."""
     why = info.reason.capitalize() if info.reason else "Backup"
     return f"{fmt.when(info.taken_at, now)}  \u2014  {why}  \u2014  {size_words(info.size_bytes)}"
-
-
-def backup_due(backups: list[BackupInfo], now: datetime, every: timedelta = BACKUP_EVERY) -> bool:
-    """True when this desk has no backup of the office younger than `every`."""
-    return not backups or now - backups[0].taken_at >= every
-
-
-def back_up_if_due(reason: str, every: timedelta = BACKUP_EVERY) -> BackupInfo | None:
-    """On the database thread: take a backup when none is recent enough; None when it was not due."""
-    if not backup_due(store.list_backups(), store.utcnow(), every):
-        return None
-    return store.backup_now(reason=reason)
 
 
 class AutoBackup(QObject):
@@ -109,6 +98,7 @@ class BackupsDialog(QDialog):
         self.backups: list[BackupInfo] = []
         self.setWindowTitle("Backups")
         self.setMinimumSize(600, 400)
+        subscribe(self, ctx.events.backups_changed, self.reload)  # the automatic backup landed meanwhile
         admin = ctx.staff is not None and ctx.staff.role == "admin"
         self.intro = QLabel(wordWrap=True)
         self.list = QListWidget()
@@ -136,6 +126,16 @@ class BackupsDialog(QDialog):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty, 1)
         layout.addLayout(row)
+        self.folder_line = QLabel(objectName="muted", wordWrap=True)  # where the backups are, when no file manager
+        self.folder_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.copy_button = QPushButton("Copy the path")
+        self.copy_button.clicked.connect(self._on_copy_button_clicked)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_line, 1)
+        folder_row.addWidget(self.copy_button)
+        self.folder_line.hide()
+        self.copy_button.hide()
+        layout.addLayout(folder_row)
         layout.addWidget(self.status)
         layout.addWidget(self.error)
         layout.addWidget(close)
@@ -204,8 +204,13 @@ class BackupsDialog(QDialog):
         if not ask(question):
             return
         by = self.ctx.staff_id
-        self._working("Restoring the backup... nobody else can work until it is done.")
-        self.ctx.tasks.run(lambda: store.restore_backup(info.path, by=by), self._on_restored, self._on_failed)
+
+        def restore() -> None:
+            self._working("Restoring the backup... nobody else can work until it is done.")
+            self.ctx.tasks.run(lambda: store.restore_backup(info.path, by=by), self._on_restored, self._on_failed)
+        from ui.dialogs.pin import as_admin  # issue 11: the administrator's PIN first
+
+        as_admin(self.ctx, self, "restore a backup", restore)
 
     def _ask(self, question: str) -> bool:
         answer = QMessageBox.question(self, "Restore a backup", question)
@@ -219,9 +224,17 @@ class BackupsDialog(QDialog):
         self.reload()
 
     def show_folder(self) -> None:
+        """Open the backups' folder in the file manager; where none answers, say where it is and offer to copy it."""
         folder = getattr(self, "folder", None)
-        if folder is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        if folder is None or QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            return
+        self.folder_line.setText(f"No file manager opened on this computer. The backups are in: {folder}")
+        self.folder_line.show()
+        self.copy_button.show()
+
+    def _on_copy_button_clicked(self) -> None:
+        QApplication.clipboard().setText(str(self.folder))
+        self.copy_button.setText("Copied")
 
     def _working(self, text: str) -> None:
         self.error.hide()

@@ -1,0 +1,124 @@
+"""store.review / review_events / review_trend on both engines: the hand office of tests/rules/test_review.py,
+made through the store; topics on interactions and renaming one."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from models import store
+from models.store import Share
+from tests.store.conftest import Clock
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+SINCE, UNTIL = datetime(2026, 11, 16, tzinfo=UTC), datetime(2026, 11, 23, tzinfo=UTC)
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.fixture
+def hand(office: str) -> dict[str, int]:
+    clock = Clock(at(10, 9))
+    store.set_clock(clock)
+    anna = store.add_staff("Anna Keller").id
+    ben = store.add_staff("Ben Okafor", by=anna).id
+    c = [store.add_client(name=n, by=anna).id for n in ("Oliver", "Isla", "George", "Ava")]
+    p = [store.make_promise(c[k], by=anna, text=f"P{n}", due=due, owner=owner).id
+         for n, k, due, owner in ((1, 0, at(17, 17), ben), (2, 1, at(18, 17), ben), (3, 2, at(19, 17), anna),
+                                  (4, 0, at(22, 17), ben), (5, 1, at(20, 17), anna), (6, 3, at(16, 10), anna))]
+    clock.now = at(20, 9)
+    store.reassign_promise(p[1], by=anna, owner=anna)
+    store.cancel_promise(p[4], by=anna, reason="No longer needed")
+    clock.now = at(23, 14)
+
+    def log(client: int, when: datetime, by: int, channel: str, topic: str | None, rating: int, enc: str | None,
+            **kw: object) -> int:
+        return store.log_interaction(client, by=by, summary=f"{channel} {rating}", rating=rating, channel=channel,
+                                     at=when, topic=topic, encounter=enc, **kw).id
+    i1 = log(c[0], at(17, 10), ben, "phone", "Billing", -2, "2026-11-17")
+    log(c[0], at(18, 9), anna, "phone", "billing", 1, None, recovers=i1, apology=True)
+    log(c[1], at(19, 9), anna, "email", None, -2, "2026-11-19")
+    log(c[1], at(19, 9, 30), anna, "email", None, 2, "2026-11-19")
+    log(c[2], at(20, 14), ben, "invoice", "Billing", -1, "2026-11-20")
+    i6 = log(c[3], at(1, 10), ben, "phone", None, -2, "2026-11-01")
+    i7 = log(c[3], at(21, 11), anna, "visit", "Complaint", -2, "2026-11-21")
+    log(c[0], at(23, 9), anna, "phone", None, 1, "2026-11-23")
+    log(c[2], at(23, 13), anna, "phone", None, 2, "2026-11-23")  # after NOW
+    store.keep_promise(p[0], by=ben, at=at(17, 12))
+    store.keep_promise(p[1], by=anna, at=at(19, 10))
+    store.keep_promise(p[5], by=anna, at=at(18, 11), apology=True)
+    return {"anna": anna, "ben": ben, "i1": i1, "i6": i6, "i7": i7, "p3": p[2], "p6": p[5]}
+
+
+def test_the_hand_office_through_the_store(hand: dict[str, int]) -> None:
+    review = store.review(SINCE, UNTIL, now=NOW)
+    office = review.office
+    assert (office.interactions, office.went_well, office.went_wrong) == (6, Share(2, 6), Share(4, 6))
+    assert (office.last_impressions, office.failures, office.fixed_in_time) == (Share(2, 5), 4, Share(2, 3, 1))
+    assert office.time_to_fix_hours == 12.0 and office.second_impressions == Share(0, 0, 2)
+    assert (office.promises_due, office.kept_on_time, office.kept_late, office.broken) == (
+        5, Share(1, 4, 1), Share(1, 4, 1), Share(2, 4, 1))
+    ben = review.by_staff[hand["ben"]]
+    assert (ben.promises_due, ben.kept_on_time) == (3, Share(1, 2, 1))
+    assert review.by_topic["Billing"].interactions == 3  # "billing" was stored in the office's spelling
+    assert review.by_channel["promise"].failures == 2
+    unfixed = review.attention[0]
+    assert unfixed.kind == "unfixed" and unfixed.count == 2
+    assert [e.id for e in unfixed.events] == [hand["i7"], hand["i6"]]  # newest first
+    assert unfixed.sentence == "2 problems still unfixed after 48 hours."
+    assert review.band_moves is not None and sum(review.band_moves.at_until.values()) == 4
+
+
+def test_every_number_lists_its_events(hand: dict[str, int]) -> None:
+    events = store.review_events("fixed_in_time", ("office", None), SINCE, UNTIL, now=NOW, side="of")
+    assert [(e.kind, e.id) for e in events] == [("interaction", hand["i1"]), ("promise", hand["p6"]),
+                                                ("interaction", hand["i7"])]
+    assert events[0].client_name == "Oliver" and events[0].staff_name == "Ben Okafor"
+    assert events[0].note == "fixed after 23 h" and events[1].summary == "P6"
+    broken = store.review_events("broken", ("staff", hand["anna"]), SINCE, UNTIL, now=NOW)
+    assert [e.id for e in broken] == [hand["p6"], hand["p3"]]
+    with pytest.raises(store.ValidationError):
+        store.review_events("nonsense", ("office", None), SINCE, UNTIL, now=NOW)
+    with pytest.raises(store.ValidationError):
+        store.review(UNTIL, SINCE)
+
+
+def test_the_trend_is_one_figures_per_week(hand: dict[str, int]) -> None:
+    weeks = store.review_trend(4, now=NOW)
+    bounds = store.trend_bounds(4, NOW)
+    assert len(weeks) == 4 and len(bounds) == 5
+    for k, fig in enumerate(weeks):
+        assert fig == store.review(bounds[k], bounds[k + 1], now=NOW, clients=False).office
+    assert sum(f.interactions for f in weeks) == 8  # all but the one after NOW
+
+
+def test_a_topic_must_be_the_offices_and_renaming_it_renames_past_interactions(anna: int, client: int) -> None:
+    first = store.log_interaction(client, by=anna, summary="Invoice query", rating=0, topic="billing").id
+    with pytest.raises(store.ValidationError) as caught:
+        store.log_interaction(client, by=anna, summary="x", rating=0, topic="Gardening")
+    assert caught.value.field == "topic"
+    settings = store.office_settings()
+    store.rename_topic("Billing", "Invoices", version=settings.version, by=anna)
+    after = store.office_settings()
+    assert "Invoices" in after.topics and "Billing" not in after.topics
+    entry = store.timeline(client).entries[0]
+    assert entry.topic == "Invoices"
+    store.edit_interaction(first, by=anna, topic=None)
+    assert store.timeline(client).entries[0].topic is None
+    store.edit_interaction(first, by=anna, summary="Invoice query!")
+    with pytest.raises(store.ConflictError):
+        store.rename_topic("Invoices", "Billing", version=settings.version, by=anna)
+    store.update_office_settings(version=after.version, by=anna, hidden_topics=["Quote"])
+    store.log_interaction(client, by=anna, summary="Old topic still allowed on edits", rating=0, topic="Quote")
+
+
+def test_each_administrator_is_told_once_on_the_review_day(anna: int, ben: int) -> None:
+    monday = datetime(2026, 11, 23, 12, tzinfo=UTC).astimezone()
+    monday = monday - timedelta(days=monday.weekday())  # the local Monday (review_day 0 by default)
+    assert store.review_nudge(anna, now=monday) is True
+    assert store.review_nudge(anna, now=monday + timedelta(hours=1)) is False  # told once, at any desk
+    assert store.review_nudge(ben, now=monday) is False  # not an administrator
+    assert store.review_nudge(anna, now=monday + timedelta(days=1)) is False  # not the review day
+    assert store.review_nudge(anna, now=monday + timedelta(days=7)) is True  # next week

@@ -1,0 +1,192 @@
+"""Office > Settings: the office's shared settings (in the office database) and this desk's own (QSettings).
+
+Other issues add their settings here: a row in `_office_page` (or a page of their own) and its name in
+`store.OfficeSettings`; the dialog saves only what changed, with the version it read.
+"""
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from PySide6.QtCore import QLocale, QTime
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QTabWidget,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import store
+from models.store import ChangeKind, Changes, ConflictError, StoreError
+from ui import settings as desk
+from ui.context import AppContext
+from ui.lifetime import delete_on_close, subscribe
+from ui.widgets import FormDialog
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# The "needs attention" thresholds (REPORTS.md): field, label, low, high.
+THRESHOLDS = (
+    ("attention_min_interactions", "Interactions before judging a colleague's ratings", 1, 10_000),
+    ("attention_wrong_points", "Points of wrong ratings that need attention", 0, 100),
+    ("attention_min_promises", "Promises before judging how many are kept", 1, 10_000),
+    ("attention_kept_points", "Points below the office's kept share that need attention", 0, 100),
+    ("attention_min_second", "Second-impression cases before judging them", 1, 10_000),
+    ("attention_second_below", "Share of second impressions put right, below which (%)", 0, 100),
+)
+
+
+def locale_country() -> str:
+    """This computer's country as a two-letter code ("GB"), or '' when the locale does not say."""
+    code = QLocale.territoryToCode(QLocale.system().territory())
+    return code if len(code) == 2 and code.isalpha() and code.upper() != "ZZ" else ""
+
+
+def _qtime(value: time) -> QTime:
+    return QTime(value.hour, value.minute)
+
+
+def _time(edit: QTimeEdit) -> str:
+    return edit.time().toString("HH:mm")
+
+
+class OfficeSettingsDialog(FormDialog):
+    """Two pages: the office's settings, shared by every desk, and this desk's own."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__("Settings", parent)
+        delete_on_close(self)
+        self.ctx = ctx
+        self.current: store.OfficeSettings | None = None  # as read: what this form's changes are measured against
+        self.version = 0  # what the next save is based on (a colleague's, once they saved first and OK is pressed)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._office_page(), "The office (every desk)")
+        self.tabs.addTab(self._desk_page(), "This desk")
+        layout = QVBoxLayout()
+        layout.addWidget(self.tabs)
+        self.finish(layout)
+        self.setEnabled(False)  # until the office's settings are read
+        subscribe(self, ctx.events.data_changed, self._on_data_changed)
+        self.reload()
+
+    def _office_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.office_name = QLineEdit(placeholderText="For example: Harbour Street Dental")
+        self.country = QLineEdit(placeholderText="Two letters, for example GB", maxLength=2)
+        self.country_hint = self.hint_label()
+        self.opens, self.closes, self.day_ends = QTimeEdit(), QTimeEdit(), QTimeEdit()
+        for edit in (self.opens, self.closes, self.day_ends):
+            edit.setDisplayFormat("HH:mm")
+        self.review_day = QComboBox()
+        self.review_day.addItems(WEEKDAYS)
+        self.topics = QPlainTextEdit(placeholderText="One topic a line")
+        self.topics.setFixedHeight(110)
+        form.addRow("Office name", self.office_name)
+        form.addRow("Country (for phone numbers)", self.country)
+        form.addRow("", self.country_hint)
+        form.addRow("Office opens", self.opens)
+        form.addRow("Office closes", self.closes)
+        form.addRow("A due date without a time means", self.day_ends)
+        form.addRow("Weekly review on", self.review_day)
+        form.addRow("Topics offered when logging", self.topics)
+        self.thresholds: dict[str, QSpinBox | QDoubleSpinBox] = {}
+        for name, label, low, high in THRESHOLDS:
+            box = QSpinBox(minimum=low, maximum=high)
+            self.thresholds[name] = box
+            form.addRow(label, box)
+        ratio = QDoubleSpinBox(minimum=1.0, maximum=10.0, singleStep=0.1, decimals=1)
+        self.thresholds["attention_wrong_ratio"] = ratio
+        form.addRow("Ratio of wrong ratings that needs attention", ratio)
+        return page
+
+    def _desk_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.idle_lock = QSpinBox(minimum=0, maximum=240, suffix=" minutes", specialValueText="Never")
+        self.idle_lock.setValue(desk.number(self.ctx.settings, desk.IDLE_LOCK_MINUTES, 0))
+        form.addRow("Lock this desk after it is left idle for", self.idle_lock)
+        form.addRow("", self.hint_label("The window's size and arrangement are remembered on this computer."))
+        return page
+
+    @staticmethod
+    def hint_label(text: str = "") -> Any:
+        from PySide6.QtWidgets import QLabel
+
+        return QLabel(text, objectName="hint", wordWrap=True)
+
+    # --- reading ---
+    def reload(self) -> None:
+        self.ctx.tasks.run(store.office_settings, self._on_loaded, lambda error: self.show_error(error.message))
+
+    def _on_data_changed(self, changes: Changes) -> None:
+        if ChangeKind.SETTINGS in changes.kinds and self.current is not None and not self._edited():
+            self.reload()  # a colleague's change, shown at once while nothing is typed here
+
+    def _on_loaded(self, current: store.OfficeSettings) -> None:
+        self.current, self.version = current, current.version
+        self.setEnabled(True)
+        self.office_name.setText(current.office_name)
+        suggested = locale_country()
+        self.country.setText(current.country or suggested)
+        self.country_hint.setText("" if current.country or not suggested else
+                                  f"Suggested from this computer ({suggested}); saved when you press OK.")
+        self.opens.setTime(_qtime(current.opens))
+        self.closes.setTime(_qtime(current.closes))
+        self.day_ends.setTime(_qtime(current.day_ends))
+        self.review_day.setCurrentIndex(current.review_day)
+        self.topics.setPlainText("\n".join(current.topics))
+        for name, box in self.thresholds.items():
+            box.setValue(getattr(current, name))
+
+    # --- saving ---
+    def values(self) -> dict[str, Any]:
+        """What the form says, in the store's terms."""
+        out: dict[str, Any] = {
+            "office_name": self.office_name.text(), "country": self.country.text().strip().upper(),
+            "opens": _time(self.opens), "closes": _time(self.closes), "day_ends": _time(self.day_ends),
+            "review_day": self.review_day.currentIndex(),
+            "topics": [line.strip() for line in self.topics.toPlainText().splitlines() if line.strip()],
+        }
+        out.update({name: box.value() for name, box in self.thresholds.items()})
+        return out
+
+    def changed(self) -> dict[str, Any]:
+        """Only what differs from the settings as they were read."""
+        assert self.current is not None
+        current = self.current
+        was = {k: (f"{v.hour:02d}:{v.minute:02d}" if isinstance(v, time) else list(v) if isinstance(v, tuple) else v)
+               for k in self.values() for v in [getattr(current, k)]}
+        return {k: v for k, v in self.values().items() if v != was[k]}
+
+    def _edited(self) -> bool:
+        return bool(self.changed())
+
+    def submit(self) -> None:
+        self.ctx.settings.setValue(desk.IDLE_LOCK_MINUTES, self.idle_lock.value())
+        if self.current is None:
+            return
+        values = self.changed()
+        if not values:
+            self.accept()
+            return
+        by, version = self.ctx.staff_id, self.version
+        self.ctx.tasks.run(lambda: store.update_office_settings(version=version, by=by, **values),
+                           lambda _: self._on_saved(), self._on_failed)
+
+    def _on_saved(self) -> None:
+        self.ctx.events.message_reported.emit("Settings saved; every desk uses them now.")
+        self.accept()
+
+    def _on_failed(self, error: StoreError) -> None:
+        if isinstance(error, ConflictError) and isinstance(error.current, store.OfficeSettings):
+            self.version = error.current.version  # OK again saves only these changes on top of theirs, knowingly
+            self.show_error("A colleague changed the office settings while you were editing them. Your changes "
+                            "are still here: press OK again to save them on top, or Cancel to keep theirs.")
+            return
+        self.show_error(error.message)

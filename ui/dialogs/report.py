@@ -1,0 +1,199 @@
+"""Client > What happened (issue 11): one client's complete, dated record, to answer a complaint point by point;
+printable and saved as PDF (QTextDocument + QPrinter / QPdfWriter, as the hand-off card does).
+"""
+from __future__ import annotations
+
+import html
+import os
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QStandardPaths, Qt
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import store
+from models.rules import words
+from models.store import ClientRecord, StoreError
+from ui import fmt
+from ui.context import AppContext
+
+PDF_MARGIN_MM = 15
+_KIND_COLOURS = {"interaction": "#eef3fb", "note": "#fff8dc", "promise": "#eef8ee", "client": "#f3f3f3"}
+
+
+def _e(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def absolute(value: datetime) -> str:
+    """ "Fri 4 Dec 2026, 9:05 am" in local time: a record is read later, so never "Today"."""
+    mine = fmt.local(value)
+    return (f"{words.weekday_name(mine, short=True)} {mine.day} {words.month_name(mine.month, short=True)} "
+            f"{mine.year}, {fmt.clock(mine)}")
+
+
+def record_html(record: ClientRecord) -> str:
+    """The record as HTML a QTextDocument lays out the same on screen, on paper and in a PDF."""
+    c = record.client
+    out = ["<html><body style='font-size:10pt;'>",
+           f"<h2 style='margin-bottom:2px;'>What happened: {_e(c.name)}</h2>"]
+    facts = [f"Client number {c.id}", f"on file since {absolute(c.created_at)}"]
+    for label, value in (("Organisation", c.organisation), ("Phone", c.phone), ("Email", c.email)):
+        if value:
+            facts.append(f"{label}: {value}")
+    out.append(f"<p style='color:#555;'>{_e(' · '.join(facts))}</p>")
+    if record.erased:
+        out.append("<p><b>This client's personal data was erased.</b> The record keeps when things happened, who "
+                   "did them, the channels and ratings, without what was written.</p>")
+    if c.deleted_at is not None:
+        out.append(f"<p><b>In the Trash since {_e(absolute(c.deleted_at))}.</b></p>")
+    counts: dict[str, int] = {}
+    for item in record.items:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    summary = words.counts([(counts.get("interaction", 0), "interaction"),
+                            (counts.get("note", 0), "internal note"), (counts.get("promise", 0), "promise"),
+                            (counts.get("client", 0), "change to the details", "changes to the details")],
+                           keep_zero=True)
+    out.append(f"<p>{_e(summary)}; oldest first. Times are local.</p>")
+    if not record.items:
+        out.append("<p style='color:#555;'>Nothing has been recorded for this client yet.</p>")
+    for item in record.items:
+        colour = _KIND_COLOURS.get(item.kind, "#ffffff")
+        who = f" — {item.staff_name}" if item.staff_name else ""
+        deleted = " <i>(in the Trash)</i>" if item.deleted else ""
+        out.append(f"<table width='100%' cellpadding='6' style='margin-top:8px; background:{colour};'><tr><td>"
+                   f"<b>{_e(absolute(item.at))}</b> · {_e(item.title)}{_e(who)}{deleted}<br>{_e(item.text)}")
+        if item.lines:
+            out.append("<ul style='margin-top:2px; margin-bottom:0px;'>")
+            for at, line in item.lines:
+                out.append(f"<li>{_e(absolute(at))}: {_e(line)}</li>")
+            out.append("</ul>")
+        out.append("</td></tr></table>")
+    out.append(f"<p style='margin-top:14px; color:#555;'>Prepared by Rapport on {_e(absolute(record.made_at))} "
+               "from the office's records and change log.</p></body></html>")
+    return "".join(out)
+
+
+def record_document(record: ClientRecord) -> QTextDocument:
+    doc = QTextDocument()
+    doc.setDocumentMargin(0)
+    doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, f"What happened: {record.client.name}")
+    doc.setHtml(record_html(record))
+    return doc
+
+
+def save_pdf(record: ClientRecord, path: str | os.PathLike[str]) -> Path:
+    """Write the record as an A4 PDF; OSError (with the reason) when the file cannot be written."""
+    target = Path(path)
+    with open(target, "wb"):  # fails here, with a reason, on a folder that is missing or read-only
+        pass
+    writer = QPdfWriter(str(target))
+    writer.setTitle(f"What happened: {record.client.name}")
+    writer.setCreator("Rapport")
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM),
+                          QPageLayout.Unit.Millimeter)
+    record_document(record).print_(writer)
+    del writer  # the file is complete once the writer is gone
+    if target.stat().st_size == 0:
+        raise OSError(f"nothing could be written to {target}")
+    return target
+
+
+def pdf_name(record: ClientRecord) -> str:
+    name = "".join(ch for ch in record.client.name if ch not in '<>:"/\\|?*' and ch.isprintable()).strip()
+    return f"What happened - {name or 'client'}.pdf"
+
+
+class ReportDialog(QDialog):
+    """What happened with one client, with Print... and Save as PDF..."""
+
+    def __init__(self, ctx: AppContext, client_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.ctx, self.client_id = ctx, client_id
+        self.record: ClientRecord | None = None
+        self.setWindowTitle("What happened")
+        screen = (parent.screen() if parent is not None else QApplication.primaryScreen()).availableGeometry()
+        self.resize(min(820, screen.width() - 40), min(860, screen.height() - 60))
+        self.browser = QTextBrowser()
+        self.browser.setAccessibleName("What happened")
+        self.browser.setHtml("<p>Reading the record...</p>")
+        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error.hide()
+        self.buttons = QDialogButtonBox()
+        self.print_button = QPushButton("Print...")
+        self.pdf_button = QPushButton("Save as PDF...")
+        for button in (self.print_button, self.pdf_button):
+            self.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+            button.setEnabled(False)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.print_button.clicked.connect(self.print_record)
+        self.pdf_button.clicked.connect(self.ask_and_save_pdf)
+        self.buttons.rejected.connect(self.reject)
+        cid = client_id
+        ctx.tasks.run(lambda: store.client_record(cid), self._on_loaded, self._on_failed)
+
+    def _on_loaded(self, record: ClientRecord) -> None:
+        self.record = record
+        self.setWindowTitle(f"What happened: {record.client.name}")
+        self.browser.setHtml(record_html(record))
+        for button in (self.print_button, self.pdf_button):
+            button.setEnabled(True)
+
+    def _on_failed(self, error: StoreError) -> None:
+        self.say(error.message)
+
+    def say(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    def print_record(self) -> None:
+        if self.record is None:
+            return
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(f"What happened: {self.record.client.name}")
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print what happened")
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            record_document(self.record).print_(printer)
+            self.ctx.events.message_reported.emit("The record was sent to the printer.")
+
+    def ask_and_save_pdf(self) -> None:
+        if self.record is None:
+            return
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        path, _ = QFileDialog.getSaveFileName(self, "Save what happened as PDF",
+                                              str(Path(folder) / pdf_name(self.record)), "PDF document (*.pdf)")
+        if path:
+            self.save_to(path if path.lower().endswith(".pdf") else path + ".pdf")
+
+    def save_to(self, path: str) -> bool:
+        if self.record is None:
+            return False
+        try:
+            save_pdf(self.record, path)
+        except OSError as exc:
+            self.say(f"The PDF could not be saved to {path} ({exc.strerror or exc}). Choose another folder and try "
+                     "again.")
+            return False
+        self.say("")
+        self.ctx.events.message_reported.emit(f"Saved the record as {Path(path).name}.")
+        return True

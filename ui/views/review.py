@@ -1,0 +1,816 @@
+"""Office > Review: the weekly review (REPORTS.md) — Needs attention, touch points, colleagues, clients, trend.
+
+Every number is a link to the interactions, promises or clients it counts (store.review_events). The
+review is counted on the database thread in steps (store.review_job) with a progress line; the charts
+(pyqtgraph) are imported when the review first draws them. Export as PDF (charts included), each table
+as CSV, and Print.
+"""
+from __future__ import annotations
+
+import csv
+import html
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, urlencode
+
+from PySide6.QtCore import QDate, QMarginsF, QSize, QSortFilterProxyModel, QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QPdfWriter, QShortcut, QTextDocument
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import store
+from models.rules import review as rr
+from models.rules.vocab import channel_label
+from models.store import Figures, Review, ReviewEvent, Share, StoreError
+from ui import fmt
+from ui.context import AppContext
+from ui.widgets import ColumnsModel, Index
+
+PERIODS = ("This week", "Last week", "This month", "Last 30 days", "This quarter", "Custom")
+PDF_MARGIN_MM = 14.0
+SHOWN_EVENTS = 5  # events shown under a Needs attention line (all of them one click away)
+TREND_FIGURES = (("interactions", "Interactions", ""), ("went_wrong", "Went wrong", "%"),
+                 ("last_impressions", "Ended well", "%"), ("failures", "Problems", ""),
+                 ("fixed_in_time", "Fixed within 48 h", "%"), ("promises_due", "Promises due", ""),
+                 ("kept_on_time", "Kept on time", "%"), ("broken", "Promises broken", "%"))
+
+
+# --- periods ---------------------------------------------------------------------------------------------
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0)).astimezone()
+
+
+def period_bounds(name: str, today: date, start: date | None = None, end: date | None = None
+                  ) -> tuple[datetime, datetime]:
+    """[since, until) of a named period in local time (weeks start on Monday); Custom takes start..end days."""
+    if name == "This week":
+        monday = today - timedelta(days=today.weekday())
+        return _midnight(monday), _midnight(monday + timedelta(days=7))
+    if name == "Last week":
+        monday = today - timedelta(days=today.weekday() + 7)
+        return _midnight(monday), _midnight(monday + timedelta(days=7))
+    if name == "This month":
+        first = today.replace(day=1)
+        after = (first + timedelta(days=32)).replace(day=1)
+        return _midnight(first), _midnight(after)
+    if name == "Last 30 days":
+        return _midnight(today - timedelta(days=29)), _midnight(today + timedelta(days=1))
+    if name == "This quarter":
+        first = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+        after = date(first.year + (first.month == 10), (first.month + 2) % 12 + 1, 1)
+        return _midnight(first), _midnight(after)
+    first, last = start or today, end or today
+    if last < first:
+        first, last = last, first
+    return _midnight(first), _midnight(last + timedelta(days=1))
+
+
+def before(since: datetime, until: datetime) -> tuple[datetime, datetime]:
+    """The period of the same length just before."""
+    return since - (until - since), since
+
+
+def period_words(since: datetime, until: datetime) -> str:
+    first, last = fmt.local(since), fmt.local(until) - timedelta(days=1)
+    if first.date() == last.date():
+        return f"{first.day} {first:%b} {first.year}"
+    return f"{first.day} {first:%b} – {last.day} {last:%b} {last.year}"
+
+
+# --- what a number links to ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Link:
+    figure: str
+    group: rr.Group
+    side: str = "count"
+    previous: bool = False
+
+    def url(self) -> str:
+        kind, key = self.group
+        query = {"figure": self.figure, "kind": kind, "key": "" if key is None else str(key),
+                 "none": "1" if key is None else "0", "side": self.side, "previous": "1" if self.previous else "0"}
+        return "events:?" + urlencode(query)
+
+    @staticmethod
+    def parse(url: str) -> Link | None:
+        if not url.startswith("events:?"):
+            return None
+        q = {k: v[0] for k, v in parse_qs(url[len("events:?"):], keep_blank_values=True).items()}
+        kind = q.get("kind", "office")
+        key: Any = None if q.get("none") == "1" else q.get("key", "")
+        if kind == "staff" and key is not None:
+            key = int(key)
+        return Link(q.get("figure", ""), (kind, key), q.get("side", "count"), q.get("previous") == "1")
+
+
+def _drop(widget: QWidget | None) -> None:
+    """Take a chart off the screen now (deleteLater alone leaves it drawn until the event loop runs)."""
+    if widget is not None:
+        widget.hide()
+        widget.deleteLater()
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _a(href: str, text: str) -> str:
+    return f"<a href='{_e(href)}'>{_e(text)}</a>"
+
+
+def share_text(share: Share) -> str:
+    return rr.share_words(share)
+
+
+def cell_text(fig: Figures, figure: str) -> str:
+    value = getattr(fig, figure)
+    if isinstance(value, Share):
+        return share_text(value)
+    if figure == "time_to_fix_hours":
+        return rr.hours_words(value)
+    return f"{value:,}"
+
+
+def sort_value(fig: Figures, figure: str) -> float:
+    value = getattr(fig, figure)
+    if isinstance(value, Share):
+        return -1.0 if value.value is None else value.value
+    return -1.0 if value is None else float(value)
+
+
+# --- tables --------------------------------------------------------------------------------------------
+
+TOUCH_COLUMNS = ("interactions", "went_well", "went_wrong", "last_impressions", "failures", "fixed_in_time",
+                 "time_to_fix_hours")
+STAFF_COLUMNS = TOUCH_COLUMNS + ("promises_due", "kept_on_time", "kept_late", "broken", "second_impressions")
+
+
+class FiguresTableModel(ColumnsModel):
+    """Rows of (name, group, Figures); each figure cell a number that opens its events."""
+
+    def __init__(self, first: str, figures: tuple[str, ...]) -> None:
+        super().__init__()
+        self.figures = figures
+        self.COLUMNS = (first, *(rr.FIGURE_WORDS[f] for f in figures))
+        self.rows: list[tuple[str, rr.Group, Figures]] = []
+
+    def shown_rows(self) -> list[tuple[str, rr.Group, Figures]]:
+        return self.rows
+
+    def set_rows(self, rows: list[tuple[str, rr.Group, Figures]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def link(self, row: int, column: int) -> Link | None:
+        if column == 0 or not 0 <= row < len(self.rows):
+            return None
+        return Link(self.figures[column - 1], self.rows[row][1])
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        name, _group, fig = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return name if column == 0 else cell_text(fig, self.figures[column - 1])
+        if role == Qt.ItemDataRole.UserRole:
+            return name.casefold() if column == 0 else sort_value(fig, self.figures[column - 1])
+        if role == Qt.ItemDataRole.ToolTipRole and column:
+            return "Click to see what this number counts"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def csv_rows(self) -> Iterator[list[str]]:
+        yield list(self.COLUMNS)
+        for name, _group, fig in self.rows:
+            yield [name] + [cell_text(fig, f) for f in self.figures]
+
+
+def figures_table(model: FiguresTableModel, on_link: Callable[[Link], None]) -> QTableView:
+    view = QTableView()
+    proxy = QSortFilterProxyModel(view)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(Qt.ItemDataRole.UserRole)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectItems)
+    view.setAccessibleName(model.COLUMNS[0])
+
+    def open_cell(index: Index) -> None:
+        source = proxy.mapToSource(index)
+        link = model.link(source.row(), source.column())
+        if link is not None:
+            on_link(link)
+    view.clicked.connect(open_cell)
+    view.activated.connect(open_cell)
+    return view
+
+
+# --- the events behind a number --------------------------------------------------------------------------
+
+class EventsDialog(QDialog):
+    """What one number counts: the interactions, promises or clients, each openable."""
+
+    COLUMNS = ("When", "Client", "Who", "Touch point", "Topic", "What", "")
+
+    def __init__(self, ctx: AppContext, title: str, events: tuple[ReviewEvent, ...], now: datetime,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.events = events
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(900, 480)
+        heading = QLabel(f"{title}: {rr.plural(len(events), 'entry', 'entries')}", wordWrap=True)
+        self.table = QTableWidget(len(events), len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        for row, e in enumerate(events):
+            what = e.summary if e.kind != "client" else e.summary or "–"
+            for column, text in enumerate((fmt.when(e.at, now) if e.at else "", e.client_name or "(erased)",
+                                           e.staff_name, channel_label(e.channel) if e.channel else "",
+                                           e.topic or "", what, e.note)):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.open_button = buttons.addButton("Open the client", QDialogButtonBox.ButtonRole.ActionRole)
+        self.open_button.setEnabled(bool(events))
+        self.open_button.clicked.connect(self.open_current)
+        self.table.doubleClicked.connect(lambda _index: self.open_current())
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        if events:
+            self.table.selectRow(0)
+
+    def open_current(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.events):
+            e = self.events[row]
+            if e.kind == "client":
+                self.ctx.events.client_requested.emit(e.client_id)
+            else:
+                self.ctx.events.entry_requested.emit(e.client_id, e.kind, e.id)
+
+
+# --- the review window -------------------------------------------------------------------------------------
+
+class ReviewView(QWidget):
+    """The review of a period compared with the one before; opened from Office > Review (Ctrl+Shift+R)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.ctx = ctx
+        self.setWindowTitle("Review")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(1200, 740)
+        self.review: Review | None = None
+        self.previous: Review | None = None
+        self.trend: tuple[Figures, ...] = ()
+        self.trend_weeks: list[datetime] = []
+        self.generation = 0
+        self.now = store.utcnow()
+
+        self.period = QComboBox()
+        self.period.addItems(PERIODS)
+        self.period.setCurrentText("Last week")
+        self.period.setAccessibleName("Period")
+        self.start, self.end = QDateEdit(calendarPopup=True), QDateEdit(calendarPopup=True)
+        today = QDate.currentDate()
+        self.start.setDate(today.addDays(-13))
+        self.end.setDate(today)
+        for edit in (self.start, self.end):
+            edit.setDisplayFormat("d MMM yyyy")
+            edit.hide()
+        self.heading = QLabel(wordWrap=True, objectName="heading")
+        self.progress_text = QLabel()
+        self.progress = QProgressBar(maximumWidth=220, textVisible=False)
+        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error.hide()
+        self.pdf_button = QPushButton("Save as PDF...")
+        self.print_button = QPushButton("Print...")
+        self.csv_button = QToolButton(text="Save a table as CSV", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.csv_menu = QMenu(self.csv_button)
+        self.csv_button.setMenu(self.csv_menu)
+        for button in (self.pdf_button, self.print_button, self.csv_button):
+            button.setEnabled(False)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Period:"))
+        top.addWidget(self.period)
+        top.addWidget(self.start)
+        top.addWidget(self.end)
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.csv_button)
+        top.addWidget(self.pdf_button)
+        top.addWidget(self.print_button)
+        line = QHBoxLayout()
+        line.addWidget(self.progress_text)
+        line.addWidget(self.progress)
+        line.addStretch(1)
+
+        self.tabs = QTabWidget()
+        self.attention = self._browser("Needs attention")
+        self.tabs.addTab(self.attention, "Needs attention")
+        self.channel_model = FiguresTableModel("Touch point", TOUCH_COLUMNS)
+        self.topic_model = FiguresTableModel("Topic", TOUCH_COLUMNS)
+        self.staff_model = FiguresTableModel("Colleague", STAFF_COLUMNS)
+        self.touch_tab = QWidget()
+        touch = QVBoxLayout(self.touch_tab)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        tables = QWidget()
+        tables_layout = QVBoxLayout(tables)
+        tables_layout.setContentsMargins(0, 0, 0, 0)
+        tables_layout.addWidget(QLabel("Per channel"))
+        tables_layout.addWidget(figures_table(self.channel_model, self.show_link), 1)
+        tables_layout.addWidget(QLabel("Per topic"))
+        tables_layout.addWidget(figures_table(self.topic_model, self.show_link), 1)
+        split.addWidget(tables)
+        self.touch_charts = QWidget()
+        QVBoxLayout(self.touch_charts).setContentsMargins(0, 0, 0, 0)
+        split.addWidget(self.touch_charts)
+        split.setSizes([700, 420])
+        touch.addWidget(split)
+        self.tabs.addTab(self.touch_tab, "Touch points")
+        self.colleagues_tab = QWidget()
+        colleagues = QVBoxLayout(self.colleagues_tab)
+        self.colleague_facts = self._browser("Colleagues")
+        colleagues.addWidget(self.colleague_facts, 1)
+        colleagues.addWidget(figures_table(self.staff_model, self.show_link), 1)
+        self.tabs.addTab(self.colleagues_tab, "Colleagues")
+        self.clients_tab = QWidget()
+        clients = QHBoxLayout(self.clients_tab)
+        self.client_text = self._browser("Clients")
+        clients.addWidget(self.client_text, 3)
+        self.band_holder = QWidget()
+        QVBoxLayout(self.band_holder).setContentsMargins(0, 0, 0, 0)
+        clients.addWidget(self.band_holder, 2)
+        self.tabs.addTab(self.clients_tab, "Clients")
+        self.trend_tab = QWidget()
+        self.trend_grid = QGridLayout(self.trend_tab)
+        self.tabs.addTab(self.trend_tab, "Trend")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(line)
+        layout.addWidget(self.error)
+        layout.addWidget(self.tabs, 1)
+
+        self.period.currentTextChanged.connect(self._on_period_changed)
+        self.start.dateChanged.connect(lambda _d: self.load())
+        self.end.dateChanged.connect(lambda _d: self.load())
+        self.pdf_button.clicked.connect(self.ask_and_save_pdf)
+        self.print_button.clicked.connect(self.print_review)
+        QShortcut(QKeySequence.StandardKey.Refresh, self, self.load)
+        self.load()
+
+    def _browser(self, name: str) -> QTextBrowser:
+        browser = QTextBrowser()
+        browser.setOpenLinks(False)
+        browser.setAccessibleName(name)
+        browser.anchorClicked.connect(self._on_anchor_clicked)
+        return browser
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        name = self.period.currentText()
+        return period_bounds(name, fmt.local(self.now).date(), self.start.date().toPython(),
+                             self.end.date().toPython())
+
+    def _on_period_changed(self, name: str) -> None:
+        for edit in (self.start, self.end):
+            edit.setVisible(name == "Custom")
+        self.load()
+
+    def load(self) -> None:
+        """Count the review on the database thread, in steps, with a progress line; a newer load wins."""
+        self.generation += 1
+        generation = self.generation
+        self.now = store.utcnow()
+        since, until = self.bounds()
+        self.heading.setText(f"{period_words(since, until)}, compared with {period_words(*before(since, until))}")
+        self.say("")
+        self.progress_text.setText("Counting the figures...")
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        now = self.now
+        holder: dict[str, Iterator[tuple[int, int, Review | None]]] = {}
+
+        def start() -> tuple[int, int, Review | None]:
+            holder["job"] = store.review_job(since, until, now=now)
+            return next(holder["job"])
+
+        def step_done(result: tuple[int, int, Review | None]) -> None:
+            if generation != self.generation:
+                holder["job"].close() if "job" in holder else None
+                return
+            done, total, review = result
+            if review is None:
+                self.progress.setRange(0, total)
+                self.progress.setValue(done)
+                self.progress_text.setText(f"Scoring the clients: {done - 1:,} of {total - 1:,}...")
+                self.ctx.tasks.run(lambda: next(holder["job"]), step_done, self._on_failed)
+                return
+            self._on_review(generation, review)
+        self.ctx.tasks.run(start, step_done, self._on_failed)
+
+    def _on_review(self, generation: int, review: Review) -> None:
+        self.review = review
+        self.previous = None
+        self.show_review()
+        self.progress_text.setText("Comparing with the period before...")
+        since, until, now = review.since, review.until, review.now
+
+        def previous_done(previous: Review) -> None:
+            if generation == self.generation:
+                self.previous = previous
+                self.show_review()
+                self.progress_text.setText("Drawing the 12-week trend...")
+                self.ctx.tasks.run(lambda: (store.trend_bounds(12, now), store.review_trend(12, now=now)),
+                                   trend_done, self._on_failed)
+
+        def trend_done(result: tuple[list[datetime], tuple[Figures, ...]]) -> None:
+            if generation == self.generation:
+                self.trend_weeks, self.trend = result
+                self.show_trend()
+                self.progress_text.setText("")
+                self.progress.hide()
+        self.ctx.tasks.run(lambda: store.review(*before(since, until), now=now, clients=False), previous_done,
+                           self._on_failed)
+
+    def _on_failed(self, error: StoreError) -> None:
+        self.progress.hide()
+        self.progress_text.setText("")
+        self.say(getattr(error, "message", str(error)))
+
+    def say(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    # --- showing -----------------------------------------------------------------------------------
+
+    def staff_name(self, staff_id: object) -> str:
+        names = self.review.staff_names if self.review else {}
+        return names.get(staff_id, "someone") if isinstance(staff_id, int) else "someone"
+
+    def group_name(self, group: rr.Group) -> str:
+        kind, key = group
+        if kind == "staff":
+            return self.staff_name(key)
+        if kind == "channel":
+            return "Promises" if key == rr.PROMISE_CHANNEL else channel_label(str(key))
+        if kind == "topic":
+            return "No topic" if key is None else str(key)
+        return "The office"
+
+    def show_review(self) -> None:
+        review = self.review
+        if review is None:
+            return
+        self.attention.setHtml(self.attention_html(links=True))
+        channels = [(self.group_name(("channel", k)), ("channel", k), f) for k, f in review.by_channel.items()
+                    if k != rr.PROMISE_CHANNEL]
+        self.channel_model.set_rows(channels)
+        self.topic_model.set_rows([(self.group_name(("topic", k)), ("topic", k), f) for k, f in review.by_topic.items()
+                                   if f.interactions])
+        self.staff_model.set_rows([(self.staff_name(k), ("staff", k), f) for k, f in review.by_staff.items()])
+        self.colleague_facts.setHtml(self.colleagues_html(links=True))
+        self.client_text.setHtml(self.clients_html(links=True))
+        self._draw_touch_charts()
+        for button in (self.pdf_button, self.print_button, self.csv_button):
+            button.setEnabled(True)
+        self._fill_csv_menu()
+
+    def _replace(self, holder: QWidget, widgets: list[QWidget]) -> None:
+        layout = holder.layout()
+        while layout.count():
+            _drop(layout.takeAt(0).widget())
+        for widget in widgets:
+            layout.addWidget(widget, 1)
+
+    def _draw_touch_charts(self, paper: bool = False) -> list[QWidget]:
+        from ui.views import review_charts as charts
+
+        review = self.review
+        assert review is not None
+        made = []
+        for title, rows in (("Went wrong, per channel", self.channel_model.rows),
+                            ("Went wrong, per topic", self.topic_model.rows)):
+            rows = sorted(rows, key=lambda r: -(r[2].went_wrong.value or 0))
+            made.append(charts.bar_chart(title, [r[0] for r in rows],
+                                         [None if r[2].went_wrong.value is None else 100 * r[2].went_wrong.value
+                                          for r in rows], paper=paper))
+        if review.band_moves is not None:
+            band = charts.band_chart(review.band_moves.at_since, review.band_moves.at_until, paper=paper)
+            if not paper:
+                self._replace(self.band_holder, [band])
+            made.append(band)
+        if not paper:
+            self._replace(self.touch_charts, made[:2])
+        return made
+
+    def _trend_series(self) -> list[tuple[str, list[float | None], str]]:
+        out = []
+        for figure, title, suffix in TREND_FIGURES:
+            values: list[float | None] = []
+            for fig in self.trend:
+                value = getattr(fig, figure)
+                if isinstance(value, Share):
+                    values.append(None if value.value is None else 100 * value.value)
+                else:
+                    values.append(float(value))
+            out.append((title, values, suffix))
+        return out
+
+    def _week_labels(self) -> list[str]:
+        return [f"{fmt.local(w).day} {fmt.local(w):%b}" for w in self.trend_weeks[:-1]]
+
+    def show_trend(self, paper: bool = False) -> list[QWidget]:
+        from ui.views import review_charts as charts
+
+        made = [charts.line_chart(title, values, self._week_labels(), paper=paper, suffix=suffix)
+                for title, values, suffix in self._trend_series()]
+        if not paper:
+            while self.trend_grid.count():
+                _drop(self.trend_grid.takeAt(0).widget())
+            for n, chart in enumerate(made):
+                chart.setMinimumSize(QSize(200, 150))
+                self.trend_grid.addWidget(chart, n // 4, n % 4)
+        return made
+
+    # --- the sections as HTML (on screen with links; on paper without) ---------------------------------
+
+    def _num(self, text: str, link: Link, links: bool) -> str:
+        return _a(link.url(), text) if links else _e(text)
+
+    def attention_html(self, *, links: bool) -> str:
+        review = self.review
+        assert review is not None
+        out = ["<h3>Needs attention</h3>"]
+        if not review.attention:
+            out.append("<p>Nothing needs attention in this period.</p>")
+        for item in review.attention:
+            out.append(f"<p><b>{self._num(item.sentence, Link(item.figure, item.group), links)}</b></p><ul>")
+            for e in item.events[:SHOWN_EVENTS]:
+                what = e.summary or "(text erased)"
+                when = fmt.when(e.at, review.now) if e.at else ""
+                client = _a(f"client:{e.client_id}", e.client_name or "(erased)") if links else _e(e.client_name)
+                parts = [p for p in (when, e.staff_name, channel_label(e.channel) if e.channel else "", e.note) if p]
+                out.append(f"<li>{client}: {_e(what)} <span style='color:gray'>({_e(', '.join(parts))})</span></li>")
+            if item.count > SHOWN_EVENTS and links:
+                out.append(f"<li>{_a(Link(item.figure, item.group).url(), f'Show all {item.count:,}')}</li>")
+            out.append("</ul>")
+        out.append("<h3>The office</h3><table cellpadding='3'><tr><th align='left'>Figure</th>"
+                   "<th align='right'>This period</th><th align='right'>The period before</th></tr>")
+        for figure in rr.FIGURES:
+            now_text = self._num(cell_text(review.office, figure), Link(figure, rr.OFFICE), links)
+            then = "…"
+            if self.previous is not None:
+                then = self._num(cell_text(self.previous.office, figure), Link(figure, rr.OFFICE, previous=True),
+                                 links)
+            out.append(f"<tr><td>{_e(rr.FIGURE_WORDS[figure])}</td><td align='right'>{now_text}</td>"
+                       f"<td align='right'>{then}</td></tr>")
+        out.append("</table>")
+        return "".join(out)
+
+    def colleagues_html(self, *, links: bool) -> str:
+        review = self.review
+        assert review is not None
+        out = ["<h3>Colleagues</h3><p style='color:gray'>Facts, not rankings: a promise counts for whoever owned it "
+               "when it fell due, a problem for whoever handled the interaction that went worst.</p><ul>"]
+        for staff_id, fig in sorted(review.by_staff.items(), key=lambda kv: self.staff_name(kv[0])):
+            group = ("staff", staff_id)
+            for sentence in rr.colleague_sentence(self.staff_name(staff_id), fig):
+                figure = ("kept_on_time" if "promise" in sentence else "went_well" if "went well" in sentence
+                          else "fixed_in_time" if "problem" in sentence else "second_impressions")
+                out.append(f"<li>{self._num(sentence, Link(figure, group), links)}</li>")
+        out.append("</ul>")
+        return "".join(out)
+
+    def clients_html(self, *, links: bool) -> str:
+        review = self.review
+        assert review is not None
+        moves = review.band_moves
+        out = ["<h3>Clients</h3>"]
+        if moves is not None:
+            out.append("<table cellpadding='3'><tr><th></th><th align='right'>Start</th><th align='right'>End</th>"
+                       "</tr>")
+            for band in rr.BANDS:
+                out.append(f"<tr><td>{band}</td><td align='right'>{moves.at_since[band]}</td>"
+                           f"<td align='right'>{moves.at_until[band]}</td></tr>")
+            out.append("</table>")
+            title = f"Moved into Red: {len(moves.into_red)}"
+            out.append(f"<h4>{self._num(title, Link('into_red', rr.OFFICE), links)}</h4><ul>")
+            for m in moves.into_red:
+                name = _a(f"client:{m.client_id}", m.name) if links else _e(m.name)
+                out.append(f"<li>{name} ({m.score_before} → {m.score_after}): {_e(m.reason)}</li>")
+            out.append("</ul>")
+        out.append(f"<h4>At risk at the end of the period: {len(review.at_risk)}</h4><ul>")
+        for r in review.at_risk:
+            name = _a(f"client:{r.client_id}", r.name) if links else _e(r.name)
+            out.append(f"<li>{name}: {r.score} {r.band}{' and falling' if r.band == 'Amber' else ''} "
+                       f"({r.trend30:+d} in 30 days)</li>")
+        out.append("</ul>")
+        return "".join(out)
+
+    # --- links ---------------------------------------------------------------------------------------
+
+    def _on_anchor_clicked(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("client:"):
+            self.ctx.events.client_requested.emit(int(text.split(":", 1)[1]))
+            return
+        link = Link.parse(text)
+        if link is not None:
+            self.show_link(link)
+
+    def show_link(self, link: Link) -> None:
+        """List what a number counts, read on the database thread."""
+        review = self.review
+        if review is None:
+            return
+        since, until = (review.since, review.until) if not link.previous else before(review.since, review.until)
+        now = review.now
+        title = f"{rr.FIGURE_WORDS.get(link.figure, 'Problems still unfixed' if link.figure == 'unfixed' else 'Moved into Red')}" \
+                f" — {self.group_name(link.group)}, {period_words(since, until)}"
+        if link.side == "of":
+            title += " (all counted)"
+        self.ctx.tasks.run(lambda: store.review_events(link.figure, link.group, since, until, now=now,
+                                                       side=link.side),
+                           lambda events: self._show_events(title, events), self._on_failed)
+
+    def _show_events(self, title: str, events: tuple[ReviewEvent, ...]) -> None:
+        dialog = EventsDialog(self.ctx, title, events, self.now, self)
+        dialog.show()
+        self.events_dialog = dialog
+
+    # --- export -------------------------------------------------------------------------------------
+
+    def _fill_csv_menu(self) -> None:
+        self.csv_menu.clear()
+        for label, rows in (("Touch points per channel", self.channel_model.csv_rows),
+                            ("Touch points per topic", self.topic_model.csv_rows),
+                            ("Colleagues", self.staff_model.csv_rows),
+                            ("Clients at risk", self._risk_rows),
+                            ("Trend, week by week", self._trend_rows)):
+            self.csv_menu.addAction(f"{label}...", lambda label=label, rows=rows: self.ask_and_save_csv(label, rows))
+
+    def _risk_rows(self) -> Iterator[list[str]]:
+        yield ["Client", "Score", "Band", "Change in 30 days"]
+        for r in self.review.at_risk if self.review else ():
+            yield [r.name, str(r.score), r.band, f"{r.trend30:+d}"]
+
+    def _trend_rows(self) -> Iterator[list[str]]:
+        yield ["Week starting", *(rr.FIGURE_WORDS[f] for f in rr.FIGURES)]
+        for week, fig in zip(self.trend_weeks, self.trend, strict=False):
+            yield [fmt.local(week).date().isoformat(), *(cell_text(fig, f) for f in rr.FIGURES)]
+
+    def _folder(self) -> str:
+        return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+
+    def ask_and_save_csv(self, label: str, rows: Callable[[], Iterator[list[str]]]) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, f"Save {label.lower()} as CSV",
+                                              str(Path(self._folder()) / f"Review - {label}.csv"), "CSV (*.csv)")
+        if path:
+            self.save_csv(path, rows)
+
+    def save_csv(self, path: str, rows: Callable[[], Iterator[list[str]]]) -> bool:
+        try:
+            with open(path, "w", newline="", encoding="utf-8-sig") as handle:  # the BOM: spreadsheets read UTF-8
+                csv.writer(handle).writerows(rows())
+        except OSError as exc:
+            self.say(f"The file could not be saved to {path} ({exc.strerror or exc}). Choose another folder.")
+            return False
+        self.ctx.events.message_reported.emit(f"Saved {Path(path).name}.")
+        return True
+
+    def document(self) -> QTextDocument:
+        """The whole review on paper: every section, and the charts drawn black on white."""
+        from ui.views import review_charts as charts
+
+        review = self.review
+        assert review is not None
+        doc = QTextDocument()
+        doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, "Review")
+        images = []
+        for n, chart in enumerate(self._draw_touch_charts(paper=True)):
+            name = f"chart{n}.png"
+            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name),
+                            charts.chart_image(chart, QSize(620, 300)))
+            images.append(name)
+            chart.deleteLater()
+        trend = []
+        for n, chart in enumerate(self.show_trend(paper=True) if self.trend else []):
+            name = f"trend{n}.png"
+            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name),
+                            charts.chart_image(chart, QSize(300, 180)))
+            trend.append(name)
+            chart.deleteLater()
+        rows = "".join(self._table_html(model) for model in (self.channel_model, self.topic_model, self.staff_model))
+        trend_html = "".join(f"<img src='{quote(n)}' width='300' height='180'>" + ("<br>" if k % 2 else "")
+                             for k, n in enumerate(trend))
+        body = (f"<h2>Review: {_e(period_words(review.since, review.until))}</h2>"
+                f"<p>Compared with {_e(period_words(*before(review.since, review.until)))}. "
+                f"Prepared by Rapport on {_e(fmt.when(review.now, review.now))}.</p>"
+                + self.attention_html(links=False)
+                + "<h3>Touch points</h3>" + "".join(f"<p><img src='{n}' width='620' height='300'></p>"
+                                                     for n in images[:2])
+                + rows + self.colleagues_html(links=False) + self.clients_html(links=False)
+                + "".join(f"<p><img src='{n}' width='620' height='300'></p>" for n in images[2:])
+                + ("<h3>Trend, last 12 weeks</h3><p>" + trend_html + "</p>" if trend else ""))
+        doc.setHtml(f"<html><body style='font-size:9pt'>{body}</body></html>")
+        return doc
+
+    @staticmethod
+    def _table_html(model: FiguresTableModel) -> str:
+        rows = list(model.csv_rows())
+        if len(rows) < 2:
+            return ""
+        head = "".join(f"<th align='left'>{_e(c)}</th>" for c in rows[0])
+        body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows[1:])
+        return f"<table border='1' cellspacing='0' cellpadding='2'><tr>{head}</tr>{body}</table><br>"
+
+    def save_pdf(self, path: str) -> bool:
+        """The review as an A4 PDF at `path`, charts included; a sentence in the window when that fails."""
+        try:
+            with open(path, "wb"):
+                pass
+        except OSError as exc:
+            self.say(f"The PDF could not be saved to {path} ({exc.strerror or exc}). Choose another folder.")
+            return False
+        writer = QPdfWriter(path)
+        writer.setTitle("Review")
+        writer.setCreator("Rapport")
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setPageMargins(QMarginsF(PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM),
+                              QPageLayout.Unit.Millimeter)
+        self.document().print_(writer)
+        del writer
+        self.ctx.events.message_reported.emit(f"Saved the review as {Path(path).name}.")
+        return True
+
+    def ask_and_save_pdf(self) -> None:
+        if self.review is None:
+            return
+        name = f"Review - {period_words(self.review.since, self.review.until)}.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, "Save the review as PDF", str(Path(self._folder()) / name),
+                                              "PDF document (*.pdf)")
+        if path:
+            self.save_pdf(path if path.lower().endswith(".pdf") else path + ".pdf")
+
+    def print_review(self) -> None:
+        if self.review is None:
+            return
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName("Review")
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.document().print_(printer)
+            self.ctx.events.message_reported.emit("The review was sent to the printer.")
+
+
+def open_review(window: QWidget) -> None:
+    """Office > Review (Ctrl+Shift+R): its own window, deleted when closed (pyqtgraph loads only now)."""
+    view = ReviewView(window.ctx, window)  # type: ignore[attr-defined]
+    view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    window.review_view = view  # type: ignore[attr-defined]
+    view.show()
