@@ -317,3 +317,15 @@ def test_every_way_of_finding_entries_gives_the_same_newest_matches(anna: int, b
     monkeypatch.setattr(searching, "WALK_MAX", 8)  # too sparse to walk far: the index answers instead
     assert [store.search(text, limit=12, **kw) for text, kw in searches] == expected
     assert [h.kind for h in expected[0]][:3] == ["note", "note", "note"] and len(expected[0]) == 12
+
+
+def test_an_erased_client_and_their_timeline_are_not_found_by_anything_they_said(anna: int, zoe: int) -> None:
+    store.add_note(zoe, by=anna, text="Mr O'Hara rang from 01632 960555 about the boiler")
+    store.log_interaction(zoe, by=anna, summary="Spoke to Ms Smith-Jones", rating=0)
+    store.make_promise(zoe, by=anna, text="Ring Ms Ní Bhriain", due=store.utcnow() + timedelta(days=1))
+    for typed in ("ohara", "1632960555", "boiler", "smithjones", "bhriain", "zoe", "obrien", "960407"):
+        assert store.search(typed), typed
+    store.erase_client(zoe, by=anna)
+    for typed in ("ohara", "1632960555", "boiler", "smithjones", "bhriain", "zoe", "obrien", "960407", "harbour"):
+        assert store.search(typed) == (), typed
+    assert store.check_integrity() is None
