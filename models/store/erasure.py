@@ -106,7 +106,8 @@ def erase_rows(client_id: int, name: str, at: object) -> None:
             ch.update(before=new_before, after=new_after).where(ch.id == change_id).execute()
 
 
-_CLIENT_TEXT = ("name", "organisation", "phone", "email", "address", "caution", "search_text", "more_details")
+_CLIENT_TEXT = ("name", "organisation", "phone", "email", "address", "caution", "search_text", "more_details",
+                "search_words")  # search_words: the search index's normalised forms of the rest (issue 14)
 
 
 def _forget_keys(client_id: int) -> None:
