@@ -68,6 +68,10 @@ def _prefixes(name: str) -> set[str]:
     return {w[:PREFIX] for w in name_words(name) if not w.isdigit()}
 
 
+# The stored keys two clients are compared by (the others only bring them together).
+COMPARED_KINDS = ("phone", "email", "name", "org", "addr")
+
+
 @dataclass(frozen=True, slots=True)
 class ClientKeys:
     """What one client (or a form being typed) is compared by."""
@@ -101,11 +105,25 @@ def client_keys(*, name: str = "", phone: str = "", email: str = "", organisatio
                       organisation_key(organisation), address_key(address), tuple(name_words(name)))
 
 
-def key_from_rows(name: str, rows: set[tuple[str, str]]) -> ClientKeys:
-    """ClientKeys rebuilt from the stored (kind, key) rows of one client and its name."""
-    exact = {kind: key for kind, key in rows if kind in ("phone", "email", "name", "org", "addr")}
-    return ClientKeys(exact.get("name", ""), exact.get("phone", ""), exact.get("email", ""), exact.get("org", ""),
-                      exact.get("addr", ""), tuple(name_words(name)))
+def key_from_rows(rows: set[tuple[str, str]]) -> ClientKeys:
+    """ClientKeys rebuilt from the stored (kind, key) rows of one client.
+
+    The name's words come from its name key (sorted, without repeats): the comparison sorts them anyway.
+    """
+    exact = {kind: key for kind, key in rows if kind in COMPARED_KINDS}
+    name = exact.get("name", "")
+    return ClientKeys(name, exact.get("phone", ""), exact.get("email", ""), exact.get("org", ""),
+                      exact.get("addr", ""), tuple(name.split()))
+
+
+def pair_keys(name_a: str, name_b: str, shared: set[str]) -> tuple[ClientKeys, ClientKeys]:
+    """Two clients' keys as far as assess() needs them, from their name keys and the kinds of key they share
+    (a shared "orgname" key means the same organisation; "addrname" the same address)."""
+    same = {"phone": "phone" in shared, "email": "email" in shared, "organisation": "orgname" in shared,
+            "address": "addrname" in shared}
+    common = {field: "=" if equal else "" for field, equal in same.items()}
+    return (ClientKeys(name_a, words=tuple(name_a.split()), **common),
+            ClientKeys(name_b, words=tuple(name_b.split()), **common))
 
 
 def name_closeness(a: tuple[str, ...], b: tuple[str, ...]) -> float:

@@ -269,14 +269,14 @@ class ClientKey(BaseTable):
     Finding possible duplicates looks clients up by these keys instead of comparing every client.
     """
 
-    client = pw.ForeignKeyField(Client, backref="+", on_delete="CASCADE")
+    client = pw.ForeignKeyField(Client, backref="+", on_delete="CASCADE", index=False)
     kind = pw.CharField(max_length=10)  # phone, email, name, org, addr, orgname, addrname
     key = pw.CharField(max_length=200)
     # True while 2 to 25 clients have this key: find_duplicates reads only these rows (a partial index).
     shared = pw.BooleanField(default=False, index=False)
 
     class Meta:
-        indexes = ((("kind", "key"), False),)
+        indexes = ((("kind", "key"), False), (("client", "kind"), False))
 
 
 ClientKey.add_index(ClientKey.index(ClientKey.kind, ClientKey.key, ClientKey.client, name="client_key_shared",
@@ -318,6 +318,8 @@ class MergeMove(BaseTable):
 
     class Meta:
         indexes = ((("merge", "entity"), False),)
+
+
 class ContactImport(BaseTable):
     """One import of a contact file (models/store/imports.py): who, when, which file, what it did."""
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QDialog, QLabel, QMainWindow, QMenu, QSizePolicy, QSplitter, QStackedWidget, QToolBar,
-                               QToolButton, QVBoxLayout, QWidget)
+                               QVBoxLayout, QWidget)
 
 from models.store import Changes, Office, StaffMember, StoreError
 from ui import settings as desk
@@ -26,7 +26,7 @@ from ui.tasks import BUSY_WAITING, SyncTasks, Tasks
 from ui.views.client_list import ClientListPanel
 from ui.views.opening import OpeningPage
 from ui.watcher import online_text
-from ui.widgets import Banner
+from ui.widgets import Banner, DeskButton
 
 if TYPE_CHECKING:  # built on first use, after the window is usable
     from ui.office_files import OfficeFiles
@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
             lambda busy: self.busy_banner.say(BUSY_WAITING) if busy else self.busy_banner.hide())
         events.client_requested.connect(self.open_client)
         events.entry_requested.connect(lambda client_id, kind, entry_id: self.open_client(client_id, (kind, entry_id)))
-        events.team_changed.connect(self._fill_desk_menu)
+        events.team_changed.connect(lambda: self.desk_button.show_team(self.ctx.team, self.ctx.staff))
         self.client_list.client_activated.connect(self.open_client)
         self.client_list.add_requested.connect(self.add_client)
         self.client_list.loaded.connect(lambda: QTimer.singleShot(0, self, self.session.run_after_ready))
@@ -120,12 +120,10 @@ class MainWindow(QMainWindow):
     # --- menus ---
     def _action(self, text: str, slot: Callable[[], object], shortcut: QKeySequence | str | None = None,
                 tip: str = "") -> QAction:
-        action = QAction(text, self)
+        action = QAction(text, self, toolTip=tip or text)
         action.triggered.connect(lambda _checked=False: slot())
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setToolTip(tip)
         return action
 
     def _build_actions(self) -> None:
@@ -159,6 +157,18 @@ class MainWindow(QMainWindow):
         self.review_action = self._action("Review...", lambda: _lazy("ui.views.review").open_review(self),
                                           "Ctrl+Shift+R", "The weekly review: touch points, colleagues, clients")
         self.trash_action = self._action("Trash...", lambda: self._open_dialog("ui.dialogs.trash", "TrashDialog"))
+        self.import_action = self._action("Import contacts...", lambda: self._open_dialog(
+            "ui.dialogs.import_wizard", "ImportWizard"))
+        self.imports_action = self._action("Imports...", lambda: self._open_dialog("ui.dialogs.imports_dialog",
+                                                                                     "ImportsDialog"))
+        self.export_contacts_action = self._action("Export contacts...", lambda: self.export_contacts(
+            [row.id for row in self.client_list.model.shown_rows()]))  # the clients the list shows, in its order
+        self.vcard_action = self._action("Export as a vCard...", on_client(
+            "export them as a vCard", lambda view: self.export_contacts([view.client.id])))
+        self.duplicates_action = self._action("Find duplicates...", lambda: self._open_dialog(
+            "ui.dialogs.duplicates", "DuplicatesDialog"))
+        self.unmerge_action = self._action("Un-merge...", on_client("un-merge it", lambda view: self._open_dialog(
+            "ui.dialogs.unmerge", "UnmergeDialog", view.client.id, view.client.name)))
         self.settings_action = self._action("Settings...", lambda: self._open_dialog(
             "ui.dialogs.office_settings", "OfficeSettingsDialog"), QKeySequence.StandardKey.Preferences)
         self.backups_action = self._action("Backups...", lambda: self._open_dialog(
@@ -183,24 +193,28 @@ class MainWindow(QMainWindow):
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
-        self.desk_button = QToolButton(objectName="deskButton", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.desk_menu = QMenu(self)
-        self.desk_button.setMenu(self.desk_menu)
-        self.desk_button.setToolTip("Who is at this desk? Switch here (Ctrl+Shift+S)")
+        self.desk_button = DeskButton()
+        self.desk_menu = self.desk_button.desk_menu
+        self.desk_button.chosen.connect(self.switch_desk)
+        self.desk_button.someone_else_requested.connect(self.ask_who)
         bar.addWidget(self.desk_button)
         self.switch_action = self._action("Switch person", self.desk_button.showMenu, "Ctrl+Shift+S")
         self.addAction(self.switch_action)
 
         menus = self.menuBar()
-        self.file_menu = self._menu(menus.addMenu("&File"), self.open_action, None, self.export_office_action,
+        self.file_menu = self._menu(menus.addMenu("&File"), self.open_action, None, self.import_action,
+                                    self.export_contacts_action, None, self.export_office_action,
                                     self.load_export_action, self.copy_office_action, None, self.quit_action)
         self.edit_menu = self._menu(menus.addMenu("&Edit"), self.undo_action, self.redo_action)
         self.client_menu = self._menu(menus.addMenu("&Client"), self.new_client_action, self.edit_client_action,
                                       self.log_action, self.note_action, self.promise_action, None,
-                                      self.handoff_action, self.export_client_action, self.client_history_action,
-                                      self.report_action, None, self.delete_client_action, self.erase_action)
+                                      self.handoff_action, self.export_client_action, self.vcard_action,
+                                      self.client_history_action,
+                                      self.report_action, None, self.delete_client_action, self.erase_action,
+                                      self.unmerge_action)
         self.office_menu = self._menu(menus.addMenu("&Office"), self.today_action, self.review_action,
-                                      self.team_action, self.history_action, self.trash_action, self.backups_action,
+                                      self.team_action, self.history_action, self.trash_action,
+                                      self.duplicates_action, self.imports_action, self.backups_action,
                                       self.switch_action, None, self.settings_action)
         self.help_menu = self._menu(menus.addMenu("&Help"), self.shortcuts_action)
         self.help_menu.addAction("About Rapport", lambda: _lazy("ui.dialogs.help").show_about(self))
@@ -258,8 +272,6 @@ class MainWindow(QMainWindow):
 
             files = OfficeFiles(self.ctx, self, self.session.switch, self.session.leave)
             files.working.connect(lambda text: self.statusBar().showMessage(text))
-            files.finished.connect(self.ctx.events.message_reported)
-            files.failed.connect(self.ctx.events.error_reported)
             self._office_files = files
         return self._office_files
 
@@ -291,14 +303,12 @@ class MainWindow(QMainWindow):
 
         if self.ctx.staff is None:
             self.opening.say("")  # the office is open: "Opening the office database..." never lingers under it
-
         self.staff_picker = StaffPicker(self.ctx, self.ctx.team, self)
         self.staff_picker.chosen.connect(self.switch_desk)
         self.staff_picker.open()
 
     def _on_session_staff_set(self, member: StaffMember, first: bool) -> None:
-        self.desk_button.setText(f"At the desk: {member.name}")
-        self._fill_desk_menu()
+        self.desk_button.show_team(self.ctx.team, member)
         self.opening.say("")  # "Opening the office database..." never lingers under a prompt
         if first:
             self._set_ready(True)  # showing the list panel loads it
@@ -319,16 +329,6 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.right.setCurrentWidget(self.placeholder)
         self.client_list.forget()
-
-    def _fill_desk_menu(self) -> None:
-        self.desk_menu.clear()
-        for member in self.ctx.team:
-            action = self.desk_menu.addAction(member.name)
-            action.setCheckable(True)
-            action.setChecked(self.ctx.staff is not None and member.id == self.ctx.staff.id)  # who is here now
-            action.triggered.connect(lambda checked=False, m=member: self.switch_desk(m))
-        self.desk_menu.addSeparator()
-        self.desk_menu.addAction("Someone else...", self.ask_who)
 
     # --- screens ---
     def open_client(self, client_id: int, jump_to: tuple[str, int] | None = None) -> None:
@@ -357,6 +357,9 @@ class MainWindow(QMainWindow):
         dialog = self._open_dialog("ui.dialogs.database_dialog", "DatabaseDialog",
                                    self.ctx.database or self.session.location)
         dialog.location_chosen.connect(self.session.switch)  # type: ignore[attr-defined]
+
+    def export_contacts(self, client_ids: list[int]) -> None:
+        _lazy("ui.dialogs.contacts_export").export_contacts(self.ctx, self, client_ids)
 
     def switch_desk(self, member: StaffMember) -> None:  # after their PIN if they have one (ui/dialogs/pin.py)
         _lazy("ui.dialogs.trust").switch_desk(self, member)

@@ -52,6 +52,8 @@ class OfficeFiles(QObject):
         self.switch = switch
         self.leave = leave
         self.busy = False
+        self.finished.connect(ctx.events.message_reported)  # what was done, and what went wrong, in the window's
+        self.failed.connect(ctx.events.error_reported)  # usual places
 
     # --- export ---
     def export_office(self, path: str | None = None) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -32,6 +32,47 @@ def _alive(callback: Callable[..., Any] | None) -> bool:
     """False when the callback is a method of a Qt object that has been deleted meanwhile."""
     owner = getattr(callback, "__self__", None)
     return callback is not None and (not isinstance(owner, QObject) or shiboken6.isValid(owner))
+
+
+class Job:
+    """A long job running in steps on the database thread (DESIGN.md, "Long jobs"); cancel() stops it between steps.
+
+    The job is a generator: each step (one short transaction) yields its progress, e.g. (done, total), and
+    the value sent back in is False once the person pressed Cancel, so the job can finish its bookkeeping and
+    return its result (the generator's return value goes to on_done). Between two steps the thread runs
+    whatever else was queued, so the desk's reads interleave and the window never waits.
+    """
+
+    def __init__(self, steps: Generator[Any, Any, Any], on_progress: Callback, on_done: Callback,
+                 on_error: Callback) -> None:
+        self.steps = steps
+        self.on_progress = on_progress
+        self.on_done = on_done
+        self.on_error = on_error
+        self.cancelled = False
+        self.finished = False
+        self._started = False
+
+    def cancel(self) -> None:
+        """Ask the job to stop after the step that is running (it returns what it has done)."""
+        self.cancelled = True
+
+    def step(self) -> tuple[str, Any]:
+        """Run one step on the calling thread: ("progress", value), ("done", result) or ("error", StoreError)."""
+        try:
+            if not self._started:
+                self._started = True
+                value = next(self.steps)
+            else:
+                value = self.steps.send(False if self.cancelled else None)
+            return "progress", value
+        except StopIteration as end:
+            return "done", end.value
+        except StoreError as exc:
+            return "error", exc
+        except Exception:  # a bug: log it for support, tell the person plainly
+            log.exception("a database job failed")
+            return "error", DatabaseError(UNEXPECTED)
 
 
 class Tasks(QObject):
@@ -94,6 +135,29 @@ class Tasks(QObject):
             self.events.busy_changed.emit(False)
         deliver(self.events, on_done, on_error, ok, result)
 
+    def run_job(self, steps: Generator[Any, Any, Any], on_progress: Callback = None, on_done: Callback = None,
+                on_error: Callback = None) -> Job:
+        """Run a long job one step at a time on the database thread (see Job); cancel it with job.cancel()."""
+        job = Job(steps, on_progress, on_done, on_error)
+        self._queue_step(job)
+        return job
+
+    def _queue_step(self, job: Job) -> None:
+        if self._closed:
+            job.steps.close()
+            return
+        self.run(job.step, lambda outcome: self._on_step(job, outcome))
+
+    def _on_step(self, job: Job, outcome: tuple[str, Any]) -> None:
+        kind, value = outcome
+        if kind == "progress":
+            if _alive(job.on_progress):
+                job.on_progress(value)  # type: ignore[misc]
+            self._queue_step(job)  # behind whatever the desk asked for meanwhile
+            return
+        job.finished = True
+        deliver(self.events, job.on_done, job.on_error, kind == "done", value)
+
     def _on_busy(self, waited: float) -> None:
         if waited >= BUSY_NOTICE_S and not self._busy_shown:
             self._busy_shown = True
@@ -153,6 +217,20 @@ class SyncTasks(QObject):
 
     def on_thread(self, fn: Callable[[], Any]) -> Any:
         return fn()
+
+    def run_job(self, steps: Generator[Any, Any, Any], on_progress: Callback = None, on_done: Callback = None,
+                on_error: Callback = None) -> Job:
+        """Run every step at once (Cancel from on_progress still stops it between steps)."""
+        job = Job(steps, on_progress, on_done, on_error)
+        while True:
+            self.calls += 1
+            kind, value = job.step()
+            if kind != "progress":
+                job.finished = True
+                deliver(self.events, job.on_done, job.on_error, kind == "done", value)
+                return job
+            if _alive(job.on_progress):
+                job.on_progress(value)  # type: ignore[misc]
 
     def shutdown(self) -> None:
         pass

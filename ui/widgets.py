@@ -1,18 +1,20 @@
 """Small helpers every form uses."""
 from __future__ import annotations
 
-from collections.abc import Sized
+from collections.abc import Sequence, Sized
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLayout,
+    QMenu,
     QMessageBox,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -113,3 +115,31 @@ class Banner(QWidget):
         self.text.setText(message)
         self.show()
 
+
+class DeskButton(QToolButton):
+    """'At the desk: Anna Keller' at the top right; its menu ticks who is here and switches to a colleague."""
+
+    chosen = Signal(object)
+    """A colleague (a StaffMember) was picked from the menu: the desk should switch to them."""
+
+    someone_else_requested = Signal()
+    """'Someone else...' was picked: ask who is at the desk."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="deskButton", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.desk_menu = QMenu(self)
+        self.setMenu(self.desk_menu)
+        self.setToolTip("Who is at this desk? Switch here (Ctrl+Shift+S)")
+
+    def show_team(self, team: Sequence[Any], here: Any) -> None:
+        """The team in the menu, with a tick at whoever is at the desk now (`here`, a StaffMember or None)."""
+        if here is not None:
+            self.setText(f"At the desk: {here.name}")
+        self.desk_menu.clear()
+        for member in team:
+            action = self.desk_menu.addAction(member.name)
+            action.setCheckable(True)
+            action.setChecked(here is not None and member.id == here.id)
+            action.triggered.connect(lambda _checked=False, m=member: self.chosen.emit(m))
+        self.desk_menu.addSeparator()
+        self.desk_menu.addAction("Someone else...", self.someone_else_requested.emit)

@@ -152,9 +152,14 @@ def build(row: int, items: list[Item], *, source: tuple[str, ...] = ()) -> Conta
     return contact
 
 
+_REPEATS = re.compile(r"\b(phone|telephone|telefon|e-?mail|number|nummer|address|adresse|value|web ?page|website)\b"
+                      r"|\b\d+\b|[-:]", re.IGNORECASE)
+
+
 def _line(kind: str, item: Item) -> str:
     label = KIND_LABELS.get(kind, kind.capitalize())
-    extra = clean_label(item.label)
+    # "Mobile Phone" says "Phone (Mobile)"; a header that only repeats the kind ("E-mail 2 Address") adds nothing
+    extra = " ".join(_REPEATS.sub(" ", clean_label(item.label)).split())
     if extra and extra.casefold() != label.casefold():
         label = f"{label} ({extra})"
     return f"{label}: {one_line(item.value)}"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from models.contacts.decode import FileProblem
-from models.contacts.entry import Contact, Item, build, clean_label
+from models.contacts.entry import Contact, Item, build
 from models.contacts.fields import ADDRESS_PARTS, TARGETS, group_of, guess_mapping, is_notes_header
 
 MAX_COLUMNS = 2000
@@ -138,4 +138,4 @@ def _address(parts: dict[str, list[str]]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Table", "clean_label", "default_mapping", "read_table"]
+__all__ = ["Table", "default_mapping", "read_table"]

@@ -27,6 +27,7 @@ KIND_LABELS: dict[str, str] = {
     "pin": "PIN entries",
     "settings": "Office settings",
     "office": "Backups and imports",
+    "merge": "Merges",  # issue 16
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -184,6 +185,16 @@ def describe(entity: str, action: str, entity_id: int | None, before: Mapping[st
             if after.get("away_from"):
                 return f"Marked {who} away from {val('away_from')}, back {val('away_until')}"
             return f"Marked {who} back at work"
+    if entity == "merge":  # issue 16
+        if action == "merge":
+            return (f"Merged {val('name', before)} into this client ({after.get('moved', 0)} interactions, notes "
+                    "and promises came over)")
+        if action == "merged-away":
+            return "Merged into another client"
+        if action == "unmerge":
+            return "Un-merged: both clients are back as they were"
+    if entity == "not_same" and action == "add":  # issue 16
+        return "Said two possibly duplicate clients are different people"
     if entity == "settings":
         return f"Changed the office settings: {changes()}"
     if entity == "office":

@@ -8,7 +8,7 @@ without touching the callers.
 Shapes (DUE-DATES.md, "Wording"):
 
 - `clock(t)`                       "5:00 pm", "12:00 pm" (noon), "12:00 am" (midnight)
-- `short_date(day, today)`         "Fri 13 Mar"; "Fri 13 Mar 2028" more than a year away
+- `short_date(day, today)`         "Fri 13 Mar"; "Fri 13 Mar 2028" more than a year ahead or in a past year
 - `long_date(day, today)`          "Friday 20 March"; "Friday 20 March 2028" more than a year away
 - `day_words(day, today)`          "Today", "Tomorrow", "Yesterday", else `short_date`
 - `moment(when, now)`              "Today, 3:00 pm", "Fri 13 Mar, 9:30 am"
@@ -35,7 +35,7 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _SHORT = 3  # "Mon", "Dec": the first three letters, as a desk diary writes them
 
-# A date further than this from today carries its year: "Fri 13 Mar 2028".
+# A date further ahead than this carries its year ("Fri 13 Mar 2028"), as does one in an earlier year.
 YEAR_SHOWN_AFTER = timedelta(days=365)
 _HOURS_ON_A_CLOCK_FACE = 12
 _RELATIVE_DAYS = {0: "Today", 1: "Tomorrow", -1: "Yesterday"}
@@ -65,18 +65,19 @@ def _as_date(value: date | datetime) -> date:
 
 
 def _needs_year(day: date, today: date) -> bool:
-    return abs(day - today) > YEAR_SHOWN_AFTER
+    """More than a year ahead, or in an earlier year (a past "Mon 1 Dec" would read as the coming one)."""
+    return day - today > YEAR_SHOWN_AFTER or day.year < today.year
 
 
 def short_date(day: date | datetime, today: date | datetime) -> str:
-    """ "Fri 13 Mar", with the year when the date is more than a year away: "Fri 13 Mar 2028"."""
+    """ "Fri 13 Mar", with the year when more than a year ahead or in an earlier year: "Fri 13 Mar 2028"."""
     day, today = _as_date(day), _as_date(today)
     text = f"{weekday_name(day, short=True)} {day.day} {month_name(day.month, short=True)}"
     return f"{text} {day.year}" if _needs_year(day, today) else text
 
 
 def long_date(day: date | datetime, today: date | datetime) -> str:
-    """ "Friday 20 March", with the year when the date is more than a year away."""
+    """ "Friday 20 March", with the year when more than a year ahead or in an earlier year."""
     day, today = _as_date(day), _as_date(today)
     text = f"{weekday_name(day)} {day.day} {month_name(day.month)}"
     return f"{text} {day.year}" if _needs_year(day, today) else text
@@ -89,7 +90,7 @@ def relative_day(day: date | datetime, today: date | datetime) -> str | None:
 
 
 def day_words(day: date | datetime, today: date | datetime) -> str:
-    """ "Today", "Tomorrow", "Yesterday", else "Fri 13 Mar" (with the year when more than a year away)."""
+    """ "Today", "Tomorrow", "Yesterday", else "Fri 13 Mar" (with the year where short_date puts it)."""
     return relative_day(day, today) or short_date(day, today)
 
 
@@ -98,9 +99,12 @@ def moment(when: datetime, now: datetime) -> str:
     return f"{day_words(when, now)}, {clock(when)}"
 
 
-def preview(when: datetime, now: datetime) -> str:
-    """What a due-date field understood, weekday and date in full: "Tomorrow, Friday 20 March, 5:00 pm"."""
-    full = f"{long_date(when, now)}, {clock(when)}"
+def preview(when: datetime, now: datetime, *, with_time: bool = True) -> str:
+    """What a due-date field understood, weekday and date in full: "Tomorrow, Friday 20 March, 5:00 pm".
+
+    Without the time ("Monday 7 December") for a day that means its start, as the away dialog's "Back on".
+    """
+    full = f"{long_date(when, now)}, {clock(when)}" if with_time else long_date(when, now)
     named = relative_day(when, now)
     return f"{named}, {full}" if named else full
 

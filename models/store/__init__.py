@@ -73,7 +73,10 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("ClientRecord", "RecordItem", "client_record"), "models.store.report"),
     **dict.fromkeys(("DuplicatePair", "MergeInfo", "SimilarClient", "different_people", "find_duplicates",
                      "mark_different", "merge_clients", "merges", "similar_clients", "unmerge"), "models.store.duplicates"),
-    **dict.fromkeys(("ImportInfo", "ImportPreview", "ImportProblem", "ImportReport", "ImportRow", "PreviewRow", "import_contacts", "import_steps", "list_imports", "preview_import", "revert_import", "save_import_problems", "touched_since_import", "export_vcards", "export_clients_csv"), "models.store.imports"),
+    **dict.fromkeys(("ENCODINGS", "ImportInfo", "ImportPreview", "ImportProblem", "ImportReport", "ImportRow",
+                     "PreviewRow", "export_clients_csv", "export_vcards", "import_contacts", "import_steps",
+                     "import_targets", "list_imports", "preview_import", "revert_import", "save_import_problems",
+                     "touched_since_import"), "models.store.imports"),
     **dict.fromkeys(("Attention", "BandMoves", "ClientMove", "Figures", "Review", "ReviewEvent", "RiskClient", "Share",
                      "review", "review_events", "review_job", "review_nudge", "review_trend", "trend_bounds"),
                     "models.store.reviews"),
@@ -163,6 +166,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
     )
     from models.store.searching import SearchHit, matching_clients, rebuild_search_index, search  # noqa: F401
     from models.store.imports import (  # noqa: F401
+        ENCODINGS,
         ImportInfo,
         ImportPreview,
         ImportProblem,
@@ -173,6 +177,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         export_vcards,
         import_contacts,
         import_steps,
+        import_targets,
         list_imports,
         preview_import,
         revert_import,

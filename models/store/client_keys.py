@@ -102,6 +102,19 @@ def rebuild_keys() -> None:
     flag_all()
 
 
+def rekey_phones() -> None:
+    """Compute the phone keys again (the office's country changed: it decides how a number without a prefix reads)."""
+    country = office_country()
+    t.ClientKey.delete().where(t.ClientKey.kind == "phone").execute()
+    c = t.Client
+    rows = [(cid, "phone", key) for cid, phone in c.select(c.id, c.phone).where(c.phone != "").tuples()
+            if (key := matching.client_keys(phone=phone, country=country).phone)]
+    for at in range(0, len(rows), 300):
+        t.ClientKey.insert_many(rows[at:at + 300], fields=[t.ClientKey.client, t.ClientKey.kind,
+                                                           t.ClientKey.key]).execute()
+    flag_all()
+
+
 def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start:start + size]

@@ -11,8 +11,11 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import combinations
 from typing import Any
+
+import peewee as pw
 
 from models import matching
 from models import tables as t
@@ -30,6 +33,7 @@ from models.store.client_keys import (  # noqa: F401 - the keys live there (clie
     office_country,
     rebuild_keys,
     refuse_if_merged,
+    rekey_phones,
 )
 from models.store.records import Changes
 
@@ -109,6 +113,9 @@ def similar_clients(*, name: str = "", phone: str = "", email: str = "", organis
             raise ValidationError(field, f"{field.capitalize()} must be text.")
         if len(value) > 500 and field != "address" or len(value) > 100_000:
             return ()
+    # half-typed text may hold anything; a NUL cannot even be sent to PostgreSQL (saved clients have none)
+    name, phone, email, organisation, address = (v.replace("\x00", "") for v in (name, phone, email, organisation,
+                                                                                   address))
     if isinstance(exclude, int) and not isinstance(exclude, bool):
         excluded = {exclude}
     else:
@@ -140,7 +147,7 @@ def similar_clients(*, name: str = "", phone: str = "", email: str = "", organis
         stored = _stored_keys(details)
         found = []
         for cid, (cname, cphone, cemail, corg) in details.items():
-            verdict = matching.assess(keys, matching.key_from_rows(cname, stored.get(cid, set())))
+            verdict = matching.assess(keys, matching.key_from_rows(stored.get(cid, set())))
             if verdict:
                 found.append(SimilarClient(cid, cname, verdict[1], verdict[0], cphone, cemail, corg))
         found.sort(key=lambda s: (-s.strength, s.name.casefold(), s.client_id))
@@ -180,28 +187,33 @@ def find_duplicates(*, limit: int = 100) -> tuple[DuplicatePair, ...]:
     """Likely pairs over the whole office, strongest first, each with why.
 
     Clients are brought together only by a shared key (blocking), and a key shared by more than
-    BLOCK_LIMIT clients is left out, so the work grows with the office, not with its square.
+    BLOCK_LIMIT clients is left out, so the work grows with the pairs found, not with the office's square.
     """
     def work() -> tuple[DuplicatePair, ...]:
-        k = t.ClientKey
-        # only the keys 2 to BLOCK_LIMIT clients share: a partial index holds just those rows
-        members = k.select(k.kind, k.key, k.client).where(k.shared)
+        k, c = t.ClientKey, t.Client
+        db = t.database.obj
+        # the keys 2 to BLOCK_LIMIT clients share: a partial index holds just those rows (and covers them)
         blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for kind, key, cid in t.database.obj.execute(members).fetchall():
+        for kind, key, cid in db.execute(k.select(k.kind, k.key, k.client).where(k.shared)).fetchall():
             blocks[(kind, key)].append(cid)
-        pairs = {pair for members in blocks.values() for pair in combinations(sorted(members), 2)}
-        if not pairs:
+        shared: dict[tuple[int, int], set[str]] = defaultdict(set)  # pair -> the kinds of key it shares
+        for (kind, _), members in blocks.items():
+            for pair in combinations(sorted(members), 2):
+                shared[pair].add(kind)
+        if not shared:
             return ()
-        different = {(lo, hi) for lo, hi in t.NotSame.select(t.NotSame.low, t.NotSame.high).tuples()}
-        pairs -= different
-        ids = {x for pair in pairs for x in pair}
-        names = _live(ids)
-        stored = _stored_keys(names)
-        keys = {cid: matching.key_from_rows(names[cid][0], stored.get(cid, set())) for cid in names}
+        for pair in t.NotSame.select(t.NotSame.low, t.NotSame.high).tuples():
+            shared.pop(pair, None)
+        # the names (and their words, from the name key) of the live clients among them
+        involved = k.select(k.client).where(k.shared)
+        query = (c.select(c.id, c.name, k.key)
+                 .join(k, pw.JOIN.LEFT_OUTER, on=((k.client == c.id) & (k.kind == "name")))
+                 .where(c.id.in_(involved) & c.deleted_at.is_null()))
+        names = {cid: (name, key or "") for cid, name, key in db.execute(query).fetchall()}
         found = []
-        for lo, hi in pairs:
-            if lo in keys and hi in keys:
-                verdict = matching.assess(keys[lo], keys[hi])
+        for (lo, hi), kinds in shared.items():
+            if lo in names and hi in names:
+                verdict = matching.assess(*matching.pair_keys(names[lo][1], names[hi][1], kinds))
                 if verdict:
                     found.append(DuplicatePair(lo, names[lo][0], hi, names[hi][0], verdict[1], verdict[0]))
         found.sort(key=lambda p: (-p.strength, p.a_name.casefold(), p.a, p.b))
@@ -225,7 +237,7 @@ class MergeInfo:
     keep: int
     other: int
     other_name: str
-    at: Any  # datetime (UTC)
+    at: datetime  # UTC
     by: int | None
     moved: int  # entries, notes and promises that came over from `other`
     added_since: int  # entries, notes and promises logged on the merged client since: they stay with it
@@ -240,8 +252,12 @@ def _client_values(client_id: int) -> dict[str, Any]:
 
 
 def _write_client_values(client_id: int, values: dict[str, Any]) -> None:
+    """Write a client row back as it was, but with a version never used before: a desk still holding the
+    merged client's details (a later version) must meet a conflict, never save over the restored ones."""
     columns = t.Client._meta.columns
-    t.Client.update({columns[name]: value for name, value in values.items() if name != "id"}).where(
+    current = t.Client.get_by_id(client_id).version
+    restored = {columns[name]: value for name, value in values.items() if name not in ("id", "version")}
+    t.Client.update({**restored, t.Client.version: max(current, int(values["version"])) + 1}).where(
         t.Client.id == client_id).execute()
 
 
@@ -265,6 +281,8 @@ def merge_clients(keep: int, other: int, *, by: int, fields: dict[str, str] | No
     keep, other = b.as_id(keep, "keep"), b.as_id(other, "other")
     if keep == other:
         raise ValidationError("other", "Choose two different clients to merge.")
+    if fields is not None and not isinstance(fields, dict):
+        raise ValidationError("fields", "Say for each detail whose value to keep, e.g. {\"phone\": \"other\"}.")
     chosen = dict(fields or {})
     for field, side in chosen.items():
         if field not in FIELDS:

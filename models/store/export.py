@@ -76,7 +76,7 @@ EXPORT_TABLES = (
 COPY_TABLES = (
     _table(t.Meta), _table(t.Staff), _table(t.Client), _table(t.Interaction), _table(t.Note), _table(t.Promise),
     _table(t.PromiseEvent), _table(t.Change), _table(t.ScoreCache), _table(t.ClientKey), _table(t.NotSame),
-    _table(t.Merge), _table(t.MergeMove), _table(t.Erasure),
+    _table(t.Merge), _table(t.MergeMove), _table(t.ContactImport), _table(t.ImportedRow), _table(t.Erasure),
 )
 _IMPORTABLE = {spec.name: spec for spec in EXPORT_TABLES}
 # Tables that make an office "not empty" (meta holds the schema version; sessions are only presence).

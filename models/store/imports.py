@@ -16,7 +16,8 @@ from __future__ import annotations
 import importlib
 import json
 import os
-from collections.abc import Callable, Collection, Generator, Iterator
+import time
+from collections.abc import Callable, Collection, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -34,10 +35,14 @@ from models.store import _base as b
 from models.store.clients import CLIENT_KINDS, _search_text, reindex
 from models.store.records import Changes
 
-BATCH = 250  # rows per transaction: short enough that other desks and the desk's own reads interleave
-IMPORT_KINDS = ("client", "timeline", "import")
+# Rows per transaction adapt so that each batch takes about BATCH_SECONDS: short enough that the desk's own
+# reads (opening a client) and other desks' writes interleave. Matched rows are cheap (batches grow to a few
+# hundred); new clients cost more (their duplicate keys and possible-duplicate lookups), so batches shrink.
+BATCH_SECONDS = 0.25
+FIRST_BATCH, MIN_BATCH, MAX_BATCH = 50, 10, 500
 ACTIONS = ("create", "update", "unchanged", "problem")
 ENCODINGS = dec.ENCODINGS
+
 
 def _erased(c: Contact, country: str) -> str | None:
     """A sentence when this contact is a person the office erased (issue 11): the import asks, never brings
@@ -132,7 +137,7 @@ class ImportInfo:
     reverted_at: datetime | None
 
 
-def targets() -> dict[str, str]:
+def import_targets() -> dict[str, str]:
     """Every field a column can go to, with the words a person sees."""
     return dict(TARGETS)
 
@@ -178,6 +183,7 @@ class _Index:
             if email:
                 self.emails.setdefault(email_key(email), cid)
         self.name_of: dict[int, str] = {r[0]: r[1] for r in self.rows}
+        self.any_erased = t.Erasure.select().exists()  # no erasure list: no lookup per row
         self.near: int | None = None
         self._phones: dict[str, int] | None = None
         self._names: dict[tuple[str, str], int] | None = None
@@ -313,10 +319,11 @@ def _updates(current: dict[str, Any], c: Contact, country: str) -> dict[str, Any
         if not existing:
             out[kind] = value.lower() if kind == "email" else value
             continue
-        same = {"phone": lambda: phone_key(existing, country) == phone_key(value, country),
+        same = existing == value or {"phone": lambda: phone_key(existing, country) == phone_key(value, country),
                 "email": lambda: email_key(existing) == email_key(value),
                 "organisation": lambda: fold(existing) == fold(value),
-                "address": lambda: fold(" ".join(existing.split())) == fold(" ".join(value.split()))}[kind]()
+                "address": lambda: fold(" ".join(existing.split())) == fold(" ".join(value.split())),
+                }[kind]()
         if not same and kind != "organisation" and not _mentions(more, value, kind, country):
             line = f"{_LABEL[kind]}: {one_line(value)}"
             more = f"{more}\n{line}" if more else line
@@ -359,7 +366,7 @@ _CLIENT_FIELDS = ("name", "organisation", "phone", "email", "address", "more_det
 
 
 def _decide(batch: list[Contact], index: _Index, run: _Run, *, tx: b.Tx | None, import_id: int | None,
-            bring_back: Collection[int]) -> None:
+            bring_back: Collection[int], same_as: Mapping[int, int]) -> None:
     """Match, compare and (with a transaction) write one batch of contacts."""
     first_match = {c.row: index.match(c) for c in batch if not c.problem}
     current = _current({cid for cid in first_match.values() if cid and cid > 0})
@@ -376,12 +383,14 @@ def _decide(batch: list[Contact], index: _Index, run: _Run, *, tx: b.Tx | None, 
         if c.problem:
             run.problem(c, c.problem, c.problem_field)
             continue
-        if c.row not in bring_back:
+        if index.any_erased and c.row not in bring_back:
             reason = _erased(c, index.country)
             if reason:
                 run.problem(c, reason, "erased")
                 continue
-        cid = index.match(c)  # again: an earlier row of this batch may have created the client
+        # the person said this row is that client (a possible duplicate, decided); else match again: an earlier
+        # row of this batch may have created the client
+        cid = same_as.get(c.row) or index.match(c)
         if cid and cid > 0 and cid not in current:
             current.update(_current({cid}))
         row = current.get(cid) if cid else None
@@ -474,12 +483,14 @@ def _note(tx: b.Tx, client_id: int, text: str, import_id: int | None, row_number
 
 def import_steps(path: str | os.PathLike[str], *, by: int, mapping: dict[str, str] | None = None,
                  encoding: str | None = None, dry_run: bool = False, bring_back: Collection[int] = (),
-                 batch: int = BATCH) -> Generator[tuple[int, int], bool | None, ImportReport]:
+                 same_as: Mapping[int, int] | None = None,
+                 batch: int | None = None) -> Generator[tuple[int, int], bool | None, ImportReport]:
     """The import as a job: one batch per step, yielding (done, total); send False to stop after a whole batch.
 
     The generator's return value is the ImportReport. This is what ui/tasks.run_job drives; import_contacts()
-    drives it for scripts.
+    drives it for scripts. `batch` fixes the rows per batch (tests); by default it adapts (BATCH_SECONDS).
     """
+    decided = {int(row): b.as_id(cid, "same_as") for row, cid in (same_as or {}).items()}
     source = _open(path, mapping, encoding)
     from models.store.settings import office_settings  # noqa: PLC0415
 
@@ -499,12 +510,15 @@ def import_steps(path: str | os.PathLike[str], *, by: int, mapping: dict[str, st
         import_id = b.write(by, start).id
     done = 0
     cancelled = False
+    size = batch or FIRST_BATCH
     while True:
-        chunk = list(islice(contacts, batch))
+        chunk = list(islice(contacts, size))
         if not chunk:
             break
+        started = time.perf_counter()
         if dry_run:
-            b.read(lambda chunk=chunk: _decide(chunk, index, run, tx=None, import_id=None, bring_back=bring_back))
+            b.read(lambda chunk=chunk: _decide(chunk, index, run, tx=None, import_id=None, bring_back=bring_back,
+                                                      same_as=decided))
         else:
             snapshot = (len(run.rows), len(run.problems), len(run.notices), run.created, run.updated,
                         run.unchanged, run.photos)
@@ -513,8 +527,11 @@ def import_steps(path: str | os.PathLike[str], *, by: int, mapping: dict[str, st
                 # a retried batch (the shared database was busy) starts again from the same point
                 (rows, problems, notices, run.created, run.updated, run.unchanged, run.photos) = snapshot
                 del run.rows[rows:], run.problems[problems:], run.notices[notices:]
-                _decide(chunk, index, run, tx=tx, import_id=import_id, bring_back=bring_back)
+                _decide(chunk, index, run, tx=tx, import_id=import_id, bring_back=bring_back, same_as=decided)
             b.write(by, work)
+        elapsed = time.perf_counter() - started
+        if batch is None:
+            size = max(MIN_BATCH, min(MAX_BATCH, int(len(chunk) * BATCH_SECONDS / max(elapsed, 1e-3))))
         done += len(chunk)
         go = yield (done, total)
         if go is False:
@@ -540,14 +557,17 @@ def import_steps(path: str | os.PathLike[str], *, by: int, mapping: dict[str, st
 def import_contacts(path: str | os.PathLike[str], *, by: int, mapping: dict[str, str] | None = None,
                     encoding: str | None = None, dry_run: bool = False,
                     progress: Callable[[int, int], bool | None] | None = None,
-                    bring_back: Collection[int] = ()) -> ImportReport:
+                    bring_back: Collection[int] = (), same_as: Mapping[int, int] | None = None,
+                    batch: int | None = None) -> ImportReport:
     """Import a CSV or vCard file (a dry run writes nothing and returns import_id None).
 
     `progress(done, total)` is called after every batch; returning False cancels after that batch, which
     leaves only whole batches in the office (and Revert takes them back). `bring_back` lists rows the person
-    confirmed although the office erased that person before (issue 11).
+    confirmed although the office erased that person before (issue 11). `same_as` maps a row to the client
+    the person decided it is (a possible duplicate the dry run showed): that client is updated instead.
     """
-    steps = import_steps(path, by=by, mapping=mapping, encoding=encoding, dry_run=dry_run, bring_back=bring_back)
+    steps = import_steps(path, by=by, mapping=mapping, encoding=encoding, dry_run=dry_run, bring_back=bring_back,
+                         same_as=same_as, batch=batch)
     go: bool | None = None
     while True:
         try:
@@ -672,7 +692,8 @@ def _uid_of(cid: int, created_at: datetime, remembered: dict[int, str]) -> str:
     """The UID an earlier import remembered, else one made from the client (stable across exports)."""
     import uuid  # noqa: PLC0415
 
-    return remembered.get(cid) or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'rapport:{cid}:{t.to_micros(created_at)}')}"
+    made = uuid.uuid5(uuid.NAMESPACE_URL, f"rapport:{cid}:{t.to_micros(created_at)}")
+    return remembered.get(cid) or f"urn:uuid:{made}"
 
 
 def _export_rows(client_ids: Collection[int] | None) -> Iterator[list[tuple[Any, ...]]]:

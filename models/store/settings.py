@@ -212,6 +212,10 @@ def update_office_settings(*, version: int, by: int, **values: Any) -> Changes:
             if opens >= closes:
                 raise ValidationError("closes", "The office must close after it opens.")
         before, after = store_settings(current, cleaned)
+        if "country" in after:  # phone numbers without a prefix now read as this country's (issue 16)
+            from models.store.duplicates import rekey_phones  # noqa: PLC0415
+
+            rekey_phones()
         if after:
             tx.log("settings", None, None, "update", SETTINGS_KINDS, before=before, after=after)
         if "country" in after:  # issue 14: the clients' phone numbers are searched as national numbers of it

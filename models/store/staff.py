@@ -54,6 +54,7 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
 MISSES_FREE = 3
 FIRST_WAIT_S = 5
 LONGEST_WAIT_S = 300
+MISSES_FORGOTTEN = timedelta(hours=1)  # wrong PINs older than this no longer count towards the wait
 PIN_KINDS = ("pin",)  # change-log kind of PIN events: no view reloads for them
 
 
@@ -98,7 +99,7 @@ def _wait_at(desk: str, now: datetime) -> int:
             .order_by(c.id.desc()).limit(64).tuples())
     misses, last = 0, None
     for action, at in rows:
-        if action != "wrong":
+        if action != "wrong" or now - at > MISSES_FORGOTTEN:
             break
         misses += 1
         last = last or at

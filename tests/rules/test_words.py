@@ -26,7 +26,8 @@ def test_clock(moment: time, expected: str) -> None:
     (date(2027, 3, 13), "Sat 13 Mar", "Saturday 13 March"),  # exactly 365 days: no year yet
     (date(2027, 3, 14), "Sun 14 Mar 2027", "Sunday 14 March 2027"),  # more than a year ahead
     (date(2025, 3, 12), "Wed 12 Mar 2025", "Wednesday 12 March 2025"),  # more than a year ago
-    (date(2025, 12, 31), "Wed 31 Dec", "Wednesday 31 December"),  # last year but recent
+    (date(2025, 12, 31), "Wed 31 Dec 2025", "Wednesday 31 December 2025"),  # an earlier year, however recent
+    (date(2026, 1, 2), "Fri 2 Jan", "Friday 2 January"),  # earlier this year
 ])
 def test_short_and_long_dates(day: date, expected_short: str, expected_long: str) -> None:
     assert words.short_date(day, FRI) == expected_short
@@ -41,6 +42,8 @@ def test_moment_and_preview_say_today_tomorrow_yesterday() -> None:
     assert words.preview(datetime(2026, 3, 20, 17), FRI) == "Friday 20 March, 5:00 pm"
     assert words.preview(datetime(2026, 3, 14, 17), FRI) == "Tomorrow, Saturday 14 March, 5:00 pm"
     assert words.preview(FRI.replace(hour=15), FRI) == "Today, Friday 13 March, 3:00 pm"
+    assert words.preview(datetime(2026, 3, 16), FRI, with_time=False) == "Monday 16 March"
+    assert words.preview(datetime(2026, 3, 14), FRI, with_time=False) == "Tomorrow, Saturday 14 March"
 
 
 def test_since_reads_inside_a_sentence() -> None:

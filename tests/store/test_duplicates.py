@@ -5,9 +5,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from models import matching, store
-from models import tables as t
 from tests.store.test_upgrades import V1_OFFICE
 
 
@@ -127,3 +128,44 @@ def test_find_duplicates_strongest_first_and_a_switchboard_number_is_not_evidenc
         (twin, namesake, "same name")]
     assert pairs[0].strength > pairs[1].strength and pairs[1].a_name == "Aisha Clarke"
     assert [(p.a, p.b) for p in store.find_duplicates(limit=1)] == [(aisha, twin)]
+
+
+def test_choosing_the_office_country_reads_old_numbers_again(anna: int) -> None:
+    abroad = store.add_client(name="Mia Scott", by=anna, phone="0044 1632 960704").id
+    assert store.similar_clients(phone="01632 960704") == ()  # no country: "0044" is not known as a prefix
+    store.update_office_settings(version=store.office_settings().version, by=anna, country="GB")
+    assert [h.client_id for h in store.similar_clients(phone="01632 960704")] == [abroad]
+    assert [h.client_id for h in store.similar_clients(phone="+44 1632 960704")] == [abroad]
+
+
+def test_a_name_without_letters_still_pairs_by_phone(anna: int, aisha: int) -> None:
+    odd = store.add_client(name="???", by=anna, phone="01632 960703").id
+    assert [(p.a, p.b, p.why) for p in store.find_duplicates()] == [(aisha, odd, "same phone number")]
+
+
+def test_an_import_dry_run_offers_the_same_possible_duplicates(anna: int, aisha: int, tmp_path: Path) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text("Name,Phone,Organisation\nAysha Clark,+44 1632 960703,\nTom Evans,,Quayside Dental\n",
+                    encoding="utf-8")
+    report = store.import_contacts(path, by=anna, dry_run=True)
+    offered = {row.name: row.similar for row in report.rows}
+    assert offered["Aysha Clark"] == ((aisha, "Aisha Clarke"),)
+    assert offered["Tom Evans"] == ()
+    same = store.similar_clients(name="Aysha Clark", phone="+44 1632 960703")
+    assert [(s.client_id, s.name) for s in same] == list(offered["Aysha Clark"])
+    assert [r.name for r in report.duplicates] == ["Aysha Clark"]
+
+
+@given(name=st.text(max_size=80), phone=st.text(max_size=40), email=st.text(max_size=40),
+       organisation=st.text(max_size=40))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_anything_typed_is_looked_up_without_an_error(aisha: int, name: str, phone: str, email: str,
+                                                      organisation: str) -> None:
+    hits = store.similar_clients(name=name, phone=phone, email=email, organisation=organisation)
+    assert all(h.client_id == aisha and 0 < h.strength <= 1 and h.why for h in hits)
+
+
+@pytest.mark.parametrize("text", ["\x00", "Aisha\x00 Clarke", "\u202e\u0000\ud7ff", "'; DROP TABLE client; --", "%_\\"])
+def test_odd_characters_are_looked_up_without_an_error(aisha: int, text: str) -> None:
+    hits = store.similar_clients(name=text, phone=text, email=text, organisation=text, address=text)
+    assert [h.why for h in hits] == (["same name"] if text.startswith("Aisha") else [])

@@ -135,6 +135,11 @@ def test_wrong_pins_are_recorded_and_slowed_at_that_desk(office: str, clock, ann
     assert not store.check_pin(ben, "0000", desk="front")
     assert not store.check_pin(ben, "0000", desk="front")
     assert store.check_pin(ben, "1234", desk="front")
+    for _ in range(3):
+        assert not store.check_pin(ben, "0000", desk="front")
+    clock.advance(hours=2)  # misses of long ago are forgotten
+    assert not store.check_pin(ben, "0000", desk="front")
+    assert store.check_pin(ben, "1234", desk="front")
 
 
 def test_someone_without_a_pin_passes_and_an_inactive_one_never(office: str, anna: int, ben: int) -> None:

@@ -228,8 +228,18 @@ def test_the_desk_menu_asks_for_a_pin_and_a_restore_for_the_administrators(ready
     assert [b.reason for b in store.list_backups()] == ["at start"]  # nothing restored yet
 
 
-def test_the_idle_lock_returns_the_desk_to_who_is_here(ready, qtbot) -> None:
+def test_the_idle_lock_returns_the_desk_to_who_is_here(ready, seeded, qtbot) -> None:
+    anna = store.get_staff(seeded["anna"])
+    store.update_staff(anna.id, version=anna.version, by=anna.id, pin="1357")
+    ready.ctx.staff = store.get_staff(anna.id)
     lock = ready.idle_lock
     lock.set_minutes(1)
     lock._timer.start(10)
     qtbot.waitUntil(lambda: getattr(ready, "staff_picker", None) is not None and ready.staff_picker.isVisible())
+    ready.staff_picker._choose(store.get_staff(anna.id))  # the same person comes back: her PIN all the same
+    [asking] = [d for d in ready.findChildren(pin.PinDialog) if d.isVisible()]
+    asking.pin.setText("1357")
+    asking.submit()
+    assert not asking.isVisible() and ready.ctx.staff.name == "Anna Keller"
+    pin.switch_to(ready.ctx, ready, ready.ctx.staff, lambda member: None)  # unlocked again: no question
+    assert not [d for d in ready.findChildren(pin.PinDialog) if d.isVisible()]

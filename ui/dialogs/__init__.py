@@ -1,1 +1,1 @@
-"""The dialogs: one module per dialog (team, trash, backups, settings, ...). Each is deleted when closed."""
+"""The dialogs of the desk (DESIGN.md, "The upper floor"): one module each, deleted when closed."""

@@ -20,6 +20,7 @@ from models.store import ClientDetails, StaffMember
 LABELS = {
     "name": "Name", "organisation": "Organisation", "phone": "Phone", "email": "Email", "address": "Address",
     "preferred_channel": "Prefers", "usual_handler": "Usual handler", "caution": "Caution",
+    "more_details": "More contact details",
 }
 
 
@@ -27,7 +28,7 @@ def their_values(theirs: ClientDetails) -> dict[str, Any]:
     return {
         "name": theirs.name, "organisation": theirs.organisation, "phone": theirs.phone, "email": theirs.email,
         "address": theirs.address, "preferred_channel": theirs.preferred_channel,
-        "usual_handler": theirs.usual_handler_id, "caution": theirs.caution,
+        "usual_handler": theirs.usual_handler_id, "caution": theirs.caution, "more_details": theirs.more_details,
     }
 
 
@@ -35,7 +36,7 @@ def differing(theirs: dict[str, Any], mine: dict[str, Any]) -> list[str]:
     """The fields where the two versions disagree (after the tidying the store does)."""
     def norm(field: str, value: Any) -> Any:
         if isinstance(value, str):
-            value = " ".join(value.split()) if field not in ("address", "caution") else value.strip()
+            value = " ".join(value.split()) if field not in ("address", "caution", "more_details") else value.strip()
             return value.lower() if field == "email" else value
         return value
     return [f for f in LABELS if norm(f, theirs.get(f)) != norm(f, mine.get(f))]

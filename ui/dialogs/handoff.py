@@ -7,13 +7,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMarginsF, QStandardPaths, Qt
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QPushButton,
     QTextBrowser,
@@ -26,7 +25,7 @@ from models.rules import promises as promise_rules
 from models.rules import words
 from models.rules.vocab import channel_label, rating_label
 from models.store import Changes, StoreError
-from ui import fmt
+from ui import fmt, printing
 from ui.context import AppContext
 from ui.lifetime import subscribe
 from ui.views.score import BAND_COLOURS, NEUTRAL_COLOUR, TREND_WORDS
@@ -37,7 +36,6 @@ if TYPE_CHECKING:  # the promise and score subjects load after the first window 
 LATE_COLOUR = "#c62828"
 MUTED_COLOUR = "#6b7078"
 CAUTION_BACKGROUND = "#fdecea"
-PDF_MARGIN_MM = 15
 
 
 def _e(text: str) -> str:
@@ -179,26 +177,12 @@ def handoff_document(card: HandoffCard, now: datetime | None = None) -> QTextDoc
 
 def save_pdf(card: HandoffCard, path: str | os.PathLike[str], now: datetime | None = None) -> Path:
     """Write the card to `path` as an A4 PDF; OSError (with the reason) when the file cannot be written."""
-    target = Path(path)
-    with open(target, "wb"):  # fails here, with a reason, on a folder that is missing or read-only
-        pass
-    writer = QPdfWriter(str(target))
-    writer.setTitle(f"Hand-off card: {card.client.name}")
-    writer.setCreator("Rapport")
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM),
-                          QPageLayout.Unit.Millimeter)
-    handoff_document(card, now).print_(writer)
-    del writer  # the file is complete once the writer is gone
-    if target.stat().st_size == 0:
-        raise OSError(f"nothing could be written to {target}")
-    return target
+    return printing.save_pdf(handoff_document(card, now), path, f"Hand-off card: {card.client.name}")
 
 
 def pdf_name(card: HandoffCard) -> str:
     """A file name for the card: 'Hand-off card - Oliver Thompson.pdf' (characters files cannot hold removed)."""
-    name = "".join(ch for ch in card.client.name if ch not in '<>:"/\\|?*' and ch.isprintable()).strip() or "client"
-    return f"Hand-off card - {name}.pdf"
+    return printing.pdf_name("Hand-off card", card.client.name)
 
 
 class HandoffDialog(QDialog):
@@ -266,26 +250,17 @@ class HandoffDialog(QDialog):
 
     def print_card(self) -> None:
         """Print through the system's print dialog (which also offers printing to a PDF file)."""
-        if self.card is None:
-            return
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(f"Hand-off card: {self.card.client.name}")
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("Print the hand-off card")
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            handoff_document(self.card).print_(printer)
+        if self.card is not None and printing.print_document(self, handoff_document(self.card),
+                                                             f"Hand-off card: {self.card.client.name}",
+                                                             "Print the hand-off card"):
             self.ctx.events.message_reported.emit("The hand-off card was sent to the printer.")
 
     def ask_and_save_pdf(self) -> None:
         if self.card is None:
             return
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        path, _ = QFileDialog.getSaveFileName(self, "Save the hand-off card as PDF",
-                                              str(Path(folder) / pdf_name(self.card)), "PDF document (*.pdf)")
+        path = printing.ask_pdf_path(self, "Save the hand-off card as PDF", pdf_name(self.card))
         if path:
-            self.save_to(path if path.lower().endswith(".pdf") else path + ".pdf")
+            self.save_to(path)
 
     def save_to(self, path: str) -> bool:
         """Save the card as PDF at `path`; a sentence in the dialog when that cannot be done."""

@@ -30,6 +30,7 @@ from models.rules.history import KIND_LABELS
 from models.store import Changes, StaffMember, StoreError
 from ui import fmt
 from ui.context import AppContext
+from ui.dialogs.unmerge import UnmergeDialog  # issue 16
 from ui.widgets import ColumnsModel, Index
 
 PAGE = 100
@@ -146,6 +147,9 @@ class HistoryDialog(QDialog):
         self.export_button = QPushButton("Export to CSV...")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
+        if client_id is not None and ctx.staff is not None and ctx.staff.role == "admin":  # issue 16
+            self.unmerge_button = buttons.addButton("Un-merge...", QDialogButtonBox.ButtonRole.ActionRole)
+            self.unmerge_button.clicked.connect(lambda: UnmergeDialog(ctx, client_id, client_name, self).open())
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.more_button)

@@ -23,6 +23,7 @@ _PIN_SHAPE = r"\d{0,8}"
 
 # The last time each administrator confirmed their PIN, per window context (a desk).
 _confirmed: dict[tuple[int, int], float] = {}
+_locked: set[int] = set()  # desks (window contexts) locked by the idle lock until someone is chosen again
 
 
 def _pin_field(name: str) -> QLineEdit:
@@ -175,18 +176,31 @@ def as_admin(ctx: AppContext, parent: QWidget, doing: str, then: Callable[[], No
 
 
 def switch_to(ctx: AppContext, parent: QWidget, member: StaffMember, then: Callable[[StaffMember], None]) -> None:
-    """Switch the desk to `member`: their PIN first, if they have one (nobody else's name on their work)."""
-    if ctx.staff is not None and ctx.staff.id == member.id:
+    """Switch the desk to `member`: their PIN first, if they have one (nobody else's name on their work).
+
+    Staying the same person needs no PIN, unless the desk was locked (idle) meanwhile.
+    """
+    if ctx.staff is not None and ctx.staff.id == member.id and id(ctx) not in _locked:
         then(member)
         return
     end_grace(ctx)
     if not member.has_pin:
+        _locked.discard(id(ctx))
         then(member)
         return
     dialog = PinDialog(ctx, member, f"{member.name} has a PIN. Type it to work at this desk as {member.name}.",
                        parent)
-    dialog.passed = lambda: then(member)
+    def passed() -> None:
+        _locked.discard(id(ctx))
+        then(member)
+    dialog.passed = passed
     dialog.open()
+
+
+def lock_desk(ctx: AppContext) -> None:
+    """The desk went idle: whoever comes back, even the same person, types their PIN (if they have one)."""
+    end_grace(ctx)
+    _locked.add(id(ctx))
 
 
 class IdleLock(QObject):

@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QWidget
 
 from models import store
-from models.rules import promises as promise_rules
+from models.rules import due_phrases
 from models.store import ConflictError, PromiseEntry, PromiseRow, StoreError
 from ui import fmt
 from ui.actions import promises as promise_actions
 from ui.context import AppContext
+from ui.due_input import DueInput, load_office_hours
 from ui.lifetime import delete_on_close
-from ui.widgets import FormDialog
+from ui.widgets import FormDialog, mark_invalid
 
 
 class PromiseActionDialog(FormDialog):
@@ -34,11 +36,15 @@ class PromiseActionDialog(FormDialog):
         form.addRow(QLabel(f"<b>{self.promise.text}</b>", wordWrap=True))
         self.hint = QLabel(objectName="hint", wordWrap=True)
         self.reason = QLineEdit(placeholderText="Optional" if action == "renegotiate" else "Why? (required)")
-        if action == "renegotiate":
-            self.field = QLineEdit(placeholderText="When? For example: fri 3pm")
-            self.field.textChanged.connect(self._on_due_text_changed)
-            form.addRow("New due date, agreed with the client", self.field)
-            form.addRow("", self.hint)
+        if action == "renegotiate":  # issue 13: the shared due-date input, preview and choices beneath
+            self.due_input = DueInput(placeholder="When? For example: fri 3pm", embed_edit=False)
+            self.field = self.due_input.edit
+            self.hint = self.due_input.hint
+            self.due_input.moment_changed.connect(self._on_due_input_moment_changed)
+            load_office_hours(ctx, self.due_input)
+            form.addRow(QLabel("New due date, agreed with the client"))
+            form.addRow(self.field)  # the whole width: the preview and the choices read beneath it
+            form.addRow(self.due_input)
             form.addRow("Reason", self.reason)
         elif action == "reassign":
             self.field = QComboBox()
@@ -61,16 +67,27 @@ class PromiseActionDialog(FormDialog):
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Cancel the promise")
             self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Keep it")
 
-    def _on_due_text_changed(self, text: str) -> None:
-        self.hint.setText(promise_rules.due_phrase_hint(text, fmt.local(store.utcnow())))
+    def _on_due_input_moment_changed(self, moment: datetime | None) -> None:
+        """A date that now reads (or a choice picked) takes back the red "did not understand" at once."""
+        if moment is not None:
+            self.error.hide()
+            mark_invalid(self.field, False)
 
     def submit(self) -> None:
         by, pid, version = self.ctx.staff_id, self.promise.id, self.version
         call: Callable[[], object]
         if self.action == "renegotiate":
-            due_local = promise_rules.parse_due(self.field.text(), fmt.local(store.utcnow()))
+            due_local = self.due_input.value_to_save()  # None while the phrase asks and nobody picked
             if due_local is None:
-                self.show_error(promise_rules.due_phrase_hint(self.field.text(), fmt.local(store.utcnow())))
+                problem = self.due_input.problem()
+                self.due_input.clear_feedback()
+                mark_invalid(self.field, True)
+                self.show_error(problem)
+                return
+            question = due_phrases.due_warning(due_local, fmt.local(store.utcnow()))  # past, or years away
+            if question and QMessageBox.question(self, "Check the due date", question) != \
+                    QMessageBox.StandardButton.Yes:
+                self.field.setFocus()
                 return
             due, reason = due_local.astimezone(), self.reason.text()
             call = lambda: store.renegotiate_promise(pid, by=by, due=due, reason=reason, version=version)  # noqa: E731

@@ -8,13 +8,12 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QStandardPaths, Qt
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QPushButton,
     QTextBrowser,
@@ -25,10 +24,9 @@ from PySide6.QtWidgets import (
 from models import store
 from models.rules import words
 from models.store import ClientRecord, StoreError
-from ui import fmt
+from ui import fmt, printing
 from ui.context import AppContext
 
-PDF_MARGIN_MM = 15
 _KIND_COLOURS = {"interaction": "#eef3fb", "note": "#fff8dc", "promise": "#eef8ee", "client": "#f3f3f3"}
 
 
@@ -95,25 +93,7 @@ def record_document(record: ClientRecord) -> QTextDocument:
 
 def save_pdf(record: ClientRecord, path: str | os.PathLike[str]) -> Path:
     """Write the record as an A4 PDF; OSError (with the reason) when the file cannot be written."""
-    target = Path(path)
-    with open(target, "wb"):  # fails here, with a reason, on a folder that is missing or read-only
-        pass
-    writer = QPdfWriter(str(target))
-    writer.setTitle(f"What happened: {record.client.name}")
-    writer.setCreator("Rapport")
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM),
-                          QPageLayout.Unit.Millimeter)
-    record_document(record).print_(writer)
-    del writer  # the file is complete once the writer is gone
-    if target.stat().st_size == 0:
-        raise OSError(f"nothing could be written to {target}")
-    return target
-
-
-def pdf_name(record: ClientRecord) -> str:
-    name = "".join(ch for ch in record.client.name if ch not in '<>:"/\\|?*' and ch.isprintable()).strip()
-    return f"What happened - {name or 'client'}.pdf"
+    return printing.save_pdf(record_document(record), path, f"What happened: {record.client.name}")
 
 
 class ReportDialog(QDialog):
@@ -164,26 +144,18 @@ class ReportDialog(QDialog):
         self.error.setVisible(bool(message))
 
     def print_record(self) -> None:
-        if self.record is None:
-            return
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(f"What happened: {self.record.client.name}")
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("Print what happened")
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            record_document(self.record).print_(printer)
+        if self.record is not None and printing.print_document(self, record_document(self.record),
+                                                               f"What happened: {self.record.client.name}",
+                                                               "Print what happened"):
             self.ctx.events.message_reported.emit("The record was sent to the printer.")
 
     def ask_and_save_pdf(self) -> None:
         if self.record is None:
             return
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        path, _ = QFileDialog.getSaveFileName(self, "Save what happened as PDF",
-                                              str(Path(folder) / pdf_name(self.record)), "PDF document (*.pdf)")
+        path = printing.ask_pdf_path(self, "Save what happened as PDF",
+                                     printing.pdf_name("What happened", self.record.client.name))
         if path:
-            self.save_to(path if path.lower().endswith(".pdf") else path + ".pdf")
+            self.save_to(path)
 
     def save_to(self, path: str) -> bool:
         if self.record is None:

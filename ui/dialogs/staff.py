@@ -1,4 +1,6 @@
-"""Who is at the desk: choose yourself at start, switch quickly, add colleagues, mark someone away."""
+"""Who is at the desk: choose yourself at start (the first person adds themselves), mark someone away.
+
+Office > Team is ui/dialogs/team.py (issue 11)."""
 from __future__ import annotations
 
 from datetime import datetime, time
@@ -20,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from models import store
-from models.store import Changes, StaffMember, StoreError
+from models.store import StaffMember, StoreError
 from ui import fmt
 from ui.context import AppContext
+from ui.due_input import DueInput
 from ui.widgets import FormDialog, mark_invalid
 
 
@@ -115,9 +118,13 @@ class AwayDialog(FormDialog):
     def __init__(self, ctx: AppContext, member: StaffMember, parent: QWidget | None = None) -> None:
         super().__init__(f"{member.name} is away", parent)
         self.ctx, self.member = ctx, member
-        today = QDate.currentDate()
+        today = QDate(fmt.local(store.utcnow()).date())  # the store's clock (a demo office has its own)
         self.start = QDateEdit(today, calendarPopup=True)
-        self.end = QDateEdit(today.addDays(1), calendarPopup=True)
+        self.start.setDisplayFormat("ddd d MMM yyyy")  # names in the desk's locale; never "5 12 2026"
+        # issue 13: "Back on" typed as people say it ("monday", "back on the 15th"): a day means its start
+        self.end = DueInput(placeholder="For example: monday, tomorrow, 1 Dec", day_start=True)
+        self.end.edit.setAccessibleName("Back on")
+        self.end.setText("tomorrow")
         self.reason = QLineEdit(placeholderText="For example: Holiday, Sick, Training")
         form = QFormLayout()
         form.addRow("First day away", self.start)
@@ -127,100 +134,15 @@ class AwayDialog(FormDialog):
 
     def submit(self) -> None:
         start = datetime.combine(self.start.date().toPython(), time(0, 0)).astimezone()
-        end = datetime.combine(self.end.date().toPython(), time(0, 0)).astimezone()
+        back = self.end.value_to_save()  # None while the phrase asks and nobody picked
+        if back is None:
+            problem = self.end.problem()
+            self.end.clear_feedback()
+            mark_invalid(self.end.edit, True)
+            self.show_error(problem)
+            return
+        mark_invalid(self.end.edit, False)
+        end = back.astimezone()
         by, sid, reason = self.ctx.staff_id, self.member.id, self.reason.text()
         self.ctx.tasks.run(lambda: store.set_away(sid, by=by, away_from=start, away_until=end, reason=reason),
                            lambda _: self.accept(), lambda error: self.show_error(error.message))
-
-
-class TeamDialog(QDialog):
-    """The team: add a colleague, mark someone away or back at work."""
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setWindowTitle("Team")
-        self.setMinimumSize(460, 360)
-        self.list = QListWidget()
-        self.name = QLineEdit(placeholderText="A colleague's full name")
-        self.add_button = QPushButton("Add colleague")
-        self.away_button = QPushButton("Mark away...")
-        self.back_button = QPushButton("Back at work")
-        self.error = QLabel(objectName="error", wordWrap=True)
-        self.error.hide()
-        add_row = QHBoxLayout()
-        add_row.addWidget(self.name, 1)
-        add_row.addWidget(self.add_button)
-        actions = QHBoxLayout()
-        actions.addWidget(self.away_button)
-        actions.addWidget(self.back_button)
-        actions.addStretch(1)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.list, 1)
-        layout.addLayout(actions)
-        layout.addLayout(add_row)
-        layout.addWidget(self.error)
-        layout.addWidget(close)
-        close.rejected.connect(self.reject)
-        self.add_button.clicked.connect(self._on_add_clicked)
-        self.name.returnPressed.connect(self._on_add_clicked)
-        self.away_button.clicked.connect(self._on_away_clicked)
-        self.back_button.clicked.connect(self._on_back_clicked)
-        self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
-        self._update_buttons()
-        ctx.events.data_changed.connect(self._on_data_changed)
-        self.reload()
-
-    def reload(self) -> None:
-        self.ctx.tasks.run(store.list_staff, self._on_team_loaded)
-
-    def _on_data_changed(self, changes: Changes) -> None:
-        if "staff" in changes.kinds:
-            self.reload()
-
-    def _on_team_loaded(self, team: list[StaffMember]) -> None:
-        self.list.clear()
-        now = store.utcnow()
-        for member in team:
-            text = member.name
-            if member.away_until and member.away_until > now:  # away_until is the day they are back
-                since = "since" if member.away_from and member.away_from <= now else "from"
-                text += (f"  (away {since} {fmt.in_sentence(fmt.date_only(member.away_from, now))}, back "
-                         f"{fmt.in_sentence(fmt.date_only(member.away_until, now))}")
-                text += f": {member.away_reason})" if member.away_reason else ")"
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, member)
-            self.list.addItem(item)
-
-    def _update_buttons(self) -> None:
-        """Mark away / Back at work act on the chosen colleague: offered only once somebody is chosen."""
-        chosen = self.list.currentItem() is not None
-        self.away_button.setEnabled(chosen)
-        self.back_button.setEnabled(chosen)
-
-    def _selected(self) -> StaffMember | None:
-        item = self.list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
-
-    def _on_add_clicked(self) -> None:
-        name, by = self.name.text(), self.ctx.staff_id
-        self.ctx.tasks.run(lambda: store.add_staff(name, by=by), lambda _: self.name.clear(), self._on_failed)
-
-    def _on_away_clicked(self) -> None:
-        member = self._selected()
-        if member is not None:
-            AwayDialog(self.ctx, member, self).open()
-
-    def _on_back_clicked(self) -> None:
-        member = self._selected()
-        if member is None:
-            return
-        by, sid = self.ctx.staff_id, member.id
-        self.ctx.tasks.run(lambda: store.set_away(sid, by=by, away_from=None, away_until=None), None,
-                           self._on_failed)
-
-    def _on_failed(self, error: StoreError) -> None:
-        self.error.setText(error.message)
-        self.error.show()
-

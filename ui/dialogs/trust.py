@@ -72,7 +72,7 @@ def install_idle_lock(window: Any) -> None:
 
 
 def _on_idle(window: Any) -> None:
-    pin.end_grace(window.ctx)
+    pin.lock_desk(window.ctx)
     picker = getattr(window, "staff_picker", None)
     if picker is not None and shiboken6.isValid(picker) and picker.isVisible():
         return

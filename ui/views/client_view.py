@@ -86,6 +86,11 @@ class ClientHeader(QWidget):
             habits.append(f"usually {client.usual_handler_name}")
         # How to reach them on one line, their habits on the next; a part is never split across lines.
         lines = ["\u00a0\u00a0·\u00a0 ".join(p.replace(" ", "\u00a0") for p in group if p) for group in (reach, habits)]
+        more = [line.strip() for line in client.more_details.splitlines() if line.strip()]  # issue 15
+        if more:
+            rest = f"  (+{len(more) - 2} more)" if len(more) > 2 else ""
+            lines.append("\u00a0\u00a0·\u00a0 ".join(more[:2]) + rest)
+        self.contact.setToolTip("\n".join(more))
         self.contact.setText("\n".join(line for line in lines if line) or "No contact details yet")
         if client.caution:
             self.caution.setText(f"Caution: {client.caution}")

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import store
-from models.rules import promises as promise_rules
+from models.rules import due_phrases, words
 from models.rules.text import LONG_LIMIT, check_text
 from models.rules.vocab import CHANNELS, RATINGS
 from models.store import BusyError, Changes, InteractionEntry, StoreError
@@ -32,6 +32,7 @@ from ui import fmt
 from ui.actions import promises as promise_actions
 from ui.context import AppContext
 from ui.drafts import Drafts
+from ui.due_input import DueInput, load_office_hours
 from ui.widgets import mark_invalid
 
 # While the shared database stays busy, a save is tried again this often (the text stays in the form).
@@ -413,9 +414,12 @@ class PromiseForm(ComposerForm):
         self.origin: int | None = None
         self.text = QLineEdit(placeholderText="What did we promise? For example: Call back about the invoice")
         self.text.setAccessibleName("Promise")
-        self.due = QLineEdit(placeholderText="When? For example: tomorrow 3pm, fri, in 2 days, 1 Dec")
+        # issue 13: the due date as people say it, the preview in full beneath, choices when it is ambiguous
+        self.due_input = DueInput(placeholder="When? For example: tomorrow 3pm, fri, in 2 days, 1 Dec",
+                                  embed_edit=False)
+        self.due = self.due_input.edit
         self.due.setAccessibleName("Due")
-        self.hint = QLabel(objectName="hint", wordWrap=True)
+        self.hint = self.due_input.hint
         self.owner = QComboBox()
         self.owner.setAccessibleName("Owner")
         self.save_button = QPushButton("Make promise")
@@ -427,7 +431,7 @@ class PromiseForm(ComposerForm):
         due_row.addWidget(self.owner)
         due_row.addWidget(self.save_button)
         form.addRow("Due", due_row)
-        form.addRow("", self.hint)
+        form.addRow("", self.due_input)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(form)
@@ -436,10 +440,14 @@ class PromiseForm(ComposerForm):
         self.text.returnPressed.connect(self._on_text_return_pressed)
         self.due.returnPressed.connect(self.submit)
         self.save_button.clicked.connect(self.submit)
-        self.due.textChanged.connect(self._on_due_text_changed)
+        self.due_input.moment_changed.connect(self._on_due_input_moment_changed)
         self.text.textChanged.connect(self.schedule_draft)
         self.due.textChanged.connect(self.schedule_draft)
-        self._on_due_text_changed("")
+
+    def set_client(self, client_id: int | None, drafts: Drafts | None) -> None:
+        super().set_client(client_id, drafts)
+        if client_id is not None:  # the office's end of day and hours, read once the office is open
+            load_office_hours(self.ctx, self.due_input)
 
     def set_team(self, team: list[store.StaffMember], me: int | None) -> None:
         current = self.owner.currentData()
@@ -476,8 +484,10 @@ class PromiseForm(ComposerForm):
     def _now_local(self) -> datetime:
         return fmt.local(store.utcnow())
 
-    def _on_due_text_changed(self, text: str) -> None:
-        self.hint.setText(promise_rules.due_phrase_hint(text, self._now_local()))
+    def _on_due_input_moment_changed(self, moment: datetime | None) -> None:
+        """A date that now reads (or a choice picked) takes back the red "did not understand" at once."""
+        if moment is not None and self.due.property("invalid"):
+            self.clear_error()
 
     def _on_text_return_pressed(self) -> None:
         if self.due.text().strip():
@@ -490,12 +500,13 @@ class PromiseForm(ComposerForm):
         if text is None:
             return
         now = self._now_local()
-        due_local = promise_rules.parse_due(self.due.text(), now)
+        due_local = self.due_input.value_to_save()  # None while the phrase asks and nobody picked
         if due_local is None:
-            self.hint.clear()  # the same sentence shows once, as the error
-            self.show_error("due", promise_rules.due_phrase_hint(self.due.text(), now))
+            problem = self.due_input.problem()
+            self.due_input.clear_feedback()  # the same sentence shows once, as the error
+            self.show_error("due", problem)
             return
-        question = promise_rules.due_warning(due_local, now)
+        question = due_phrases.due_warning(due_local, now)
         if question and QMessageBox.question(self, "Check the due date", question) != QMessageBox.StandardButton.Yes:
             self.due.setFocus()
             return
@@ -508,7 +519,7 @@ class PromiseForm(ComposerForm):
             return
         client_id, by, origin = self.client_id, self.ctx.staff_id, self.origin
         self.save_with(lambda: store.make_promise(client_id, by=by, text=text, due=due, owner=owner, origin=origin),
-                       f"Promise saved, due {promise_rules.describe_due(due_local, now)}.",
+                       f"Promise saved, due {words.in_sentence(due_phrases.describe_due(due_local, now))}.",
                        lambda _changes: self.text.setFocus())  # ready for the next promise
 
 
@@ -555,7 +566,7 @@ class Composer(QTabWidget):
     def suggest_fix_due(self) -> str:
         """A due date inside the 48 hours that make a second impression count: tomorrow at 5 pm."""
         now = fmt.local(store.utcnow())
-        candidate = promise_rules.parse_due("tomorrow", now)
+        candidate = due_phrases.parse_due("tomorrow", now)
         if candidate is None or candidate - now > timedelta(hours=48):
             return "in 24 hours"
         return "tomorrow"
