@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
         self.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("Ctrl+/")])
 
         bar = QToolBar("Main", movable=False, toolButtonStyle=Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.addToolBar(bar)
+        self.addToolBar(_lazy("ui.dialogs.quick_find").install(self, bar))  # issue 14: Ctrl+K, its field, Edit menu
         for action in (self.today_action, self.new_client_action, self.edit_client_action, self.team_action):
             bar.addAction(action)
         spacer = QWidget()
@@ -218,7 +218,6 @@ class MainWindow(QMainWindow):
                                       self.switch_action, None, self.settings_action)
         self.help_menu = self._menu(menus.addMenu("&Help"), self.shortcuts_action)
         self.help_menu.addAction("About Rapport", lambda: _lazy("ui.dialogs.help").show_about(self))
-        self.quick_find_action = _lazy("ui.dialogs.quick_find").install(self, bar, self.edit_menu)  # issue 14
 
     @staticmethod
     def _menu(menu: QMenu, *actions: QAction | None) -> QMenu:

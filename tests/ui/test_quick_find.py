@@ -214,3 +214,14 @@ def test_ctrl_k_opens_quick_find_and_enter_opens_an_old_entry_on_the_timeline(qt
                     timeout=5000)
     assert timeline.timeline_model.has_more is False  # the oldest page: read around the entry, not page by page
     assert len(timeline.timeline_model.entries) <= 50
+
+
+def test_the_toolbar_field_and_the_edit_menu_open_quick_find(qtbot, ready) -> None:
+    qtbot.waitUntil(lambda: ready.find_field.isVisible(), timeout=5000)
+    assert ready.find_field.isEnabled()  # someone is at the desk
+    assert "Find anything..." in [a.text() for a in ready.edit_menu.actions()]
+    qtbot.keyClicks(ready.find_field, "isla")
+    dialog = ready.findChild(QuickFindDialog)
+    assert dialog is not None and dialog.search.text() == "isla" and ready.find_field.text() == ""
+    assert rows_of(dialog) == ["Clients", "client: Isla Walsh"]
+    assert len(ready.findChildren(QuickFindDialog)) == 1  # the letters after the first went on in the same one

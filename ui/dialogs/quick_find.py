@@ -10,7 +10,7 @@ import html
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QAction,
@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -333,8 +332,11 @@ def open_quick_find(parent: QWidget, ctx: AppContext, client_view: Any, text: st
     return dialog
 
 
-def install(window: Any, bar: QToolBar, menu: QMenu) -> QAction:
-    """Ctrl+K, Edit > Find anything... and a field in the toolbar (after its buttons), on the main window."""
+def install(window: Any, bar: QToolBar) -> QToolBar:
+    """Ctrl+K, Edit > Find anything... and a field in the toolbar (after its buttons), on the main window.
+
+    Called as the window builds its toolbar (before its menus: the Edit menu gets the action once it exists).
+    """
     field = QLineEdit(placeholderText="Find anything (Ctrl+K)", maximumWidth=260)
     field.setAccessibleName("Find anything")
     action = QAction("Find anything...", window, shortcut=QKeySequence("Ctrl+K"),
@@ -347,12 +349,20 @@ def install(window: Any, bar: QToolBar, menu: QMenu) -> QAction:
     action.triggered.connect(lambda: find())
     field.textEdited.connect(find)
     action.changed.connect(lambda: field.setEnabled(action.isEnabled()))  # off until someone is at the desk
-    after_buttons = next((a for a in bar.actions() if isinstance(a, QWidgetAction)), None)  # the spacer
-    if after_buttons is None:
+    window.addAction(action)
+    window.quick_find_action, window.find_field = action, field
+    QTimer.singleShot(0, window, lambda: _place(window, bar, field, action))
+    return bar
+
+
+def _place(window: Any, bar: QToolBar, field: QLineEdit, action: QAction) -> None:
+    """Once the window is built: the field after the toolbar's buttons (before its spacer), the Edit menu entry."""
+    spacer = next((a for a in bar.actions() if isinstance(a, QWidgetAction)), None)
+    if spacer is None:
         bar.addWidget(field)
     else:
-        bar.insertWidget(after_buttons, field)
-    menu.addSeparator()
-    menu.addAction(action)
-    window.find_field = field
-    return action
+        bar.insertWidget(spacer, field)
+    menu = getattr(window, "edit_menu", None)
+    if menu is not None:
+        menu.addSeparator()
+        menu.addAction(action)
