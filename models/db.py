@@ -528,7 +528,10 @@ _LOST_CONNECTION = ("connection is closed", "server closed the connection", "ter
                     "could not send data to server", "ssl connection has been closed unexpectedly",
                     "the database system is shutting down", "the database system is starting up",
                     "the database system is in recovery mode", "the database system is not yet accepting",
-                    "connection to server at", "connection has been lost", "eof detected")
+                    "connection to server at", "connection has been lost", "eof detected",
+                    # psycopg's executemany runs in pipeline mode; a connection cut in the middle of it leaves
+                    # the connection stuck in that mode, refusing every later query: it is as good as lost
+                    "pipeline mode", "sending query failed")
 
 
 def translate(exc: BaseException, where: str | None = None) -> StoreError:

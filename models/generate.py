@@ -10,6 +10,7 @@ from typing import Any
 import peewee as pw
 
 from models import db as dbmod
+from models import search_index
 from models import tables as t
 from models.matching import client_keys
 from models.rules.text import search_key
@@ -17,6 +18,7 @@ from models.store.clients import refresh_contact_columns
 from models.store.duplicates import flag_all
 from models.store.settings import DEFAULT_TOPICS
 
+RARE_WORD, RARE_EVERY = "boiler", 100_000
 BATCH = 400  # rows per INSERT: well inside SQLite's and PostgreSQL's parameter limits
 US_PER_DAY = 86_400_000_000
 
@@ -118,13 +120,17 @@ def generate_big_office(*, clients: int = 10_000, entries: int = 1_000_000, prom
     topics = (*DEFAULT_TOPICS, None, None)  # most interactions carry one of the office's topics
     last_contact: dict[int, int] = {}
 
+    made = [0]  # interactions so far: one in RARE_EVERY mentions the rare word the search benchmark looks for
+
     def interactions(cid: int, count: int) -> Iterator[tuple[Any, ...]]:
         for k in range(count):
+            made[0] += 1
+            details = f"Mentioned the {RARE_WORD} again" if made[0] % RARE_EVERY == 0 else ""
             at = now_us - span + (span * (k + 1)) // (count + 1) - rng.randint(0, 3_600_000_000)
             rating = rng.choice((-2, -1, 0, 0, 1, 1, 1, 2, 2))
             local_day = t.from_micros(at).date().isoformat()
             last_contact[cid] = max(last_contact.get(cid, 0), at)
-            yield (cid, at, rng.choice(channels), rng.choice(staff), f"Interaction {k} with client {cid}", "",
+            yield (cid, at, rng.choice(channels), rng.choice(staff), f"Interaction {k} with client {cid}", details,
                    rating, local_day, None, False, at, None, None, None, rng.choice(topics))
 
     def notes(cid: int, count: int) -> Iterator[tuple[Any, ...]]:
@@ -157,6 +163,8 @@ def generate_big_office(*, clients: int = 10_000, entries: int = 1_000_000, prom
         for cid in client_ids:
             if promise_share[cid]:
                 refresh_contact_columns(cid)
+    with dbmod.write_transaction() as db:
+        search_index.rebuild(db)  # bulk work ends with the search words of every row
     t.database.obj.execute_sql("ANALYZE")  # fresh statistics, as a long-used office would have
     return BigOffice(len(client_ids), total, promises, client_ids[0], client_ids[1], per[0], per[1], staff)
 

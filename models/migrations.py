@@ -5,9 +5,10 @@ from collections.abc import Callable
 
 import peewee as pw
 
+from models import search_index
 from models import tables as t
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 APPLICATION_ID = 0x52415054  # "RAPT": marks a SQLite file as Rapport's (PRAGMA application_id)
 SCHEMA_KEY = "schema_version"
 
@@ -63,6 +64,20 @@ def step_write_receipts(db: pw.Database) -> None:
     db.create_tables([t.WriteReceipt], safe=True)
 
 
+def step_search(db: pw.Database) -> None:
+    """8: full-text search (models/search_index.py): the normalised words column, the index built for every row,
+    and entries' time indexes (search reads a common word's newest matches in time order)."""
+    indexed = {  # what was searched at version 8 (a later step may add columns: they do not exist yet here)
+        "client": (t.Client, ("name", "organisation", "phone", "email", "address", "more_details")),
+        "interaction": (t.Interaction, ("summary", "details")),
+        "note": (t.Note, ("text",)),
+        "promise": (t.Promise, ("text",)),
+    }
+    for table, _ in indexed.values():
+        db.execute_sql(f'ALTER TABLE "{table._meta.table_name}" ADD COLUMN "search_words" TEXT NOT NULL DEFAULT \'\'')
+    search_index.install(db, indexed)
+
+
 UPGRADES: dict[int, Callable[[pw.Database], None]] = {
     2: step_settings,
     3: step_duplicates,
@@ -70,6 +85,7 @@ UPGRADES: dict[int, Callable[[pw.Database], None]] = {
     5: step_review,
     6: step_history_and_erasure,
     7: step_write_receipts,
+    8: step_search,
 }
 
 
@@ -93,6 +109,7 @@ def write_version(db: pw.Database, version: int) -> None:
 def create_schema(db: pw.Database) -> None:
     """Create every table of the current schema in an empty database."""
     db.create_tables(t.ALL_TABLES, safe=True)
+    search_index.install(db)  # what tables.py cannot say: the full-text index and its triggers
     if isinstance(db, pw.SqliteDatabase):
         db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
     write_version(db, SCHEMA_VERSION)

@@ -90,6 +90,7 @@ class Client(BaseTable):
     # Every phone, email, address, birthday, title or website beyond the one of each kind above (issue 15).
     # A default in SQL too, so bulk inserts and exports made before this column still load.
     more_details = pw.TextField(default="", constraints=[pw.SQL("DEFAULT ''")])
+    search_words = pw.TextField(default="", constraints=[pw.SQL("DEFAULT ''")])  # models/search_index.py
 
     class Meta:
         # the client list reads live clients by name: one ordered index scan, no sort
@@ -118,6 +119,7 @@ class Interaction(BaseTable):
     deleted_by = pw.ForeignKeyField(Staff, null=True, backref="+", index=False)
     # The office's topic (Settings), as its text; NULL = none. Added by schema step 3.
     topic = pw.CharField(max_length=100, null=True)
+    search_words = pw.TextField(default="", constraints=[pw.SQL("DEFAULT ''")])  # models/search_index.py
 
     class Meta:
         indexes = ((("client", "at", "id"), False),)
@@ -145,6 +147,7 @@ class Note(BaseTable):
     edited_at = UtcField(null=True)
     deleted_at = UtcField(null=True)
     deleted_by = pw.ForeignKeyField(Staff, null=True, backref="+", index=False)
+    search_words = pw.TextField(default="", constraints=[pw.SQL("DEFAULT ''")])  # models/search_index.py
 
     class Meta:
         indexes = ((("client", "at", "id"), False),)
@@ -169,6 +172,7 @@ class Promise(BaseTable):
     origin = pw.ForeignKeyField(Interaction, null=True, backref="+", on_delete="SET NULL")
     version = pw.IntegerField(default=1)
     deleted_at = UtcField(null=True)
+    search_words = pw.TextField(default="", constraints=[pw.SQL("DEFAULT ''")])  # models/search_index.py
 
     class Meta:
         indexes = (

@@ -188,7 +188,7 @@ class MainWindow(QMainWindow):
         self.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("Ctrl+/")])
 
         bar = QToolBar("Main", movable=False, toolButtonStyle=Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.addToolBar(bar)
+        self.addToolBar(_lazy("ui.dialogs.quick_find").install(self, bar))  # issue 14: Ctrl+K, its field, Edit menu
         for action in (self.today_action, self.new_client_action, self.edit_client_action, self.team_action):
             bar.addAction(action)
         spacer = QWidget()

@@ -83,6 +83,7 @@ _LAZY: dict[str, str] = {
                      "review", "review_events", "review_job", "review_nudge", "review_trend", "trend_bounds"),
                     "models.store.reviews"),
     **dict.fromkeys(("rename_topic",), "models.store.topics"),
+    **dict.fromkeys(("SearchHit", "matching_clients", "rebuild_search_index", "search"), "models.store.searching"),
 }
 
 if TYPE_CHECKING:  # the lazy names, for type checkers and readers
@@ -166,6 +167,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         setting_names,
         update_office_settings,
     )
+    from models.store.searching import SearchHit, matching_clients, rebuild_search_index, search  # noqa: F401
     from models.store.imports import (  # noqa: F401
         ENCODINGS,
         ImportInfo,
@@ -244,11 +246,17 @@ def set_busy_listener(listener: Callable[[float], None] | None) -> None:
 
 
 def check_integrity(full: bool = False) -> str | None:
-    """A sentence when the database file is damaged, else None (SQLite; PostgreSQL checks itself)."""
+    """A sentence when the database file is damaged, else None (SQLite; PostgreSQL checks itself).
+
+    A damaged search index (the file itself being fine) is rebuilt on the spot and said only if that fails.
+    """
     from models.store._base import check_flag
 
     full = check_flag(full, "full", "A full check")
-    return _db.with_retry(lambda: _db.check_integrity(full=full))
+    problem = _db.with_retry(lambda: _db.check_integrity(full=full))
+    if problem is None:
+        problem = importlib.import_module("models.store.searching").check_search_index()
+    return problem
 
 
 __all__ = [

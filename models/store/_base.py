@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import peewee as pw
 
 from models import db as dbmod
+from models import search_index
 from models import tables as t
 from models.errors import DatabaseError, PermissionDenied, ValidationError
 from models.rules.text import check_text
@@ -51,6 +52,7 @@ class Tx:
         self.clients: set[int] = set()
         self.kinds: set[str] = set()
         self.change_ids: list[int] = []
+        self.rows: dict[str, set[int]] = {}  # the rows written, whose search words are refreshed at the end
 
     def log(self, entity: str, entity_id: int | None, client_id: int | None, action: str,
             kinds: Iterable[str], before: dict[str, Any] | None = None,
@@ -64,6 +66,8 @@ class Tx:
             after=None if after is None else json.dumps(after, default=str, ensure_ascii=False),
         ).execute()
         self.change_ids.append(int(change_id))
+        if entity_id is not None and entity in search_index.INDEXED:
+            self.rows.setdefault(entity, set()).add(int(entity_id))
         if client_id is not None:
             self.clients.add(client_id)
         self.kinds.update(kinds)
@@ -104,6 +108,12 @@ def write(by: object, work: Callable[[Tx], int | None], *, need_staff: bool = Tr
             if need_staff:
                 require_staff(tx.by)
             new_id = work(tx)
+            if "client" in tx.kinds and tx.clients:  # a merge, an erasure ...: the clients' details may have changed
+                tx.rows.setdefault("client", set()).update(tx.clients)
+            if tx.rows:
+                country = search_index.office_country()
+                for kind, ids in tx.rows.items():
+                    search_index.refresh_rows(kind, sorted(ids), country)
             changes = tx.changes(new_id)
             if keep_receipt:
                 t.WriteReceipt.insert(id=receipt, at=tx.at, result=_changes_to_json(changes)).execute()

@@ -343,6 +343,9 @@ def restore_backup(path: str | os.PathLike[str], *, by: int) -> Changes:
     # allow_cloud: this location was accepted when the office was first opened
     dbmod.open_database(location, allow_cloud=True)
     dbmod.with_retry(lambda: _after_restore(sessions, last_change, b.as_id(by, "by"), backup, erased))
+    from models.store.searching import rebuild_search_index  # bulk work: the index follows the restored rows
+
+    rebuild_search_index()
     return Changes(frozenset(), ALL_KINDS)
 
 

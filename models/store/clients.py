@@ -105,7 +105,11 @@ def reindex(client_ids: Iterable[int]) -> None:
     Every write that changes client details without add_client / update_client (import, revert, merge)
     calls this, so derived data has one door.
     """
+    from models import search_index  # noqa: PLC0415
+
+    client_ids = list(client_ids)
     index_clients(client_ids)
+    search_index.refresh_rows("client", client_ids)  # issue 14: their search words (the triggers re-index)
 
 
 def _logged(values: dict[str, Any]) -> dict[str, Any]:
@@ -201,11 +205,12 @@ def client_rows_query(*, deleted: bool = False) -> pw.Select:
 
 def list_clients(*, text: str = "", deleted: bool = False, limit: int | None = None,
                  ids: Iterable[int] | None = None) -> list[ClientRow]:
-    """Clients by name; `text` filters on name, organisation, phone and email (every word must match).
+    """Clients by name; `text` keeps those whose words start with every word typed (the search index:
+    name, organisation, phone however written, email, address — models/search_index.py).
 
     `ids` reads just those clients (a view refreshing the rows a change touched). A search text longer
     than SEARCH_LIMIT is refused with a ValidationError on "text", before the database sees it: a search
-    is a few words, and a pasted blob made SQLite give up on the pattern ("LIKE or GLOB pattern too complex").
+    is a few words. Text with no words in it at all (only quotes, say) matches nobody.
     """
     if isinstance(text, str) and len(text) > SEARCH_LIMIT:
         raise ValidationError("text", too_long("The search text", SEARCH_LIMIT, len(text)))
@@ -217,15 +222,27 @@ def list_clients(*, text: str = "", deleted: bool = False, limit: int | None = N
         query = client_rows_query(deleted=deleted)
         if wanted is not None:
             query = query.where(t.Client.id.in_(wanted))
-        words = dict.fromkeys(search_key(text).split())
-        if words:
-            # One flat "a AND b AND ..." rather than a nested where() per word: SQLite's parser gives up on
-            # a search of about 90 words nested that deep ("parser stack overflow").
-            query = query.where(pw.NodeList([t.Client.search_text.contains(w) for w in words], glue=" AND "))
+        if text.strip():
+            sql, params = matching_clients_sql(text)
+            if sql is None:
+                return []
+            query = query.where(t.Client.id.in_(pw.SQL(f"({sql})", params)))
         if limit is not None:
             query = query.limit(limit)
         return _rows(query)
     return b.read(work)
+
+
+def matching_clients_sql(text: str) -> tuple[str | None, list[Any]]:
+    """The SELECT of the ids of clients matching `text` through the search index (None: no words typed)."""
+    from models import search_index as si  # the index module is only needed once someone types
+
+    db = t.database.obj
+    query = si.parse(text, si.office_country(db))
+    if not query.terms:
+        return None, []
+    join, cond = si.match_sql("client", "c", db)
+    return f'SELECT c.id FROM "client" c{join} WHERE {cond}', [si.match_param(query, db)]
 
 
 def _rows(query: pw.Select) -> list[ClientRow]:

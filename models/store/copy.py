@@ -12,6 +12,7 @@ from typing import Any
 import peewee as pw
 
 from models import db as dbmod
+from models import search_index
 from models import migrations
 from models import tables as t
 from models.errors import DatabaseError, ValidationError
@@ -97,6 +98,7 @@ def _copy_all(source: pw.Database, target: pw.Database, display: str) -> int:
         for spec in COPY_TABLES:
             _verify_count(source, target, spec, copied[spec.name], display)
         fix_sequences(target)
+        search_index.rebuild(target)  # the search words are the target engine's own (models/search_index.py)
     return sum(copied.values())
 
 

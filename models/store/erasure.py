@@ -84,12 +84,14 @@ def erase_rows(client_id: int, name: str, at: object) -> None:
     """Blank one client's personal data in every table (inside the caller's transaction)."""
     c = t.Client
     c.update(name=name, organisation="", phone="", email="", address="", caution="", search_text="",
-             more_details="", updated_at=at, version=c.version + 1).where(c.id == client_id).execute()
+             more_details="", search_words="", updated_at=at, version=c.version + 1).where(c.id == client_id).execute()
     # what an import recorded of the client (the earlier details, the vCard's UID) goes too
     t.ImportedRow.update(before=None, uid="").where(t.ImportedRow.client == client_id).execute()
-    t.Interaction.update(summary=ERASED_TEXT, details="").where(t.Interaction.client == client_id).execute()
-    t.Note.update(text=ERASED_TEXT).where(t.Note.client == client_id).execute()
-    t.Promise.update(text=ERASED_TEXT, cancel_reason="").where(t.Promise.client == client_id).execute()
+    # search_words too (issue 14): the search index's normalised forms of the text (the triggers re-index the rows)
+    t.Interaction.update(summary=ERASED_TEXT, details="", search_words="").where(
+        t.Interaction.client == client_id).execute()
+    t.Note.update(text=ERASED_TEXT, search_words="").where(t.Note.client == client_id).execute()
+    t.Promise.update(text=ERASED_TEXT, cancel_reason="", search_words="").where(t.Promise.client == client_id).execute()
     t.PromiseEvent.update(reason="").where(t.PromiseEvent.client == client_id).execute()
     forget_score(client_id)  # the cached score's summary carries the interactions' summaries
     _forget_keys(client_id)
@@ -104,7 +106,8 @@ def erase_rows(client_id: int, name: str, at: object) -> None:
             ch.update(before=new_before, after=new_after).where(ch.id == change_id).execute()
 
 
-_CLIENT_TEXT = ("name", "organisation", "phone", "email", "address", "caution", "search_text", "more_details")
+_CLIENT_TEXT = ("name", "organisation", "phone", "email", "address", "caution", "search_text", "more_details",
+                "search_words")  # search_words: the search index's normalised forms of the rest (issue 14)
 
 
 def _forget_keys(client_id: int) -> None:

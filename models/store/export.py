@@ -18,7 +18,7 @@ from typing import IO, Any
 
 import peewee as pw
 
-from models import APP_VERSION, migrations
+from models import APP_VERSION, migrations, search_index
 from models import db as dbmod
 from models import tables as t
 from models.errors import DatabaseError, ValidationError
@@ -230,6 +230,7 @@ def import_office(path: str | os.PathLike[str], *, by: int | None = None) -> int
             if by is not None:
                 _log_import(by, source.name)
             fix_sequences(db)
+            search_index.rebuild(db)  # bulk work: the search words of every loaded row
             return count
     return dbmod.with_retry(work)
 

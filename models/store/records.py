@@ -219,10 +219,14 @@ class PromiseEntry(TimelineEntry):
 
 @dataclass(frozen=True, slots=True)
 class TimelinePage:
-    """A page of a client's timeline, newest first; pass `before` back to read the next page."""
+    """A page of a client's timeline, newest first; pass `before` back to read the next page.
+
+    A page read `around` an entry also has `after` when newer entries lie above it (pass it back as `after`).
+    """
 
     entries: tuple[TimelineEntry, ...]
     before: TimelineCursor | None = None
+    after: TimelineCursor | None = None
 
     def __iter__(self) -> Iterator[TimelineEntry]:
         return iter(self.entries)

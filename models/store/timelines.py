@@ -227,33 +227,111 @@ def _set_deleted(kind: str, entry_id: int, by: int, *, deleted: bool) -> Changes
 
 # --- reading ------------------------------------------------------------------------------------
 
-def timeline(client_id: int, *, limit: int = 50, before: TimelineCursor | None = None) -> TimelinePage:
-    """One page of a client's timeline, newest first. Pass the page's `before` to read the next one.
+def timeline(client_id: int, *, limit: int = 50, before: TimelineCursor | None = None,
+             around: tuple[str, int] | None = None, after: TimelineCursor | None = None) -> TimelinePage:
+    """One page of a client's timeline, newest first. Pass the page's `before` to read the next (older) one.
 
     Each source (interactions, promise steps, notes, computed promise breaks) is read with its own
     keyset query on (client, at, id) and the pages are merged, so a page costs the same with 50 or
     50,000 entries and stays stable while colleagues add entries.
+
+    `around=(kind, id)` returns the page holding that entry (an interaction, a note, or a promise — its
+    "made" step), with about half the page newer than it: what opening a search hit needs. Such a page
+    carries `after` too; pass it back as `after` for the page of newer entries above it.
     """
     client_id = b.as_id(client_id, "client")
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
         raise ValidationError("limit", f"A timeline page holds 1 to {MAX_PAGE} entries.")
-    if before is not None and not isinstance(before, TimelineCursor):
-        raise ValidationError("before", "That is not a position on a timeline.")
+    for name, cursor in (("before", before), ("after", after)):
+        if cursor is not None and not isinstance(cursor, TimelineCursor):
+            raise ValidationError(name, "That is not a position on a timeline.")
+    if around is not None and (not isinstance(around, tuple) or len(around) != 2
+                               or around[0] not in ("interaction", "note", "promise")):
+        raise ValidationError("around", "That is not an entry on a timeline.")
 
     def work() -> TimelinePage:
         now = b.utcnow()
         names = dict(t.Staff.select(t.Staff.id, t.Staff.name).tuples())
-        rows: list[tuple[int, int, int, TimelineEntry]] = []
-        rows += _interactions(client_id, limit, before, names)
-        rows += _promise_steps(client_id, limit, before, names, now)
-        rows += _notes(client_id, limit, before, names)
-        rows += _breaks(client_id, limit, before, names, now)
-        rows.sort(key=lambda r: (r[0], r[1], r[2]), reverse=True)
-        page = rows[:limit]
-        more = len(rows) > limit
-        cursor = TimelineCursor(*page[-1][:3]) if page and more else None
-        return TimelinePage(tuple(r[3] for r in page), cursor)
+        if around is not None:
+            target = _position(client_id, around[0], b.as_id(around[1], "around"))
+            newer = _read(client_id, limit, None, target, names, now)
+            older = _read(client_id, limit, _just_after(target), None, names, now)  # the target first
+            above = min(len(newer), max(limit // 2, limit - len(older)))
+            return _page(newer, older, above, limit - above)
+        if after is not None:
+            return _page(_read(client_id, limit, None, after, names, now), [], limit, 0, older_exist=True)
+        return _page([], _read(client_id, limit, before, None, names, now), 0, limit)
     return b.read(work)
+
+
+_Row = tuple[int, int, int, TimelineEntry]
+
+
+def _read(client_id: int, limit: int, before: TimelineCursor | None, after: TimelineCursor | None,
+          names: dict[int, str], now: datetime) -> list[_Row]:
+    """Up to limit + 1 entries older than `before` (newest first), or newer than `after` (oldest first)."""
+    if limit <= 0:
+        return []
+    rows: list[_Row] = []
+    rows += _interactions(client_id, limit, before, names, after)
+    rows += _promise_steps(client_id, limit, before, names, now, after)
+    rows += _notes(client_id, limit, before, names, after)
+    rows += _breaks(client_id, limit, before, names, now, after)
+    rows.sort(key=lambda r: (r[0], r[1], r[2]), reverse=after is None)
+    return rows[:limit + 1]
+
+
+def _page(newer: list[_Row], older: list[_Row], newer_limit: int, older_limit: int, *,
+          older_exist: bool = False) -> TimelinePage:
+    """Newer rows (read oldest first) above older rows (read newest first), with a cursor each way."""
+    top = list(reversed(newer[:newer_limit]))
+    bottom = older[:older_limit]
+    page = top + bottom
+    more_older = len(older) > older_limit or (older_exist and bool(page))
+    more_newer = len(newer) > newer_limit
+    before = TimelineCursor(*page[-1][:3]) if page and more_older else None
+    after = TimelineCursor(*page[0][:3]) if page and more_newer else None
+    return TimelinePage(tuple(r[3] for r in page), before, after)
+
+
+def _position(client_id: int, kind: str, entry_id: int) -> TimelineCursor:
+    """Where an entry sits on its client's timeline, or a ValidationError when it is not there."""
+    if kind == "interaction":
+        row = t.Interaction.get_or_none((t.Interaction.id == entry_id) & (t.Interaction.client == client_id)
+                                        & t.Interaction.deleted_at.is_null())
+        found = None if row is None else TimelineCursor(t.to_micros(row.at), RANK_INTERACTION, row.id)
+    elif kind == "note":
+        row = t.Note.get_or_none((t.Note.id == entry_id) & (t.Note.client == client_id) & t.Note.deleted_at.is_null())
+        found = None if row is None else TimelineCursor(t.to_micros(row.at), RANK_NOTE, row.id)
+    else:  # a promise: the step that made it
+        e = t.PromiseEvent
+        step = (e.select(e.id, e.at).join(t.Promise, on=(e.promise == t.Promise.id))
+                .where((e.promise == entry_id) & (e.client == client_id) & e.deleted_at.is_null()
+                       & t.Promise.deleted_at.is_null())
+                .order_by(e.at, e.id).limit(1).tuples().first())
+        found = None if step is None else TimelineCursor(t.to_micros(step[1]), RANK_PROMISE, step[0])
+    if found is None:
+        raise ValidationError("around", "That entry is no longer on this client's timeline.")
+    return found
+
+
+def _just_after(target: TimelineCursor) -> TimelineCursor:
+    """A cursor whose "older than" includes the target itself (ids are whole numbers)."""
+    return TimelineCursor(target.at_us, target.rank, target.id + 1)
+
+
+def _keyset(at: pw.Node, ident: pw.Node, rank: int, before: TimelineCursor | None,
+            after: TimelineCursor | None) -> tuple[pw.Node | None, tuple[pw.Node, ...]]:
+    """The keyset condition and ordering: older than `before` newest first, or newer than `after` oldest first."""
+    if after is None:
+        return _after_cursor(at, ident, rank, before), (at.desc(), ident.desc())
+    if rank > after.rank:
+        cond = at >= after.at_us
+    elif rank < after.rank:
+        cond = at > after.at_us
+    else:
+        cond = pw.Tuple(at, ident) > pw.Tuple(after.at_us, after.id)
+    return cond, (at.asc(), ident.asc())
 
 
 def _after_cursor(at: pw.Node, ident: pw.Node, rank: int, before: TimelineCursor | None) -> pw.Node | None:
@@ -273,13 +351,13 @@ def _where(base: pw.Node, extra: pw.Node | None) -> pw.Node:
 
 
 def _interactions(client_id: int, limit: int, before: TimelineCursor | None,
-                  names: dict[int, str]) -> list[tuple[int, int, int, TimelineEntry]]:
+                  names: dict[int, str], after: TimelineCursor | None = None) -> list[_Row]:
     i = t.Interaction
+    cond, order = _keyset(i.at, i.id, RANK_INTERACTION, before, after)
     query = (i.select(i.id, i.at, i.channel, i.staff, i.summary, i.details, i.rating, i.encounter, i.recovers,
                       i.apology, i.edited_at, i.topic)
-             .where(_where((i.client == client_id) & i.deleted_at.is_null(),
-                           _after_cursor(i.at, i.id, RANK_INTERACTION, before)))
-             .order_by(i.at.desc(), i.id.desc()).limit(limit + 1))
+             .where(_where((i.client == client_id) & i.deleted_at.is_null(), cond))
+             .order_by(*order).limit(limit + 1))
     raw = list(t.database.obj.execute(query).fetchall())
     fixes: dict[int, list[int]] = {}
     failed = [r[0] for r in raw if r[6] < 0]
@@ -297,27 +375,27 @@ def _interactions(client_id: int, limit: int, before: TimelineCursor | None,
 
 
 def _notes(client_id: int, limit: int, before: TimelineCursor | None,
-           names: dict[int, str]) -> list[tuple[int, int, int, TimelineEntry]]:
+           names: dict[int, str], after: TimelineCursor | None = None) -> list[_Row]:
     n = t.Note
+    cond, order = _keyset(n.at, n.id, RANK_NOTE, before, after)
     query = (n.select(n.id, n.at, n.staff, n.text, n.pinned, n.edited_at)
-             .where(_where((n.client == client_id) & n.deleted_at.is_null(),
-                           _after_cursor(n.at, n.id, RANK_NOTE, before)))
-             .order_by(n.at.desc(), n.id.desc()).limit(limit + 1))
+             .where(_where((n.client == client_id) & n.deleted_at.is_null(), cond))
+             .order_by(*order).limit(limit + 1))
     return [(at, RANK_NOTE, nid, NoteEntry("note", nid, client_id, t.from_micros(at), staff, names.get(staff, ""),
                                            text, bool(pinned), edited is not None))
             for nid, at, staff, text, pinned, edited in t.database.obj.execute(query).fetchall()]
 
 
 def _promise_steps(client_id: int, limit: int, before: TimelineCursor | None, names: dict[int, str],
-                   now: datetime) -> list[tuple[int, int, int, TimelineEntry]]:
+                   now: datetime, after: TimelineCursor | None = None) -> list[_Row]:
 
     e, p = t.PromiseEvent, t.Promise
+    cond, order = _keyset(e.at, e.id, RANK_PROMISE, before, after)
     query = (e.select(e.id, e.at, e.staff, e.action, e.old_due, e.new_due, e.old_owner, e.new_owner, e.apology,
                       e.reason, p.id, p.text, p.due, p.owner, p.status, p.kept_at, p.cancelled_at, p.version)
              .join(p, on=(e.promise == p.id))
-             .where(_where((e.client == client_id) & e.deleted_at.is_null() & p.deleted_at.is_null(),
-                           _after_cursor(e.at, e.id, RANK_PROMISE, before)))
-             .order_by(e.at.desc(), e.id.desc()).limit(limit + 1))
+             .where(_where((e.client == client_id) & e.deleted_at.is_null() & p.deleted_at.is_null(), cond))
+             .order_by(*order).limit(limit + 1))
     out = []
     conv = t.from_micros
     for (eid, at, staff, action, old_due, new_due, old_owner, new_owner, apology, reason, pid, text, due, owner,
@@ -337,17 +415,17 @@ def _promise_steps(client_id: int, limit: int, before: TimelineCursor | None, na
 
 
 def _breaks(client_id: int, limit: int, before: TimelineCursor | None, names: dict[int, str],
-            now: datetime) -> list[tuple[int, int, int, TimelineEntry]]:
+            now: datetime, after: TimelineCursor | None = None) -> list[_Row]:
     """Computed entries: a promise not kept by due + 48 h broke then (DUE-DATES.md: never written)."""
 
     p = t.Promise
     broke = p.due + GRACE_US
+    cond, order = _keyset(broke, p.id, RANK_BREAK, before, after)
     query = (p.select(p.id, broke, p.text, p.due, p.owner, p.status, p.kept_at, p.cancelled_at, p.version)
              .where(_where((p.client == client_id) & p.deleted_at.is_null() & (broke < t.to_micros(now))
                            & (p.kept_at.is_null() | (p.kept_at > broke))
-                           & (p.cancelled_at.is_null() | (p.cancelled_at > broke)),
-                           _after_cursor(broke, p.id, RANK_BREAK, before)))
-             .order_by(broke.desc(), p.id.desc()).limit(limit + 1))
+                           & (p.cancelled_at.is_null() | (p.cancelled_at > broke)), cond))
+             .order_by(*order).limit(limit + 1))
     out = []
     conv = t.from_micros
     for pid, at, text, due, owner, status, kept_at, cancelled_at, version in t.database.obj.execute(query).fetchall():

@@ -70,11 +70,14 @@ def fill_office() -> dict[str, int]:
 
 
 def dump(tables: tuple[Any, ...] = bulk_module.COPY_TABLES) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of the open office, per table, in primary-key order (booleans as 0/1 on both engines)."""
+    """Every row of the open office, per table, in primary-key order (booleans as 0/1 on both engines).
+
+    Not `search_words`: each engine's search index keeps its own (models/search_index.py).
+    """
     db = t.database.obj
     out = {}
     for spec in tables:
-        columns = ", ".join(f'"{c}"' for c in spec.columns)
+        columns = ", ".join(f'"{c}"' for c in spec.columns if c != "search_words")
         where = " WHERE \"key\" <> 'schema_version'" if spec.name == "meta" else ""
         rows = db.execute_sql(f'SELECT {columns} FROM "{spec.name}"{where} ORDER BY "{spec.columns[spec.key]}"')
         out[spec.name] = [tuple(int(v) if isinstance(v, bool) else v for v in row) for row in rows.fetchall()]

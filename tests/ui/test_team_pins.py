@@ -13,8 +13,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from models import store
-from tests.ui.conftest import open_dialog
-from ui.dialogs.backups import BackupsDialog
 from ui.context import AppContext
 from ui.dialogs import pin
 from ui.dialogs.team import IDLE_LOCK_KEY, RenameDialog, TeamDialog

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import store
-from models.rules.text import search_key
+from models.rules.text import SEARCH_LIMIT, too_long
 from models.store import Changes, ClientRow
 from ui import fmt
 from ui.context import AppContext
@@ -38,7 +38,8 @@ FIRST_ROWS = 300
 
 
 class ClientTableModel(ColumnsModel):
-    """All live clients in memory (10,000 rows are a few MB); the filter and the sort run here, instantly."""
+    """All live clients in memory (10,000 rows are a few MB), kept sorted; the filter is the set of client ids the
+    search index matched (found on the database thread), applied in one pass over the sorted rows."""
 
     COLUMNS = ("Score", "Name", "Organisation", "Phone", "Last contact", "Next promise due")
     SCORE, NAME, ORG, PHONE, LAST, NEXT = range(6)
@@ -46,8 +47,9 @@ class ClientTableModel(ColumnsModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: dict[int, ClientRow] = {}
+        self._sorted: list[ClientRow] = []  # every row, in the current sort: sorted again only when rows or sort change
         self._visible: list[ClientRow] = []
-        self._words: list[str] = []
+        self._matching: frozenset[int] | None = None  # issue 14: None = no filter
         self._sort = (self.NAME, Qt.SortOrder.AscendingOrder)
         self._at_risk_only = False
         self.now = store.utcnow()
@@ -55,18 +57,23 @@ class ClientTableModel(ColumnsModel):
     # --- data in ---
     def set_rows(self, rows: list[ClientRow]) -> None:
         self._rows = {r.id: r for r in rows}
-        self._rebuild()
+        self._rebuild(resort=True)
 
     def merge_rows(self, ids: set[int], rows: list[ClientRow]) -> None:
         """Replace the rows of `ids` with fresh ones (a client missing from `rows` was deleted)."""
         for cid in ids:
             self._rows.pop(cid, None)
         self._rows.update({r.id: r for r in rows})
+        self._rebuild(resort=True)
+
+    def set_matching(self, ids: frozenset[int] | None) -> None:
+        """Show only these clients (None: all), as store.matching_clients found them; no sorting again."""
+        self._matching = ids
         self._rebuild()
 
-    def set_filter(self, text: str) -> None:
-        self._words = search_key(text).split()
-        self._rebuild()
+    @property
+    def filtering(self) -> bool:
+        return self._matching is not None
 
     def set_at_risk_only(self, on: bool) -> None:
         self._at_risk_only = on
@@ -75,12 +82,14 @@ class ClientTableModel(ColumnsModel):
     def _matches(self, row: ClientRow) -> bool:
         if self._at_risk_only and not (row.band == "Red" or (row.band == "Amber" and row.trend == "down")):
             return False
-        return all(w in row.search_text for w in self._words)
+        return self._matching is None or row.id in self._matching
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, *, resort: bool = False) -> None:
         self.beginResetModel()
-        self._visible = [r for r in self._rows.values() if self._matches(r)]
-        self._apply_sort()
+        if resort:
+            self._sorted = list(self._rows.values())
+            self._apply_sort()
+        self._visible = [r for r in self._sorted if self._matches(r)]
         self.endResetModel()
 
     def _apply_sort(self) -> None:
@@ -93,7 +102,9 @@ class ClientTableModel(ColumnsModel):
             self.LAST: lambda r: (r.last_contact_us or 0, r.name.casefold()),
             self.NEXT: lambda r: (r.next_due_us is None, r.next_due_us or 0),
         }
-        self._visible.sort(key=keys[column], reverse=order == Qt.SortOrder.DescendingOrder)
+        reverse = order == Qt.SortOrder.DescendingOrder
+        self._sorted.sort(key=keys[column], reverse=reverse)
+        self._visible.sort(key=keys[column], reverse=reverse)
 
     # --- Qt model API ---
     def shown_rows(self) -> Sized:
@@ -195,8 +206,9 @@ class ClientListPanel(QWidget):
         self._stale = True
         self._selected: int | None = None
         self._syncing = False
+        self._generation = 0  # issue 14: each keystroke's filter query; a stale one is dropped or ignored
 
-        self.search = QLineEdit(placeholderText="Find a client: name, organisation, phone or email")
+        self.search = QLineEdit(placeholderText="Find a client: name, organisation, phone, email or address")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Find a client")
         self.at_risk = QToolButton(text="At risk", checkable=True)
@@ -369,6 +381,8 @@ class ClientListPanel(QWidget):
     def _on_rows_merged(self, ids: set[int], rows: list[ClientRow]) -> None:
         self.model.now = store.utcnow()
         self.model.merge_rows(ids, rows)
+        if self.model.filtering:  # issue 14: a changed client may match the filter now, or no longer
+            self._on_search_text_changed(self.search.text())
         self._restore_selection()
         self._update_count()
         if any(row.score is None for row in rows):
@@ -406,9 +420,31 @@ class ClientListPanel(QWidget):
             QTimer.singleShot(0, self.table, lambda: self.table.scrollTo(index))
 
     def _on_search_text_changed(self, text: str) -> None:
-        self.model.set_filter(text)
+        """Find the matching clients on the database thread; a newer keystroke drops or outdates this one."""
+        self._generation += 1
+        generation = self._generation
+        if not text.strip():
+            self._on_matching_found(generation, None)
+            return
+        if len(text) > SEARCH_LIMIT:
+            self.count.setText(too_long("The search text", SEARCH_LIMIT, len(text)))
+            return
+
+        def find() -> frozenset[int] | None:
+            if generation != self._generation:
+                return None  # dropped before it ran: the person typed on
+            return store.matching_clients(text)
+        self.ctx.tasks.run(find, lambda ids: self._on_matching_found(generation, ids), self._on_filter_failed)
+
+    def _on_matching_found(self, generation: int, ids: frozenset[int] | None) -> None:
+        if generation != self._generation:
+            return  # a later keystroke's answer is coming
+        self.model.set_matching(ids)
         self._restore_selection()
         self._update_count()
+
+    def _on_filter_failed(self, error: Any) -> None:
+        self.count.setText(error.message)
 
     def _on_at_risk_toggled(self, on: bool) -> None:
         self.model.set_at_risk_only(on)
@@ -446,7 +482,7 @@ class ClientListPanel(QWidget):
             self.count.setText("No clients yet. Add the first one with New client.")
         elif shown == total:
             self.count.setText(f"{total:,} client{'s' if total != 1 else ''}")
-        elif self.model._at_risk_only and not self.model._words:
+        elif self.model._at_risk_only and not self.model.filtering:
             self.count.setText(f"{shown:,} of {total:,} clients at risk")
         else:
             self.count.setText(f"{shown:,} of {total:,} clients match")

@@ -1,7 +1,6 @@
 """One client, picked up: who they are, what to watch out for, the composer and the timeline."""
 from __future__ import annotations
 
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -228,8 +227,8 @@ class ClientView(QWidget):
             kind, entry_id = self._pending_jump
             if self.timeline.scroll_to_entry(kind, entry_id):
                 self._pending_jump = None
-            elif model.has_more:
-                model.fetchMore()
+            elif model.has_more and model.around_read != (kind, entry_id):
+                model.load_around(kind, entry_id)  # issue 14: straight to the page holding it
             else:
                 self._pending_jump = None
 

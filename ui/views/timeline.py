@@ -5,7 +5,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QMenu, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -119,6 +129,8 @@ class TimelineListModel(QAbstractListModel):
         self.client_id: int | None = None
         self.entries: list[TimelineEntry] = []
         self._before: TimelineCursor | None = None
+        self._after: TimelineCursor | None = None  # issue 14: newer entries above a page read around an entry
+        self.around_read: tuple[str, int] | None = None
         self._loading = False
         self._generation = 0
         self.now = store.utcnow()
@@ -127,6 +139,7 @@ class TimelineListModel(QAbstractListModel):
         """(Re)read the newest entries of `client_id`: at least one page, or as many as were loaded."""
         self._generation += 1
         generation = self._generation
+        self._after = self.around_read = None
         if client_id != self.client_id:
             self.beginResetModel()
             self.client_id, self.entries, self._before = client_id, [], None
@@ -139,14 +152,51 @@ class TimelineListModel(QAbstractListModel):
                            lambda page: self._on_first_page(generation, page),
                            lambda err: self._on_failed(generation, err))
 
+    def load_around(self, kind: str, entry_id: int) -> None:
+        """Read the page holding this entry (an old one the first pages do not reach): issue 14, quick find."""
+        if self.client_id is None:
+            return
+        self._generation += 1
+        generation, client_id = self._generation, self.client_id
+        self.around_read = (kind, entry_id)
+        self._loading = True
+        self.ctx.tasks.run(lambda: store.timeline(client_id, limit=PAGE_SIZE, around=(kind, entry_id)),
+                           lambda page: self._on_first_page(generation, page),
+                           lambda err: self._on_failed(generation, err))
+
     def _on_first_page(self, generation: int, page: TimelinePage) -> None:
         if generation != self._generation:
             return  # the person moved to another client meanwhile
         self._loading = False
         self.now = store.utcnow()
         self.beginResetModel()
-        self.entries, self._before = list(page.entries), page.before
+        self.entries, self._before, self._after = list(page.entries), page.before, page.after
         self.endResetModel()
+        self.page_loaded.emit()
+
+    @property
+    def has_newer(self) -> bool:
+        return self._after is not None
+
+    def fetch_newer(self) -> None:
+        """The page above a page read around an entry (the person scrolled to the top)."""
+        if self._after is None or self._loading or self.client_id is None:
+            return
+        self._loading = True
+        client_id, cursor, generation = self.client_id, self._after, self._generation
+        self.ctx.tasks.run(lambda: store.timeline(client_id, limit=PAGE_SIZE, after=cursor),
+                           lambda page: self._on_newer_page(generation, page),
+                           lambda err: self._on_failed(generation, err))
+
+    def _on_newer_page(self, generation: int, page: TimelinePage) -> None:
+        if generation != self._generation:
+            return
+        self._loading = False
+        if page.entries:
+            self.beginInsertRows(QModelIndex(), 0, len(page.entries) - 1)
+            self.entries[:0] = page.entries
+            self.endInsertRows()
+        self._after = page.after
         self.page_loaded.emit()
 
     def _on_failed(self, generation: int, error: Any) -> None:
@@ -352,6 +402,24 @@ class TimelineView(QListView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._on_context_menu_requested)
         self.timeline_model.modelReset.connect(self._on_model_reset)
+        # issue 14: a page read around an old entry loads newer pages above it as the person scrolls up,
+        # keeping what they were looking at in place
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.timeline_model.rowsAboutToBeInserted.connect(self._on_rows_about_to_be_inserted)
+        self.timeline_model.rowsInserted.connect(self._on_rows_inserted)
+        self._anchor = -1
+
+    def _on_scrolled(self, value: int) -> None:
+        if value == self.verticalScrollBar().minimum() and self.timeline_model.has_newer:
+            self.timeline_model.fetch_newer()
+
+    def _on_rows_about_to_be_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        self._anchor = self.indexAt(QPoint(4, 4)).row() if first == 0 else -1
+
+    def _on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        if first == 0 and self._anchor >= 0:
+            index = self.timeline_model.index(self._anchor + last + 1)
+            QTimer.singleShot(0, self, lambda: self.scrollTo(index, QListView.ScrollHint.PositionAtTop))
 
     def _on_model_reset(self) -> None:
         self.delegate.now = self.timeline_model.now
