@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import struct
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -655,15 +656,46 @@ def _aged(day: float, span: float, as_of: float, *, strictly: bool = False) -> b
 
 
 def _age_edge(day: float, span: float, *, strictly: bool = False) -> float:
-    """The least float T with _aged(day, span, T) (float subtraction is monotone in T)."""
+    """The least float T with _aged(day, span, T) (float subtraction is monotone in T).
+
+    A bisection over the floats in their order, not a walk float by float: near 0.0 (day -30, span 30)
+    the answer lies past every subnormal, some 2**62 floats from day + span.
+    """
     x = day + span
     if not math.isfinite(x):
         return x
-    while not _aged(day, span, x, strictly=strictly):
-        x = math.nextafter(x, _INF)
-    while _aged(day, span, below := math.nextafter(x, -_INF), strictly=strictly):
-        x = below
-    return x
+
+    def holds(value: float) -> bool:
+        return _aged(day, span, value, strictly=strictly)
+
+    step = max(abs(x), abs(day), span, 1.0) * 2.0**-50  # a few units in the last place of the operands
+    high = x
+    while not holds(high):
+        high += step
+        step *= 2
+    low, step = x, max(abs(x), abs(day), span, 1.0) * 2.0**-50
+    while holds(low):
+        low -= step
+        step *= 2
+    below, above = _float_rank(low), _float_rank(high)  # holds at `above`, not at `below`
+    while above - below > 1:
+        middle = (below + above) // 2
+        if holds(_ranked_float(middle)):
+            above = middle
+        else:
+            below = middle
+    return _ranked_float(above)
+
+
+def _float_rank(value: float) -> int:
+    """An integer that orders floats as their values do (-0.0 and 0.0 share 0)."""
+    bits = struct.unpack("<q", struct.pack("<d", value))[0]
+    return bits if bits >= 0 else -(bits & 0x7FFF_FFFF_FFFF_FFFF)
+
+
+def _ranked_float(rank: int) -> float:
+    bits = rank if rank >= 0 else (-rank) | -0x8000_0000_0000_0000
+    return struct.unpack("<d", struct.pack("<q", bits))[0]
 
 
 def _overdue(open_promises: Sequence[_PromiseRow], as_of: float) -> list[_PromiseRow]:

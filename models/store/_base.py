@@ -160,9 +160,14 @@ def as_id(value: object, field: str) -> int:
     return value
 
 
-def optional_id(value: object, field: str) -> int | None:
-    """as_id(), or None for "nobody"/"none"."""
-    return None if value is None else as_id(value, field)
+def optional_id(value: object, field: str, *, bits: int = 64) -> int | None:
+    """as_id(), or None for "nobody"/"none"; `bits=32` for a column PostgreSQL keeps as a 4-byte integer."""
+    if value is None:
+        return None
+    number = as_id(value, field)
+    if bits < 64 and not -(2 ** (bits - 1)) <= number < 2 ** (bits - 1):
+        raise ValidationError(field, "That is not a record number.")
+    return number
 
 
 def check_ids(values: object, field: str) -> list[int]:
@@ -188,7 +193,7 @@ def check_count(value: object, field: str, label: str, *, low: int, high: int) -
 
 def check_version(value: object, field: str = "version") -> int:
     """The `version` a form read (for WHERE version = ?): a whole number, never anything the engine chokes on."""
-    return check_count(value, field, "The record's version", low=0, high=INT_MAX)
+    return check_count(value, field, "The record's version", low=0, high=INT_MAX - 1)  # version + 1 must fit
 
 
 def optional_version(value: object) -> int | None:

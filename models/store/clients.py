@@ -133,7 +133,7 @@ def update_client(client_id: int, *, version: int, by: int, **fields: Any) -> Ch
     """Save edited details; raises ConflictError (with the current details) when a colleague saved first."""
     client_id = b.as_id(client_id, "client")
     values = _clean_fields(fields, creating=False)
-    if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version <= b.INT_MAX:
+    if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version < b.INT_MAX:  # +1 must fit
         raise ValidationError("version", "The record's version is missing; reopen the client and try again.")
 
     def work(tx: b.Tx) -> None:

@@ -101,7 +101,7 @@ def start_session(staff_id: int | None, *, app_version: str, host: str | None = 
     A desk of this computer that crashed is replaced at once (its process is gone), rather than staying
     "online" until its last heartbeat ages out.
     """
-    staff_id = b.optional_id(staff_id, "staff")
+    staff_id = b.optional_id(staff_id, "staff", bits=32)  # session.staff is a 4-byte integer
     app_version = b.clean(app_version, "app_version", "The app version", limit=50)
     host = b.clean(host, "host", "The computer's name", limit=200) if host is not None else None
     session_id = uuid.uuid4().hex
@@ -123,8 +123,8 @@ def start_session(staff_id: int | None, *, app_version: str, host: str | None = 
 def heartbeat(session_id: str, *, staff_id: int | None, client_id: int | None) -> None:
     """Say this desk is alive, who is at it and which client is open. Never touches the change log."""
     session_id = _session_key(session_id, "session_id")
-    staff_id = b.optional_id(staff_id, "staff")
-    client_id = b.optional_id(client_id, "client")
+    staff_id = b.optional_id(staff_id, "staff", bits=32)  # session.staff is a 4-byte integer
+    client_id = b.optional_id(client_id, "client", bits=32)
     def work() -> None:
         now = b.utcnow()
         updated = (t.Session.update(last_seen=now, staff=staff_id, client=client_id)

@@ -87,6 +87,9 @@ def test_decay_ends_stability_before_the_rounded_score_moves() -> None:
 @settings(max_examples=300)
 @given(st.floats(-1e6, 1e6), st.sampled_from([imp.NEW_DAYS, imp.STALE_DAYS, imp.OPEN_FAILURE_MIN_AGE,
                                               imp.TWO_FAILURES_WINDOW]), st.booleans())
+@example(-30.0, 30.0, False)  # found by the explore profile: the edge is past every subnormal below 0.0
+@example(-30.0, 30.0, True)
+@example(5e-324, 2.0, False)
 def test_an_age_edge_is_the_first_day_its_comparison_holds(day: float, span: float, strictly: bool) -> None:
     import math
     edge = imp._age_edge(day, span, strictly=strictly)
