@@ -13,7 +13,6 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from models import tables as t
@@ -111,7 +110,12 @@ def _check(client: object, staff: object, kinds: object, since: object, until: o
         raise ValidationError("before", "That is not a position in the history.")
     if isinstance(kinds, str):
         kinds = (kinds,)
-    kinds = tuple(kinds or ())  # type: ignore[arg-type]
+    if kinds is None:
+        kinds = ()
+    if isinstance(kinds, (bytes, dict)) or not isinstance(kinds, Iterable) \
+            or not all(isinstance(k, str) for k in kinds):  # type: ignore[union-attr]
+        raise ValidationError("kinds", "Choose the kinds of change from the list.")
+    kinds = tuple(kinds)  # type: ignore[arg-type]
     unknown = [k for k in kinds if k not in words.KIND_LABELS]
     if unknown:
         raise ValidationError("kinds", f"The history has no kind of change called '{unknown[0]}'.")
@@ -172,7 +176,8 @@ def export_history(path: str | os.PathLike[str], *, client: int | None = None, s
 
     Reads page by page (short reads, nothing held open between them).
     """
-    target = Path(path).expanduser()
+    target = b.check_path(path, "path", "The history file")
+    _check(client, staff, kinds, since, until, page, None)  # before the file is made
     cursor: HistoryCursor | None = None
     count = 0
     try:

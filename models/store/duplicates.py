@@ -108,18 +108,25 @@ def similar_clients(*, name: str = "", phone: str = "", email: str = "", organis
     too) or several. Looks candidates up by their keys; only those are compared.
     """
     texts = {"name": name, "phone": phone, "email": email, "organisation": organisation, "address": address}
+    limit = b.check_count(limit, "limit", "The number of similar clients", low=0, high=b.MAX_IDS)
     for field, value in texts.items():
         if not isinstance(value, str):
             raise ValidationError(field, f"{field.capitalize()} must be text.")
         if len(value) > 500 and field != "address" or len(value) > 100_000:
             return ()
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValidationError(field, f"{field.capitalize()} holds broken characters (often from copying and "
+                                             "pasting). Please retype them.") from None
     # half-typed text may hold anything; a NUL cannot even be sent to PostgreSQL (saved clients have none)
     name, phone, email, organisation, address = (v.replace("\x00", "") for v in (name, phone, email, organisation,
                                                                                    address))
     if isinstance(exclude, int) and not isinstance(exclude, bool):
-        excluded = {exclude}
+        excluded = {b.as_id(exclude, "exclude")}
     else:
-        excluded = {b.as_id(x, "exclude") for x in (exclude or ())}
+        excluded = set(b.check_ids(exclude or (), "exclude"))
 
     def work() -> tuple[SimilarClient, ...]:
         keys = matching.client_keys(name=name, phone=phone, email=email, organisation=organisation,
@@ -189,6 +196,8 @@ def find_duplicates(*, limit: int = 100) -> tuple[DuplicatePair, ...]:
     Clients are brought together only by a shared key (blocking), and a key shared by more than
     BLOCK_LIMIT clients is left out, so the work grows with the pairs found, not with the office's square.
     """
+    limit = b.check_count(limit, "limit", "The number of pairs", low=0, high=b.MAX_IDS)
+
     def work() -> tuple[DuplicatePair, ...]:
         k, c = t.ClientKey, t.Client
         db = t.database.obj

@@ -16,6 +16,7 @@ import hashlib
 import json
 
 from models import tables as t
+from models.errors import ValidationError
 from models.normalise import email_key, phone_key, words
 from models.rules import history as hist
 from models.rules.words import month_name
@@ -25,12 +26,30 @@ from models.store.clients import forget_score
 
 ERASE_KINDS = ("client", "timeline", "promise", "score")
 ERASED_TEXT = hist.ERASED
+PERSON_LIMIT = 10_000  # characters in a name, phone or email looked up (an import's cells are far shorter)
 
 
 def erasure_key(name: str, phone: str = "", email: str = "", country: str = "") -> str:
     """The one-way key of a person on the erasure list: SHA-256 of folded name, national phone and email."""
+    name, phone, email = _person(name, phone, email)
+    if not isinstance(country, str) or len(country) > 2:
+        raise ValidationError("country", "The country must be a two-letter code such as GB, DE or US.")
     raw = "|".join((" ".join(words(name or "")), phone_key(phone or "", country), email_key(email or "")))
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()  # a lone surrogate keys as itself
+
+
+def _person(name: object, phone: object, email: object) -> tuple[str, str, str]:
+    """The name, phone and email as text the key can be made of, or a ValidationError naming the field."""
+    out = []
+    for field, label, value in (("name", "The name", name), ("phone", "The phone number", phone),
+                                ("email", "The email address", email)):
+        value = "" if value is None else value
+        if not isinstance(value, str):
+            raise ValidationError(field, f"{label} must be text.")
+        if len(value) > PERSON_LIMIT:
+            raise ValidationError(field, f"{label} is too long to be a person's.")
+        out.append(value)
+    return out[0], out[1], out[2]
 
 
 def _country() -> str:
@@ -41,6 +60,8 @@ def _country() -> str:
 
 def is_erased(name: str, phone: str = "", email: str = "") -> bool:
     """True when a person with this name, phone and email was erased from this office (an import asks first)."""
+    name, phone, email = _person(name, phone, email)
+
     def work() -> bool:
         key = erasure_key(name, phone, email, _country())
         return t.Erasure.select().where(t.Erasure.key == key).exists()

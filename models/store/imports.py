@@ -144,13 +144,41 @@ def import_targets() -> dict[str, str]:
 
 # --- reading -----------------------------------------------------------------------------------------
 
+def _file_name(source: ContactFile) -> str:
+    """The file's name as words to store: bytes the system gave that are not UTF-8 read as replacement marks."""
+    return os.path.basename(source.path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _check_mapping(mapping: object) -> dict[str, str] | None:
+    """None (the guessed mapping) or {column: field}, both given as text."""
+    if mapping is None:
+        return None
+    if not isinstance(mapping, Mapping) or not all(isinstance(k, str) and isinstance(v, str)
+                                                    for k, v in mapping.items()):
+        raise ValidationError("mapping", "Say for each column which field it goes to, e.g. {\"Tel\": \"phone\"}.")
+    return dict(mapping)
+
+
+def _check_encoding(encoding: object) -> str | None:
+    if encoding is None:
+        return None
+    unknown = ValidationError("encoding", f"Rapport does not know the character set {str(encoding)[:40]!r}.")
+    if not isinstance(encoding, str) or len(encoding) > 100:
+        raise unknown
+    if encoding in ENCODINGS:
+        return encoding
+    try:
+        import codecs  # noqa: PLC0415
+        codecs.lookup(encoding)
+    except (LookupError, ValueError, UnicodeError):  # a NUL or a lone surrogate in the name is no character set
+        raise unknown from None
+    return encoding
+
+
 def _open(path: str | os.PathLike[str], mapping: dict[str, str] | None, encoding: str | None) -> ContactFile:
-    if encoding is not None and encoding not in ENCODINGS:
-        try:
-            import codecs  # noqa: PLC0415
-            codecs.lookup(encoding)
-        except LookupError:
-            raise ValidationError("encoding", f"Rapport does not know the character set {encoding!r}.") from None
+    path = b.check_path(path, "path")
+    mapping = _check_mapping(mapping)
+    encoding = _check_encoding(encoding)
     try:
         return open_contacts(path, mapping=mapping, encoding=encoding)
     except dec.FileProblem as exc:
@@ -160,6 +188,7 @@ def _open(path: str | os.PathLike[str], mapping: dict[str, str] | None, encoding
 def preview_import(path: str | os.PathLike[str], *, mapping: dict[str, str] | None = None,
                    encoding: str | None = None, limit: int = 20) -> ImportPreview:
     """The file's columns, the guessed (or given) mapping and its first rows as clients; nothing is written."""
+    limit = b.check_count(limit, "limit", "The number of rows to show", low=0, high=10_000)
     source = _open(path, mapping, encoding)
     rows = tuple(PreviewRow(c.row, c.name, c.organisation, c.phone, c.email, c.address, c.more_details, c.note,
                             c.problem) for c in islice(source.contacts(), max(0, limit)))
@@ -481,6 +510,14 @@ def _note(tx: b.Tx, client_id: int, text: str, import_id: int | None, row_number
             "before": json.dumps({"note": row.id}), "change_id": tx.change_ids[-1]}
 
 
+def _check_choices(same_as: object, bring_back: object) -> tuple[dict[int, int], frozenset[int]]:
+    """The person's decisions from the dry run: {row: client} and the rows to bring back, as numbers."""
+    if same_as is not None and not isinstance(same_as, Mapping):
+        raise ValidationError("same_as", "Say for each row which client it is, e.g. {3: 42}.")
+    decided = {b.as_id(row, "same_as"): b.as_id(cid, "same_as") for row, cid in (same_as or {}).items()}
+    return decided, frozenset(b.check_ids(bring_back, "bring_back"))
+
+
 def import_steps(path: str | os.PathLike[str], *, by: int, mapping: dict[str, str] | None = None,
                  encoding: str | None = None, dry_run: bool = False, bring_back: Collection[int] = (),
                  same_as: Mapping[int, int] | None = None,
@@ -490,7 +527,9 @@ def import_steps(path: str | os.PathLike[str], *, by: int, mapping: dict[str, st
     The generator's return value is the ImportReport. This is what ui/tasks.run_job drives; import_contacts()
     drives it for scripts. `batch` fixes the rows per batch (tests); by default it adapts (BATCH_SECONDS).
     """
-    decided = {int(row): b.as_id(cid, "same_as") for row, cid in (same_as or {}).items()}
+    decided, bring_back = _check_choices(same_as, bring_back)
+    if batch is not None:
+        batch = b.check_count(batch, "batch", "The rows per batch", low=1, high=100_000)
     source = _open(path, mapping, encoding)
     from models.store.settings import office_settings  # noqa: PLC0415
 
@@ -504,7 +543,7 @@ def import_steps(path: str | os.PathLike[str], *, by: int, mapping: dict[str, st
     import_id: int | None = None
     if not dry_run:
         def start(tx: b.Tx) -> int:
-            row = t.ContactImport.create(at=tx.at, staff=tx.by, file_name=os.path.basename(source.path)[:500],
+            row = t.ContactImport.create(at=tx.at, staff=tx.by, file_name=_file_name(source)[:500],
                                          kind=source.kind)
             return row.id
         import_id = b.write(by, start).id
@@ -547,7 +586,7 @@ def import_steps(path: str | os.PathLike[str], *, by: int, mapping: dict[str, st
                                    status="cancelled" if cancelled else "done").where(
                 t.ContactImport.id == import_id).execute()
             tx.log("import", import_id, None, "import", ("import",),
-                   after={"file": os.path.basename(source.path), "created": report.created,
+                   after={"file": _file_name(source), "created": report.created,
                           "updated": report.updated, "unchanged": report.unchanged,
                           "problems": len(report.problems), "cancelled": cancelled})
         b.write(by, finish)
@@ -566,6 +605,8 @@ def import_contacts(path: str | os.PathLike[str], *, by: int, mapping: dict[str,
     confirmed although the office erased that person before (issue 11). `same_as` maps a row to the client
     the person decided it is (a possible duplicate the dry run showed): that client is updated instead.
     """
+    if progress is not None and not callable(progress):
+        raise ValidationError("progress", "The progress must be something Rapport can call (or nothing).")
     steps = import_steps(path, by=by, mapping=mapping, encoding=encoding, dry_run=dry_run, bring_back=bring_back,
                          same_as=same_as, batch=batch)
     go: bool | None = None
@@ -580,6 +621,9 @@ def import_contacts(path: str | os.PathLike[str], *, by: int, mapping: dict[str,
 def save_import_problems(path: str | os.PathLike[str], report: ImportReport, out_path: str | os.PathLike[str], *,
                          mapping: dict[str, str] | None = None, encoding: str | None = None) -> int:
     """Write the rows with problems to a CSV the person can fix and import again; the number of rows written."""
+    if not isinstance(report, ImportReport):
+        raise ValidationError("report", "That is not the report of an import of this file.")
+    out_path = b.check_path(out_path, "out_path", "The file for the problem rows")
     source = _open(path, mapping, encoding)
     problems = {p.row: p.sentence.split(": ", 1)[-1] for p in report.problems}
     try:
@@ -593,6 +637,8 @@ def save_import_problems(path: str | os.PathLike[str], report: ImportReport, out
 
 def list_imports(*, limit: int = 200) -> tuple[ImportInfo, ...]:
     """The office's imports, newest first."""
+    limit = b.check_count(limit, "limit", "The number of imports", low=1, high=b.MAX_IDS)
+
     def work() -> tuple[ImportInfo, ...]:
         names = dict(t.Staff.select(t.Staff.id, t.Staff.name).tuples())
         query = t.ContactImport.select().order_by(t.ContactImport.id.desc()).limit(limit)
@@ -711,7 +757,7 @@ def _export_rows(client_ids: Collection[int] | None) -> Iterator[list[tuple[Any,
             last = page[-1][0]
             yield page
     else:
-        ids = [b.as_id(i, "client") for i in client_ids]
+        ids = client_ids  # checked by _export_target()
         for i in range(0, len(ids), EXPORT_PAGE):
             part = ids[i:i + EXPORT_PAGE]
             found = b.read(lambda part=part: {r[0]: r for r in t.Client.select(*columns)
@@ -725,11 +771,18 @@ def _remembered(ids: list[int]) -> dict[int, str]:
                                     .order_by(t.ImportedRow.id).tuples())))
 
 
+def _export_target(path: object, client_ids: object) -> tuple[Any, list[int] | None]:
+    """The file to write (a location, never a number the system would take for an open file) and the clients."""
+    return (b.check_path(path, "path", "The export file"),
+            None if client_ids is None else b.check_ids(client_ids, "client_ids"))
+
+
 def export_vcards(path: str | os.PathLike[str], client_ids: Collection[int] | None = None,
                   version: str = "3.0") -> int:
     """Write clients (everyone when client_ids is None) as vCards 3.0 or 4.0; the number written."""
-    if version not in ("3.0", "4.0"):
+    if not isinstance(version, str) or version not in ("3.0", "4.0"):
         raise ValidationError("version", "Rapport writes vCard 3.0 or 4.0.")
+    path, client_ids = _export_target(path, client_ids)
     from models.contacts.vcard import OutCard, write_card  # noqa: PLC0415
 
     count = 0
@@ -751,6 +804,7 @@ def export_clients_csv(path: str | os.PathLike[str], client_ids: Collection[int]
     """Write clients as a CSV (UTF-8 with BOM, which Excel opens right), in the order given; the number written."""
     import csv  # noqa: PLC0415
 
+    path, client_ids = _export_target(path, client_ids)
     count = 0
     try:
         with open(path, "w", encoding="utf-8-sig", newline="") as handle:

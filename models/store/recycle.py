@@ -212,6 +212,7 @@ def redo(change_ids: tuple[int, ...], *, by: int) -> Changes:
     The action is logged again as itself (its own before and after), so Undo can take it back once more.
     Refused with a sentence when a colleague changed the record since. One transaction.
     """
+    change_ids = b.check_ids(change_ids, "redo")
     if not change_ids:
         raise ValidationError("redo", "There is nothing to redo.")
 

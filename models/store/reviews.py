@@ -445,6 +445,8 @@ def review_events(figure: str, group: rr.Group, since: datetime, until: datetime
 
 def trend_bounds(weeks: int, now: datetime) -> list[datetime]:
     """The weeks of review_trend(): whole local days, the last week ending tonight at midnight."""
+    weeks = b.check_count(weeks, "weeks", "The trend", low=1, high=156)
+    b.check_time(now, "now", "The moment of the review")  # the bounds keep the caller's time zone
     local = now.astimezone()
     tonight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), local.tzinfo)
     return rr.week_bounds(weeks, tonight.astimezone(now.tzinfo))
