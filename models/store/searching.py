@@ -67,8 +67,10 @@ def search(text: str, *, limit: int = 50, client: int | None = None, kinds: Iter
     text = check_search_text(text)
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_HITS:
         raise ValidationError("limit", f"A search returns 1 to {MAX_HITS} results.")
+    if kinds is not None and (isinstance(kinds, (str, bytes, dict)) or not isinstance(kinds, Iterable)):
+        raise ValidationError("kinds", f"Choose what to search as a list of {', '.join(KINDS)}.")
     wanted = KINDS if kinds is None else tuple(kinds)
-    unknown = [k for k in wanted if k not in KINDS]
+    unknown = [k for k in wanted if not isinstance(k, str) or k not in KINDS]
     if unknown:
         raise ValidationError("kinds", f"There is nothing called {unknown[0]!r} to search; choose from "
                                        f"{', '.join(KINDS)}.")
@@ -286,7 +288,7 @@ def rebuild_search_index(*, clients: Iterable[int] | None = None) -> None:
     With `clients`, only those clients' rows (their own and their timelines') are recomputed — what a merge
     or an erase needs; the triggers re-index whatever changed. One transaction.
     """
-    wanted = None if clients is None else [b.as_id(c, "client") for c in clients]
+    wanted = None if clients is None else b.check_ids(clients, "clients")
 
     def attempt() -> None:
         with dbmod.write_transaction() as db:

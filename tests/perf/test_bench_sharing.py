@@ -17,6 +17,7 @@ pytestmark = pytest.mark.perf
 
 WRITE_SECONDS = 3.0  # how long every desk keeps writing in one measurement
 DESKS = 6
+ROUNDS = 3  # alone and together, alternately; the median round is judged
 POLL_EVERY_S = 2.0  # ui/watcher.py polls every 2 s
 
 
@@ -58,7 +59,7 @@ def test_six_desks_writing_at_once_keep_half_of_one_desks_throughput(tmp_path: P
     together: list[float] = []
     shares: list[list[int]] = []
     waits: list[float] = []
-    for round_ in range(2):  # alternate, so that machine noise hits both alike
+    for round_ in range(ROUNDS):  # alternate, so that machine noise hits both alike
         alone.append(_throughput(tmp_path / f"alone{round_}", 1)[0])
         rate, per_desk, wait = _throughput(tmp_path / f"six{round_}", DESKS)
         together.append(rate)
@@ -73,9 +74,11 @@ def test_six_desks_writing_at_once_keep_half_of_one_desks_throughput(tmp_path: P
            f"{[round(x) for x in together]}; writes per desk in {WRITE_SECONDS:.0f} s {shares}; "
            f"fairness (fewest saves of a desk / fair share) {[round(f, 2) for f in fairness]} (budget >= 0.50); "
            f"longest wait of one desk for one save {[round(w, 2) for w in waits]} s (budget <= 1 s)")
+    # Every figure is judged on the median round: one round hit by the machine's other work (one desk's
+    # throughput alone swung 3x between rounds on a loaded machine) must not decide it either way.
     assert ratio >= 0.5
-    assert min(fairness) >= 0.5, "a desk got less than half its fair share of saves"
-    assert min(waits) <= 1.0, "a desk waited more than a second for one save in every round"
+    assert statistics.median(fairness) >= 0.5, "a desk got less than half its fair share of saves"
+    assert statistics.median(waits) <= 1.0, "a desk waited more than a second for one save"
 
 
 def _poll_cpu_percent(rounds: int = 7, polls: int = 500) -> tuple[float, float]:
