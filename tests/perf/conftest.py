@@ -53,3 +53,14 @@ def opened(big_office: tuple[Path, BigOffice]) -> Iterator[BigOffice]:
     finally:
         store.set_clock(None)
         store.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Every benchmark's ratio lines (tests/perf/bench.report) at the end of the run, so CI's log shows them."""
+    lines = [line for key in ("passed", "failed") for rep in terminalreporter.stats.get(key, [])
+             if getattr(rep, "when", "") == "call" for line in rep.capstdout.splitlines()
+             if line.startswith("BENCH ") or line.startswith("generated the big office")]
+    if lines:
+        terminalreporter.write_sep("=", "benchmarks (ratios against baselines measured in the same run)")
+        for line in lines:
+            terminalreporter.write_line(line)
