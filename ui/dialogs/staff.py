@@ -25,7 +25,6 @@ from models import store
 from models.store import StaffMember, StoreError
 from ui import fmt
 from ui.context import AppContext
-from ui.due_input import DueInput
 from ui.widgets import FormDialog, mark_invalid
 
 
@@ -122,6 +121,8 @@ class AwayDialog(FormDialog):
         self.start = QDateEdit(today, calendarPopup=True)
         self.start.setDisplayFormat("ddd d MMM yyyy")  # names in the desk's locale; never "5 12 2026"
         # issue 13: "Back on" typed as people say it ("monday", "back on the 15th"): a day means its start
+        from ui.due_input import DueInput  # the due-date grammar loads with the away dialog, not at start
+
         self.end = DueInput(placeholder="For example: monday, tomorrow, 1 Dec", day_start=True)
         self.end.edit.setAccessibleName("Back on")
         self.end.setText("tomorrow")
