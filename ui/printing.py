@@ -3,10 +3,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QMarginsF, QStandardPaths
+from PySide6.QtCore import QMarginsF, QStandardPaths, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 PDF_MARGIN_MM = 15
 
@@ -56,3 +67,100 @@ def ask_pdf_path(parent: QWidget, caption: str, file_name: str) -> str:
     if not path:
         return ""
     return path if path.lower().endswith(".pdf") else path + ".pdf"
+
+
+class DocumentDialog(QDialog):
+    """A document a desk hands out (the hand-off card, What happened): shown, printed, saved as PDF.
+
+    A subclass fills the browser and says what its document is: `document()` (None while reading),
+    `title` ("Hand-off card: Oliver Thompson"), `noun` ("the hand-off card") and `file_prefix`.
+    """
+
+    noun = "the document"
+    file_prefix = "Document"
+
+    def __init__(self, ctx: Any, name: str, width: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(name)
+        screen = (parent.screen() if parent is not None else QApplication.primaryScreen()).availableGeometry()
+        self.resize(min(width, screen.width() - 40), min(860, screen.height() - 60))  # the buttons stay on screen
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.setAccessibleName(name)
+        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error.hide()
+        self.saved_line = QLabel(objectName="muted", wordWrap=True)  # where the PDF went, said here (not behind)
+        self.saved_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.saved_line.hide()
+        self.buttons = QDialogButtonBox()
+        self.print_button = QPushButton("Print...")
+        self.pdf_button = QPushButton("Save as PDF...")
+        for button in (self.print_button, self.pdf_button):
+            self.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+            button.setEnabled(False)  # until the document is read
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.saved_line)
+        layout.addWidget(self.buttons)
+        self.print_button.clicked.connect(self.print_document)
+        self.pdf_button.clicked.connect(self.ask_and_save_pdf)
+        self.buttons.rejected.connect(self.reject)
+
+    # what a subclass says about its document
+    def document(self) -> QTextDocument | None:
+        raise NotImplementedError
+
+    @property
+    def title(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def subject(self) -> str:
+        """Whose document it is (the PDF's file name): the client's name."""
+        raise NotImplementedError
+
+    def shown(self, html: str) -> None:
+        """The document is read: show it (keeping the scroll position) and allow printing and saving."""
+        scroll = self.browser.verticalScrollBar().value()
+        self.browser.setHtml(html)
+        self.browser.verticalScrollBar().setValue(scroll)
+        self.setWindowTitle(self.title)
+        for button in (self.print_button, self.pdf_button):
+            button.setEnabled(True)
+
+    def say(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    def print_document(self) -> None:
+        """Print through the system's print dialog (which also offers printing to a PDF file)."""
+        doc = self.document()
+        if doc is not None and print_document(self, doc, self.title, f"Print {self.noun}"):
+            self.ctx.events.message_reported.emit(f"{self.noun[0].upper()}{self.noun[1:]} was sent to the printer.")
+
+    def ask_and_save_pdf(self) -> None:
+        if self.document() is None:
+            return
+        path = ask_pdf_path(self, f"Save {self.noun} as PDF", pdf_name(self.file_prefix, self.subject))
+        if path:
+            self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        """Save the document as PDF at `path`; a sentence in the dialog when that cannot be done."""
+        doc = self.document()
+        if doc is None:
+            return False
+        try:
+            save_pdf(doc, path, self.title)
+        except OSError as exc:
+            self.say(f"The PDF could not be saved to {path} ({exc.strerror or exc}). Choose another folder and try "
+                     "again.")
+            return False
+        self.say("")
+        self.saved_line.setText(f"Saved: {Path(path).resolve()}")
+        self.saved_line.show()
+        self.ctx.events.message_reported.emit(f"Saved {self.noun} as {Path(path).name}.")
+        return True

@@ -7,16 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPushButton,
-    QTextBrowser,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -180,49 +172,30 @@ def save_pdf(card: HandoffCard, path: str | os.PathLike[str], now: datetime | No
     return printing.save_pdf(handoff_document(card, now), path, f"Hand-off card: {card.client.name}")
 
 
-def pdf_name(card: HandoffCard) -> str:
-    """A file name for the card: 'Hand-off card - Oliver Thompson.pdf' (characters files cannot hold removed)."""
-    return printing.pdf_name("Hand-off card", card.client.name)
-
-
-class HandoffDialog(QDialog):
+class HandoffDialog(printing.DocumentDialog):
     """The hand-off card of one client, with Print... and Save as PDF...; it follows changes while open."""
 
+    noun = "the hand-off card"
+    file_prefix = "Hand-off card"
+
     def __init__(self, ctx: AppContext, client_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, "Hand-off card", 760, parent)
         self.client_id = client_id
         self.card: HandoffCard | None = None
-        self.setWindowTitle("Hand-off card")
-        screen = (parent.screen() if parent is not None else QApplication.primaryScreen()).availableGeometry()
-        self.resize(min(760, screen.width() - 40), min(860, screen.height() - 60))  # the buttons stay on screen
-        self.browser = QTextBrowser()
-        self.browser.setOpenLinks(False)
-        self.browser.setAccessibleName("Hand-off card")
         self.browser.setHtml(f"<p>{_muted('Reading the card...')}</p>")
-        self.error = QLabel(objectName="error", wordWrap=True)
-        self.error.hide()
-        self.saved_line = QLabel(objectName="muted", wordWrap=True)  # where the PDF went, said here (not behind)
-        self.saved_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.saved_line.hide()
-        self.buttons = QDialogButtonBox()
-        self.print_button = QPushButton("Print...")
-        self.pdf_button = QPushButton("Save as PDF...")
-        self.buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.buttons.addButton(self.pdf_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        for button in (self.print_button, self.pdf_button):
-            button.setEnabled(False)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.browser, 1)
-        layout.addWidget(self.error)
-        layout.addWidget(self.saved_line)
-        layout.addWidget(self.buttons)
-        self.print_button.clicked.connect(self.print_card)
-        self.pdf_button.clicked.connect(self.ask_and_save_pdf)
-        self.buttons.rejected.connect(self.reject)
         subscribe(self, ctx.events.data_changed, self._on_events_data_changed)
         self.load()
+
+    def document(self) -> QTextDocument | None:
+        return None if self.card is None else handoff_document(self.card)
+
+    @property
+    def title(self) -> str:
+        return f"Hand-off card: {self.card.client.name}" if self.card else "Hand-off card"
+
+    @property
+    def subject(self) -> str:
+        return self.card.client.name if self.card else ""
 
     def load(self) -> None:
         cid = self.client_id
@@ -230,12 +203,7 @@ class HandoffDialog(QDialog):
 
     def _on_card_loaded(self, card: HandoffCard) -> None:
         self.card = card
-        self.setWindowTitle(f"Hand-off card: {card.client.name}")
-        scroll = self.browser.verticalScrollBar().value()
-        self.browser.setHtml(handoff_html(card, card.generated_at))
-        self.browser.verticalScrollBar().setValue(scroll)
-        for button in (self.print_button, self.pdf_button):
-            button.setEnabled(True)
+        self.shown(handoff_html(card, card.generated_at))
 
     def _on_card_failed(self, error: StoreError) -> None:
         self.say(error.message)
@@ -243,37 +211,3 @@ class HandoffDialog(QDialog):
     def _on_events_data_changed(self, changes: Changes) -> None:
         if self.isVisible() and changes.touches(self.client_id, "client", "timeline", "promise", "score", "staff"):
             self.load()
-
-    def say(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.setVisible(bool(message))
-
-    def print_card(self) -> None:
-        """Print through the system's print dialog (which also offers printing to a PDF file)."""
-        if self.card is not None and printing.print_document(self, handoff_document(self.card),
-                                                             f"Hand-off card: {self.card.client.name}",
-                                                             "Print the hand-off card"):
-            self.ctx.events.message_reported.emit("The hand-off card was sent to the printer.")
-
-    def ask_and_save_pdf(self) -> None:
-        if self.card is None:
-            return
-        path = printing.ask_pdf_path(self, "Save the hand-off card as PDF", pdf_name(self.card))
-        if path:
-            self.save_to(path)
-
-    def save_to(self, path: str) -> bool:
-        """Save the card as PDF at `path`; a sentence in the dialog when that cannot be done."""
-        if self.card is None:
-            return False
-        try:
-            save_pdf(self.card, path)
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            self.say(f"The PDF could not be saved to {path} ({reason}). Choose another folder and try again.")
-            return False
-        self.say("")
-        self.saved_line.setText(f"Saved: {Path(path).resolve()}")
-        self.saved_line.show()
-        self.ctx.events.message_reported.emit(f"Saved the hand-off card as {Path(path).name}.")
-        return True

@@ -4,20 +4,11 @@ printable and saved as PDF (QTextDocument + QPrinter / QPdfWriter, as the hand-o
 from __future__ import annotations
 
 import html
-import os
 from datetime import datetime
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPushButton,
-    QTextBrowser,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -91,81 +82,35 @@ def record_document(record: ClientRecord) -> QTextDocument:
     return doc
 
 
-def save_pdf(record: ClientRecord, path: str | os.PathLike[str]) -> Path:
-    """Write the record as an A4 PDF; OSError (with the reason) when the file cannot be written."""
-    return printing.save_pdf(record_document(record), path, f"What happened: {record.client.name}")
-
-
-class ReportDialog(QDialog):
+class ReportDialog(printing.DocumentDialog):
     """What happened with one client, with Print... and Save as PDF..."""
 
+    noun = "the record"
+    file_prefix = "What happened"
+
     def __init__(self, ctx: AppContext, client_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, "What happened", 820, parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.ctx, self.client_id = ctx, client_id
+        self.client_id = client_id
         self.record: ClientRecord | None = None
-        self.setWindowTitle("What happened")
-        screen = (parent.screen() if parent is not None else QApplication.primaryScreen()).availableGeometry()
-        self.resize(min(820, screen.width() - 40), min(860, screen.height() - 60))
-        self.browser = QTextBrowser()
-        self.browser.setAccessibleName("What happened")
         self.browser.setHtml("<p>Reading the record...</p>")
-        self.error = QLabel(objectName="error", wordWrap=True)
-        self.error.hide()
-        self.buttons = QDialogButtonBox()
-        self.print_button = QPushButton("Print...")
-        self.pdf_button = QPushButton("Save as PDF...")
-        for button in (self.print_button, self.pdf_button):
-            self.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
-            button.setEnabled(False)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.browser, 1)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.print_button.clicked.connect(self.print_record)
-        self.pdf_button.clicked.connect(self.ask_and_save_pdf)
-        self.buttons.rejected.connect(self.reject)
         cid = client_id
         ctx.tasks.run(lambda: store.client_record(cid), self._on_loaded, self._on_failed)
 
+    def document(self) -> QTextDocument | None:
+        return None if self.record is None else record_document(self.record)
+
+    @property
+    def title(self) -> str:
+        return f"What happened: {self.record.client.name}" if self.record else "What happened"
+
+    @property
+    def subject(self) -> str:
+        return self.record.client.name if self.record else ""
+
     def _on_loaded(self, record: ClientRecord) -> None:
         self.record = record
-        self.setWindowTitle(f"What happened: {record.client.name}")
-        self.browser.setHtml(record_html(record))
-        for button in (self.print_button, self.pdf_button):
-            button.setEnabled(True)
+        self.shown(record_html(record))
 
     def _on_failed(self, error: StoreError) -> None:
         self.say(error.message)
-
-    def say(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.setVisible(bool(message))
-
-    def print_record(self) -> None:
-        if self.record is not None and printing.print_document(self, record_document(self.record),
-                                                               f"What happened: {self.record.client.name}",
-                                                               "Print what happened"):
-            self.ctx.events.message_reported.emit("The record was sent to the printer.")
-
-    def ask_and_save_pdf(self) -> None:
-        if self.record is None:
-            return
-        path = printing.ask_pdf_path(self, "Save what happened as PDF",
-                                     printing.pdf_name("What happened", self.record.client.name))
-        if path:
-            self.save_to(path)
-
-    def save_to(self, path: str) -> bool:
-        if self.record is None:
-            return False
-        try:
-            save_pdf(self.record, path)
-        except OSError as exc:
-            self.say(f"The PDF could not be saved to {path} ({exc.strerror or exc}). Choose another folder and try "
-                     "again.")
-            return False
-        self.say("")
-        self.ctx.events.message_reported.emit(f"Saved the record as {Path(path).name}.")
-        return True
