@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import peewee as pw
@@ -60,6 +60,12 @@ def tokenizer_words(text: str) -> set[str]:
 def phone_runs(text: str) -> list[re.Match[str]]:
     """The stretches of a text that look like a phone number (at least six digits)."""
     return [m for m in _PHONE_RUN.finditer(text) if sum(c.isdigit() for c in m.group()) >= _MIN_PHONE_DIGITS]
+
+
+@lru_cache(maxsize=256)
+def has_phone(text: str) -> bool:
+    """Whether a text holds something that looks like a phone number (a search reads the office's country then)."""
+    return bool(phone_runs(text))
 
 
 def folded_words(text: str) -> list[str]:
@@ -301,14 +307,22 @@ class Query:
     terms: tuple[Term, ...]
     phone_keys: tuple[str, ...]  # for marking a phone number however it is written
     prefixes: tuple[str, ...] = ()  # every word of every term (filled by make_query)
+    # the words starting with a prefix, in folded text (compiled once per query, for every snippet it marks)
+    pattern: re.Pattern[str] | None = field(default=None, compare=False)
 
 
 def make_query(terms: tuple[Term, ...], phone_keys: tuple[str, ...] = ()) -> Query:
-    return Query(terms, phone_keys, tuple(dict.fromkeys(w for term in terms for alt in term.alternatives for w in alt)))
+    prefixes = tuple(dict.fromkeys(w for term in terms for alt in term.alternatives for w in alt))
+    return Query(terms, phone_keys, prefixes, _prefix_pattern(prefixes) if prefixes else None)
 
 
+@lru_cache(maxsize=256)
 def parse(text: str, country: str) -> Query:
-    """What a person typed as search terms: every word a prefix, a phone number however written, no operators."""
+    """What a person typed as search terms: every word a prefix, a phone number however written, no operators.
+
+    Remembered for the last few texts (a Query is immutable): the client filter and quick find ask for the same
+    text in turn, and a search reads it only once.
+    """
     terms: list[Term] = []
     keys: list[str] = []
     rest = text
@@ -432,6 +446,12 @@ def _folded(text: str) -> tuple[str, list[int] | None]:
     return "".join(out), origin
 
 
+def _ascii_joined(folded: str) -> bool:
+    """Whether ASCII text may hold an O'Brien or a Smith-Jones (_JOINERS), asked of its few joining characters
+    first: most texts have none, and four substring tests cost a fraction of the pattern."""
+    return ("'" in folded or "-" in folded or "." in folded or "`" in folded) and _JOINERS.search(folded) is not None
+
+
 @lru_cache(maxsize=64)
 def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
@@ -440,12 +460,16 @@ def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
 
 def marks_in(text: str, query: Query, country: str) -> list[tuple[int, int]]:
     """The spans of `text` that the query matched (words from their start; phone numbers whole)."""
+    if query.pattern is not None and not query.phone_keys and text.isascii():
+        folded = text.lower()  # ASCII folds to its lower case, one character for one
+        if not _ascii_joined(folded):  # the usual text: the query's one pattern finds every span, in order,
+            return [m.span() for m in query.pattern.finditer(folded)]  # none touching another (nothing to merge)
     prefixes = query.prefixes
     folded, origin = _folded(text)
     spans: list[tuple[int, int]] = []
     joined = _JOINERS.search(folded)
-    if not joined:  # no O'Brien or Smith-Jones in it: one pattern finds every word starting with a prefix
-        spans = [m.span() for m in _prefix_pattern(prefixes).finditer(folded)]
+    if not joined and prefixes:  # no O'Brien or Smith-Jones in it: one pattern finds every word starting with a prefix
+        spans = [m.span() for m in (query.pattern or _prefix_pattern(prefixes)).finditer(folded)]
     for m in _COMPOUND.finditer(folded) if joined else ():
         word = m.group()
         if _TOKEN.fullmatch(word):  # one plain word
@@ -476,16 +500,40 @@ def marks_in(text: str, query: Query, country: str) -> list[tuple[int, int]]:
 
 
 def snippet(texts: Iterable[str], query: Query, country: str, width: int = 140) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """A one-line piece of the first text with a match (the first text when none shows), and its marks."""
-    texts = [x for x in texts if x]
-    if not texts:
-        return "", ()
-    chosen, marks = texts[0], []
+    """A one-line piece of the first text with a match (the first text when none shows), and its marks.
+
+    A search marks every hit it returns, so the usual case stays short: ASCII text without an O'Brien in it and
+    no phone number typed is marked by the query's one pattern (what marks_in would find), and a text that fits
+    the width on one line is its own snippet.
+    """
+    chosen, marks = "", []
+    pattern = query.pattern if not query.phone_keys else None
+    prefixes = query.prefixes
     for text in texts:
-        found = marks_in(text[:20_000], query, country)
+        if not text:
+            continue
+        if not chosen:
+            chosen = text
+        if pattern is not None and len(text) <= 20_000 and text.isascii():
+            folded = text.lower()
+            if not _ascii_joined(folded):
+                for prefix in prefixes:  # a word that starts with it holds it: most texts are passed over here
+                    if prefix in folded:
+                        found = [m.span() for m in pattern.finditer(folded)]
+                        if found:
+                            chosen, marks = text, found
+                        break
+                if marks:
+                    break
+                continue
+        found = marks_in(text if len(text) <= 20_000 else text[:20_000], query, country)
         if found:
             chosen, marks = text, found
             break
+    if not chosen:
+        return "", ()
+    if len(chosen) <= width and "\n" not in chosen:  # the whole text, marks as they are
+        return chosen, tuple(marks)
     start = 0
     if len(chosen) > width and marks:
         start = max(0, marks[0][0] - width // 3)

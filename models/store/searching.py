@@ -81,21 +81,23 @@ def search(text: str, *, limit: int = 50, client: int | None = None, kinds: Iter
 
     def work() -> tuple[SearchHit, ...]:
         db = t.database.obj
-        country = si.office_country(db) if si.phone_runs(text) else ""  # only phone numbers need it
+        country = si.office_country(db) if si.has_phone(text) else ""  # only phone numbers need it
         query = si.parse(text, country)
         if not query.terms:
             return ()
         filters = _Filters(client_id, staff_id, since, until)
         hits: list[SearchHit] = []
         common = _how_common(db, [k for k in KINDS if k in wanted], query)
+        param = si.match_param(query, db)
         if "client" in wanted:
-            hits += [_client_hit(row, query, country) for row in _clients(db, query, filters, limit, common["client"])]
+            hits += [_client_hit(row, query, country)
+                     for row in _clients(db, query, param, filters, limit, common["client"])]
         rows: list[tuple[int, int, str, tuple[Any, ...]]] = []
         left = limit - len(hits)
         entry_kinds = [k for k in ("interaction", "note", "promise") if k in wanted]
         if entry_kinds and left > 0:
             for kind in entry_kinds:
-                rows += [(r[3], r[0], kind, r) for r in _entries(db, kind, query, filters, left, common[kind])]
+                rows += [(r[3], r[0], kind, r) for r in _entries(db, kind, query, param, filters, left, common[kind])]
         rows.sort(key=lambda r: (r[0], r[1]), reverse=True)
         hits += [_entry_hit(kind, row, query, country) for _, _, kind, row in rows[:left]]
         return tuple(hits)
@@ -109,28 +111,55 @@ class _Filters:
     since: datetime | None
     until: datetime | None
 
+    @property
+    def shape(self) -> tuple[bool, ...]:
+        """Which filters are given: the SQL's shape (its values go as parameters)."""
+        return (self.client is not None, self.staff is not None, self.since is not None, self.until is not None)
+
+    def params(self) -> list[Any]:
+        return [t.to_micros(v) if isinstance(v, datetime) else v
+                for v in (self.client, self.staff, self.since, self.until) if v is not None]
+
     def sql(self, db: pw.Database, owner: str, staff: str, at: str) -> tuple[str, list[Any]]:
-        parts, params = [], []
-        for value, column, op in ((self.client, owner, "="), (self.staff, staff, "="),
-                                  (self.since, at, ">="), (self.until, at, "<")):
-            if value is not None:
-                parts.append(f" AND {column} {op} {db.param}")
-                params.append(t.to_micros(value) if isinstance(value, datetime) else value)
-        return "".join(parts), params
+        shape = self.shape
+        parts = [f" AND {column} {op} {db.param}" for given, (column, op)
+                 in zip(shape, ((owner, "="), (staff, "="), (at, ">="), (at, "<")), strict=True) if given]
+        return "".join(parts), self.params()
 
 
-def _clients(db: pw.Database, query: si.Query, filters: _Filters, limit: int,
+# The SQL text of each statement a search runs, per engine, kind, limit and which filters are given (their values
+# are parameters): a search runs the same few statements keystroke after keystroke.
+_SQL: dict[tuple[Any, ...], str] = {}
+
+
+def _client_statement(db: pw.Database, filters: _Filters, limit: int | None) -> str:
+    key = ("client", db.param, filters.shape, limit)
+    sql = _SQL.get(key)
+    if sql is None:
+        sql = _SQL[key] = clients_sql(db, filters, limit)[0]
+    return sql
+
+
+def _entry_statement(db: pw.Database, kind: str, filters: _Filters, limit: int | None) -> str:
+    key = (kind, db.param, filters.shape, limit)
+    sql = _SQL.get(key)
+    if sql is None:
+        sql = _SQL[key] = entries_sql(db, kind, filters, limit)[0]
+    return sql
+
+
+def _clients(db: pw.Database, query: si.Query, param: str, filters: _Filters, limit: int,
              counts: dict[str, int]) -> list[tuple[Any, ...]]:
     """Clients best first; words every client has ("client" in every email, say) are checked on the few rows
     the other words find, as for entries."""
     rare = _rare_terms(query, counts)
-    if not rare or len(rare) == len(query.terms):
-        sql, params = clients_sql(db, filters, limit)
-        param = si.match_param(query, db)
-        return _run(db, sql, [param, *params, *([param] if si.is_postgres(db) else [])])
-    sql, params = clients_sql(db, filters, None)
-    param = si.match_param(si.make_query(rare), db)
-    rows = _run(db, sql, [param, *params, *([param] if si.is_postgres(db) else [])])
+    every = not rare or len(rare) == len(query.terms)
+    sql = _client_statement(db, filters, limit if every else None)
+    if not every:
+        param = si.match_param(si.make_query(rare), db)
+    rows = _run(db, sql, [param, *filters.params(), *([param] if si.is_postgres(db) else [])])
+    if every:
+        return rows
     return [r for r in rows if si.words_match(query, si.row_words(r[4:]))][:limit]
 
 
@@ -190,7 +219,6 @@ STEM_COUNTS_S = 60.0
 def _how_common(db: pw.Database, kinds: list[str], query: si.Query) -> dict[str, dict[str, int]]:
     """Per kind, per word typed: how many rows its stem matches (up to DENSE; one-letter words count as DENSE)."""
     out: dict[str, dict[str, int]] = {kind: {} for kind in kinds}
-    sql = si.probe_sql(kinds, db, DENSE)
     now = time.monotonic()
     for word in query.prefixes:
         key = (id(db), tuple(kinds), word[:3])
@@ -200,6 +228,7 @@ def _how_common(db: pw.Database, kinds: list[str], query: si.Query) -> dict[str,
         elif cached is not None and now - cached[0] < STEM_COUNTS_S:
             counts = cached[1]
         else:
+            sql = si.probe_sql(kinds, db, DENSE)
             counts = tuple(_run(db, sql, [si.probe_param(word[:3], db)] * len(kinds))[0])
             if len(_STEM_COUNTS) > 2000:
                 _STEM_COUNTS.clear()
@@ -209,7 +238,7 @@ def _how_common(db: pw.Database, kinds: list[str], query: si.Query) -> dict[str,
     return out
 
 
-def _entries(db: pw.Database, kind: str, query: si.Query, filters: _Filters, limit: int,
+def _entries(db: pw.Database, kind: str, query: si.Query, param: str, filters: _Filters, limit: int,
              counts: dict[str, int]) -> list[tuple[Any, ...]]:
     rare = _rare_terms(query, counts)
     if not rare:
@@ -217,10 +246,9 @@ def _entries(db: pw.Database, kind: str, query: si.Query, filters: _Filters, lim
         if walked is not None:
             return walked
     if len(rare) == len(query.terms) or not rare:
-        sql, params = entries_sql(db, kind, filters, limit)
-        return _run(db, sql, [*params, si.match_param(query, db)])
-    sql, params = entries_sql(db, kind, filters, None)
-    rows = _run(db, sql, [*params, si.match_param(si.make_query(rare), db)])
+        return _run(db, _entry_statement(db, kind, filters, limit), [*filters.params(), param])
+    rows = _run(db, _entry_statement(db, kind, filters, None),
+                [*filters.params(), si.match_param(si.make_query(rare), db)])
     return [r for r in rows if si.words_match(query, si.row_words(r[5:]))][:limit]
 
 
@@ -253,15 +281,15 @@ def _run(db: pw.Database, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 
 
 def _client_hit(row: tuple[Any, ...], query: si.Query, country: str) -> SearchHit:
-    cid, name, last, handler, *texts, _words = row
-    snippet, marks = si.snippet(texts, query, country)
-    return SearchHit(cid, name, "client", None, None if last is None else t.from_micros(last), handler, snippet, marks)
+    snippet, marks = si.snippet(row[4:-1], query, country)  # the client's texts (not its search words)
+    last = row[2]
+    return SearchHit(row[0], row[1], "client", None, None if last is None else t.from_micros(last), row[3], snippet,
+                     marks)
 
 
 def _entry_hit(kind: str, row: tuple[Any, ...], query: si.Query, country: str) -> SearchHit:
-    eid, cid, client_name, at, staff, *texts, _words = row
-    snippet, marks = si.snippet(texts, query, country)
-    return SearchHit(cid, client_name, kind, eid, t.from_micros(at), staff, snippet, marks)
+    snippet, marks = si.snippet(row[5:-1], query, country)  # the entry's texts (not its search words)
+    return SearchHit(row[1], row[2], kind, row[0], t.from_micros(row[3]), row[4], snippet, marks)
 
 
 def matching_clients(text: str) -> frozenset[int] | None:

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import migrations, store
+from models import search_index as si
 from models import tables as t
 from models.errors import DatabaseError, ValidationError
 from models.rules.text import SEARCH_LIMIT
@@ -213,6 +214,31 @@ def test_random_text_never_raises(zoe: int, typed: str) -> None:
 def test_operator_soup_never_raises(zoe: int, parts: list[str]) -> None:
     store.search(" ".join(parts))
     store.search("".join(parts))
+
+
+_WORDS = st.text(alphabet="abeiloruz0159", min_size=1, max_size=6)
+_TEXTS = st.lists(st.one_of(_WORDS, st.sampled_from([" ", " ", "  ", "'", "-", ".", "`", "\n", "_", "é", "Ó", "O'",
+                                                     "Boil", "boiler", "-Jones", "01632 960407", ", "])),
+                  max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TEXTS, min_size=1, max_size=3), st.lists(st.one_of(_WORDS, st.sampled_from(
+    ["boil", "o'b", "smith-jones", "bo li", "960407", "é"])), min_size=1, max_size=3).map(" ".join),
+    st.sampled_from([140, 12]))
+def test_the_quick_way_of_marking_a_snippet_marks_what_the_full_way_does(texts: list[str], typed: str,
+                                                                        width: int) -> None:
+    """Search marks every hit it returns, mostly plain ASCII text: a shorter road (one pattern per query), which
+    must give exactly what the full marking gives (that road is taken when the query has no pattern)."""
+    query = si.parse(typed, "GB")
+    if not query.terms:
+        return
+    full = dataclasses.replace(query, pattern=None)
+    shown, marks = si.snippet(texts, query, "GB", width)
+    assert (shown, marks) == si.snippet(texts, full, "GB", width)
+    assert len(shown) <= width + 2 and "\n" not in shown  # one line, with "…" where it was cut
+    for text in texts:
+        assert si.marks_in(text, query, "GB") == si.marks_in(text, full, "GB")
 
 
 # --- SQLite only: the index file, the health check, the upgrade ---------------------------------------
