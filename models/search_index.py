@@ -15,6 +15,7 @@ an extension, it holds every folded word. Bulk work (import, restore, copy, merg
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -98,8 +99,6 @@ def is_postgres(db: pw.Database) -> bool:
 
 def office_country(db: pw.Database | None = None) -> str:
     """The office's country for phone numbers ('' when not chosen), read straight from its setting row."""
-    import json
-
     db = db or t.database.obj
     row = db.execute_sql(f'SELECT "value" FROM "setting" WHERE "key" = {db.param}', ("country",)).fetchone()
     try:
@@ -246,9 +245,81 @@ def rebuild(db: pw.Database, *, clients: Iterable[int] | None = None) -> None:
         refresh_all(db, clients=clients)  # the triggers re-index the rows whose words changed
         return
     refresh_all(db)
+    t.Meta.delete().where(t.Meta.key == CATCH_UP_KEY).execute()  # every row's words are the current country's now
     if not is_postgres(db):
         for kind in INDEXED:
             _rebuild_fts(db, kind)
+
+
+# --- catching up with a new office country --------------------------------------------------------------------
+#
+# A phone number written without its country code is read in the office's country, so changing the country changes
+# the search words of every row that holds one. The settings write recomputes the clients' own (a few thousand rows)
+# and leaves a mark in `meta` for the entries (up to millions): per kind, the id the catch-up has come down to.
+# catch_up_step() does one short write transaction of it at a time (any desk, in turn: each step reads the mark
+# inside its transaction), newest rows first, each kind a little per step, looking only at rows with six digits or
+# more (a phone number has them) among the next CATCH_UP_SPAN ids. Rows written meanwhile get the new country's words
+# from the store.
+
+CATCH_UP_KEY = "search_catch_up"
+CATCH_UP_KINDS = ("interaction", "note", "promise")
+CATCH_UP_SPAN = 20_000  # ids of one kind looked at in one step
+CATCH_UP_ROWS = 150  # rows of one kind recomputed in one step at most (a step holds the write lock for tens of ms)
+
+
+def start_catch_up() -> None:
+    """Mark every entry's search words to be recomputed, newest first (inside the write that changed the country)."""
+    value = json.dumps(dict.fromkeys(CATCH_UP_KINDS))  # None: from the newest row down
+    t.Meta.insert(key=CATCH_UP_KEY, value=value).on_conflict(
+        conflict_target=[t.Meta.key], update={t.Meta.value: value}).execute()
+
+
+def _digits_sql(column: str, db: pw.Database) -> str:
+    """A condition true when the column holds six digits or more (every phone number does; most text does not)."""
+    if is_postgres(db):
+        return f"\"{column}\" ~ '([0-9][^0-9]*){{{_MIN_PHONE_DIGITS}}}'"
+    return f"\"{column}\" GLOB '{'*[0-9]' * _MIN_PHONE_DIGITS}*'"
+
+
+def catch_up_step(db: pw.Database) -> tuple[int, int, int] | None:
+    """One step of the catch-up (inside the caller's write transaction): (rows changed, ids passed, ids in all), or
+    None when there is nothing to catch up."""
+    row = t.Meta.get_or_none(t.Meta.key == CATCH_UP_KEY)
+    if row is None:
+        return None
+    try:
+        state = json.loads(row.value)
+        left = {k: (None if state[k] is None else int(state[k])) for k in CATCH_UP_KINDS if k in state}
+    except (ValueError, KeyError, TypeError, AttributeError):  # a mark this version cannot read: start again
+        left = dict.fromkeys(CATCH_UP_KINDS)
+    country = office_country(db)
+    tops = {k: _top_id(db, k) for k in CATCH_UP_KINDS}
+    changed = 0
+    for kind, below in list(left.items()):
+        below = tops[kind] + 1 if below is None else below
+        table, columns = INDEXED[kind]
+        holds = " OR ".join(_digits_sql(c, db) for c in columns)
+        ids = [i for (i,) in db.execute_sql(
+            f'SELECT "id" FROM "{table._meta.table_name}" WHERE "id" < {db.param} AND "id" >= {db.param} '
+            f'AND ({holds}) ORDER BY "id" DESC LIMIT {CATCH_UP_ROWS}', (below, below - CATCH_UP_SPAN)).fetchall()]
+        changed += refresh_rows(kind, ids, country, db)
+        below = ids[-1] if len(ids) == CATCH_UP_ROWS else below - CATCH_UP_SPAN
+        if below <= 1:
+            del left[kind]
+        else:
+            left[kind] = below
+    total = sum(tops.values())
+    passed = total - sum(min(tops[k], (b or tops[k] + 1) - 1) for k, b in left.items())
+    if not left:
+        t.Meta.delete().where(t.Meta.key == CATCH_UP_KEY).execute()
+        return changed, total, total
+    t.Meta.update(value=json.dumps(left)).where(t.Meta.key == CATCH_UP_KEY).execute()
+    return changed, passed, total
+
+
+def _top_id(db: pw.Database, kind: str) -> int:
+    name = INDEXED[kind][0]._meta.table_name
+    return int(db.execute_sql(f'SELECT COALESCE(MAX("id"), 0) FROM "{name}"').fetchone()[0])
 
 
 def _rebuild_fts(db: pw.Database, kind: str) -> None:

@@ -16,6 +16,7 @@ from models.store import ChangeKind, Changes, Office, StaffMember
 from ui import settings as desk
 from ui.context import AppContext
 from ui.drafts import Drafts
+from ui.search_upkeep import SearchUpkeep
 from ui.watcher import Watcher
 
 if TYPE_CHECKING:  # built on first use, after the window is usable
@@ -81,6 +82,7 @@ class Session(QObject):
         self.clock.timeout.connect(self._on_clock_timeout)
         ctx.events.data_changed.connect(self._on_events_data_changed)
         ctx.events.busy_changed.connect(self._on_events_busy_changed)
+        self.search_upkeep = SearchUpkeep(ctx, self)  # issue 14: the index after a change of the office's country
 
     # --- the office ---
     def start(self, location: str, *, demo: bool = False, allow_cloud: bool = False, staff: str | None = None,

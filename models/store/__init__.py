@@ -84,6 +84,7 @@ _LAZY: dict[str, str] = {
                     "models.store.reviews"),
     **dict.fromkeys(("rename_topic",), "models.store.topics"),
     **dict.fromkeys(("SearchHit", "matching_clients", "rebuild_search_index", "search"), "models.store.searching"),
+    **dict.fromkeys(("catch_up_search_index",), "models.store.searching"),
 }
 
 if TYPE_CHECKING:  # the lazy names, for type checkers and readers
@@ -168,6 +169,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         update_office_settings,
     )
     from models.store.searching import SearchHit, matching_clients, rebuild_search_index, search  # noqa: F401
+    from models.store.searching import catch_up_search_index  # noqa: F401
     from models.store.imports import (  # noqa: F401
         ENCODINGS,
         ImportInfo,

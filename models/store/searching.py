@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -322,6 +322,31 @@ def rebuild_search_index(*, clients: Iterable[int] | None = None) -> None:
         with dbmod.write_transaction() as db:
             si.rebuild(db, clients=wanted)
     dbmod.with_retry(attempt)
+
+
+def catch_up_search_index() -> Generator[tuple[int, int], bool | None, int]:
+    """After the office's country changed (at this desk or another): the entries' search words made again with it.
+
+    Phone numbers written without a country code are read in the office's country; the settings write redoes the
+    clients' words at once and leaves the entries' (up to millions) to this job. It runs in short steps, one write
+    transaction each, and yields (ids passed, ids in all) after each; several desks running it share the work.
+    Sending False stops it after the step that ran (the rest is done later, here or at another desk). Returns
+    how many rows' words changed; nothing to do costs one small read.
+    """
+    if not b.read(lambda: t.Meta.select().where(t.Meta.key == si.CATCH_UP_KEY).exists()):
+        return 0
+
+    def attempt() -> tuple[int, int, int] | None:
+        with dbmod.write_transaction() as db:
+            return si.catch_up_step(db)
+    changed = 0
+    while (step := dbmod.with_retry(attempt)) is not None:
+        changed += step[0]
+        if step[1] >= step[2]:
+            break
+        if (yield step[1], step[2]) is False:
+            break
+    return changed
 
 
 def check_search_index() -> str | None:

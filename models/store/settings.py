@@ -220,11 +220,12 @@ def update_office_settings(*, version: int, by: int, **values: Any) -> Changes:
             rekey_phones()
         if after:
             tx.log("settings", None, None, "update", SETTINGS_KINDS, before=before, after=after)
-        if "country" in after:  # issue 14: the clients' phone numbers are searched as national numbers of it
+        if "country" in after:  # issue 14: phone numbers are searched as national numbers of it
             from models import search_index  # noqa: PLC0415
 
             ids = [i for (i,) in t.Client.select(t.Client.id).tuples()]
-            search_index.refresh_rows("client", ids, cleaned["country"])
+            search_index.refresh_rows("client", ids, cleaned["country"])  # the clients' now
+            search_index.start_catch_up()  # the entries' in short steps after (store.catch_up_search_index)
     return b.write(by, work)
 
 

@@ -254,6 +254,7 @@ def baseline(name: str, ids: Ids, n: int) -> dict[str, Any]:
         "search": dict(text="oliver", limit=50, client=None, kinds=None, since=None, until=None, staff=None),
         "matching_clients": dict(text="oliver"),
         "rebuild_search_index": dict(clients=None),
+        "catch_up_search_index": {},
         "touched_since_import": dict(import_id=ids.import_id),
         "trash": dict(limit=200),
         "trend_bounds": dict(weeks=12, now=now),
@@ -301,7 +302,7 @@ class Outcome:
 
 
 # Generator functions (jobs the UI drives step by step): a call runs them to the end, so their work really runs.
-JOBS = {"import_steps", "review_job"}
+JOBS = {"import_steps", "review_job", "catch_up_search_index"}
 
 
 def invoke(name: str, kwargs: dict[str, Any]) -> Any:

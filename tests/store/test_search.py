@@ -195,6 +195,92 @@ def test_changing_the_office_country_rekeys_client_phones(anna: int) -> None:
     assert found("2025550143") == found("+1 202 555 0143") == [("client", "Jo")]
 
 
+def run_job(job: object, stop_after: int | None = None) -> tuple[int, list[tuple[int, int]]]:
+    """Drive a store job to its end (or stop it after `stop_after` steps, as Cancel does): (result, progress)."""
+    progress: list[tuple[int, int]] = []
+    try:
+        progress.append(next(job))  # type: ignore[call-overload]
+        while True:
+            progress.append(job.send(False if stop_after is not None and len(progress) >= stop_after  # type: ignore[attr-defined]
+                                     else None))
+    except StopIteration as end:
+        return end.value, progress
+
+
+def test_entries_catch_up_with_a_new_country_in_short_steps(anna: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    jo = store.add_client(name="Jo", by=anna).id
+    call = store.log_interaction(jo, by=anna, summary="Rang back", rating=0, details="On 1 (202) 555-0143, ask for Jo").id
+    note = store.add_note(jo, by=anna, text="Her other line: 1 202 555 0199").id
+    for k in range(30):  # newer notes: the catch-up comes down to the old one last
+        store.add_note(jo, by=anna, text=f"Note {k} without a number")
+    promise = store.make_promise(jo, by=anna, text="Fax 1-202-555-0188 by noon", due=store.utcnow() + timedelta(days=1)).id
+    assert store.catch_up_search_index() is not None and run_job(store.catch_up_search_index()) == (0, [])  # nothing due
+    store.update_office_settings(version=store.office_settings().version, by=anna, country="US")
+    for typed in ("2025550143", "2025550199", "2025550188"):
+        assert store.search(typed) == (), typed  # until the entries catch up
+    from models import search_index
+
+    monkeypatch.setattr(search_index, "CATCH_UP_SPAN", 10)  # ids looked at per step: a few steps here
+    changed, progress = run_job(store.catch_up_search_index(), stop_after=2)  # stopped (the desk closed, say)
+    assert changed == 2 and len(progress) == 2 and progress[-1][0] < progress[-1][1]  # the call's and the promise's
+    assert store.search("2025550199") == ()  # the old note's turn has not come
+    changed, progress = run_job(store.catch_up_search_index())  # goes on where it stopped (this desk or another)
+    assert changed == 1 and progress and all(a[0] < b[0] for a, b in zip(progress, progress[1:], strict=False))
+    assert [(h.kind, h.entry_id) for h in store.search("2025550143")] == [("interaction", call)]
+    assert [(h.kind, h.entry_id) for h in store.search("+1 202 555 0199")] == [("note", note)]
+    assert [(h.kind, h.entry_id) for h in store.search("(202) 555-0188")] == [("promise", promise)]
+    hit = store.search("+1 202 555 0143")[0]
+    assert hit.snippet[hit.marks[0][0]:hit.marks[0][1]] == "1 (202) 555-0143"
+    assert run_job(store.catch_up_search_index()) == (0, [])  # done: nothing left
+
+
+def test_a_second_change_of_country_starts_the_catch_up_again(anna: int) -> None:
+    jo = store.add_client(name="Jo", by=anna).id
+    store.add_note(jo, by=anna, text="Call 1 (202) 555-0143")
+    settings = store.office_settings
+    store.update_office_settings(version=settings().version, by=anna, country="US")
+    run_job(store.catch_up_search_index(), stop_after=1)
+    store.update_office_settings(version=settings().version, by=anna, country="GB")
+    store.update_office_settings(version=settings().version, by=anna, country="US")
+    run_job(store.catch_up_search_index())
+    assert found("2025550143") == [("note", "Jo")]
+    store.update_office_settings(version=settings().version, by=anna, country="GB")
+    run_job(store.catch_up_search_index())
+    assert found("2025550143") == []  # read in GB, that number is another
+
+
+def test_two_desks_catching_up_at_once_share_the_work(office: str, anna: int,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from models import search_index
+
+    monkeypatch.setattr(search_index, "CATCH_UP_SPAN", 3)
+    jo = store.add_client(name="Jo", by=anna).id
+    notes = [store.add_note(jo, by=anna, text=f"Line {k}: 1 202 555 01{k:02d}").id for k in range(24)]
+    store.update_office_settings(version=store.office_settings().version, by=anna, country="US")
+    results: list[int] = []
+
+    def other_desk() -> None:  # its own connection, as another desk's is
+        results.append(run_job(store.catch_up_search_index())[0])
+        t.database.obj.close()
+    desks = [threading.Thread(target=other_desk) for _ in range(2)]
+    for desk in desks:
+        desk.start()
+    results.append(run_job(store.catch_up_search_index())[0])
+    for desk in desks:
+        desk.join()
+    assert sum(results) == len(notes)  # each row's words made once
+    assert {h.entry_id for h in store.search("202555", limit=100)} == set(notes)
+    assert store.search("2025550107")[0].entry_id == notes[7]
+
+
+def test_a_full_rebuild_leaves_no_catch_up_behind(anna: int) -> None:
+    jo = store.add_client(name="Jo", by=anna).id
+    store.add_note(jo, by=anna, text="Call 1 (202) 555-0143")
+    store.update_office_settings(version=store.office_settings().version, by=anna, country="US")
+    store.rebuild_search_index()
+    assert found("2025550143") == [("note", "Jo")] and run_job(store.catch_up_search_index()) == (0, [])
+
+
 hypothesis_settings = settings(max_examples=60, deadline=None,
                                suppress_health_check=[HealthCheck.function_scoped_fixture])
 
