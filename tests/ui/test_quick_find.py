@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings, Qt
 
 from models import store
@@ -225,3 +226,48 @@ def test_the_toolbar_field_and_the_edit_menu_open_quick_find(qtbot, ready) -> No
     assert dialog is not None and dialog.search.text() == "isla" and ready.find_field.text() == ""
     assert rows_of(dialog) == ["Clients", "client: Isla Walsh"]
     assert len(ready.findChildren(QuickFindDialog)) == 1  # the letters after the first went on in the same one
+
+
+def test_an_answer_that_comes_after_quick_find_closed_is_dropped_quietly(
+        qtbot, office: dict[str, int], db_path: Path, tmp_path: Path) -> None:
+    events = Events()
+    tasks = Tasks(events)
+    tasks.on_thread(lambda: store.open(db_path))
+    ctx = AppContext(tasks, events, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    errors: list[str] = []
+    events.error_reported.connect(errors.append)
+    gate = threading.Event()
+    try:
+        dialog = QuickFindDialog(ctx)
+        dialog.show()
+        tasks.run(gate.wait)  # the database thread is busy while the person types and presses Esc
+        qtbot.keyClicks(dialog.search, "boiler")
+        qtbot.keyClick(dialog.search, Qt.Key.Key_Escape)  # closed and deleted (WA_DeleteOnClose)
+        qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=5000)
+        done = threading.Event()
+        tasks.run(done.set)
+        gate.set()
+        qtbot.waitUntil(done.is_set, timeout=10_000)
+        qtbot.wait(100)  # the late answer's delivery on the GUI thread
+        assert errors == []
+    finally:
+        gate.set()
+        tasks.shutdown()
+
+
+def test_what_is_saved_meanwhile_shows_in_the_open_results_and_the_chosen_one_stays_chosen(
+        qtbot, ctx: AppContext, office: dict[str, int]) -> None:
+    dialog = QuickFindDialog(ctx)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.search, "boiler")
+    dialog.move_selection(2)  # the note
+    assert dialog.current_hit().kind == "note"
+    with qtbot.waitSignal(dialog.searched):  # saved here or at another desk: data_changed either way
+        ctx.tasks.run(lambda: store.add_note(office["zoe"], by=office["anna"], text="Boiler fixed at last"))
+    assert rows_of(dialog) == ["Clients", "client: Boiler Works Ltd", "Interactions", "interaction: Zoë Ó'Brien",
+                               "Notes", "note: Zoë Ó'Brien", "note: Oliver Thompson", "Promises",
+                               "promise: Zoë Ó'Brien"]
+    assert dialog.current_hit().entry_id == office["note"]  # still the one chosen, not the new one
+    with qtbot.waitSignal(dialog.searched):
+        ctx.tasks.run(lambda: store.delete_entry("note", office["note"], by=office["anna"]))
+    assert "note: Oliver Thompson" not in rows_of(dialog) and dialog.current_hit().kind == "client"

@@ -10,6 +10,7 @@ import html
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
@@ -40,8 +41,10 @@ from PySide6.QtWidgets import (
 
 from models import store
 from models.rules.text import SEARCH_LIMIT, too_long
+from models.store import Changes
 from ui import fmt
 from ui.context import AppContext
+from ui.lifetime import subscribe
 
 if TYPE_CHECKING:
     from models.store import SearchHit
@@ -67,6 +70,10 @@ def marked_html(snippet: str, marks: tuple[tuple[int, int], ...]) -> str:
         last = end
     out.append(html.escape(snippet[last:]))
     return "".join(out)
+
+
+def _same_hit(a: SearchHit | None, b: SearchHit) -> bool:
+    return a is not None and (a.kind, a.client_id, a.entry_id) == (b.kind, b.client_id, b.entry_id)
 
 
 def hit_line(hit: SearchHit, now: datetime) -> str:
@@ -204,6 +211,7 @@ class QuickFindDialog(QDialog):
         self.colleague.currentIndexChanged.connect(self._on_filter_changed)
         self.results.activated.connect(self._on_results_activated)
         self.results.clicked.connect(self._on_results_activated)
+        subscribe(self, ctx.events.data_changed, self._on_data_changed)
         if text:
             self.search.setText(text)
         self._show_status()
@@ -244,19 +252,30 @@ class QuickFindDialog(QDialog):
         }
 
     def _on_found(self, generation: int, hits: tuple[SearchHit, ...] | None) -> None:
-        if generation != self._generation or hits is None:
-            return  # a later keystroke's answer is the one to show
+        if generation != self._generation or hits is None or not shiboken6.isValid(self):
+            return  # a later keystroke's answer is the one to show (or quick find was closed meanwhile)
+        chosen = self.current_hit()
         self.hits = hits
         self.results_model.show_hits(hits, store.utcnow())
         rows = self.results_model.hit_rows()
-        if rows:
-            self.results.setCurrentIndex(self.results_model.index(rows[0], 0))
+        if rows:  # the result chosen before, when it is still there (the list was refreshed); else the first
+            same = [r for r in rows if chosen is not None and _same_hit(self.results_model.item(r).data(HitRole), chosen)]
+            self.results.setCurrentIndex(self.results_model.index((same or rows)[0], 0))
         self._show_status()
         self.searched.emit(hits)
 
     def _on_failed(self, generation: int, error: Any) -> None:
-        if generation == self._generation:
+        if generation == self._generation and shiboken6.isValid(self):
             self.status.setText(error.message)
+
+    def _on_data_changed(self, changes: Changes) -> None:
+        """Something was saved, here or at another desk: search again, so what is shown is what is there now."""
+        if changes.kinds & {"client", "timeline", "promise", "staff", "settings"} and self.search.text().strip():
+            self._on_search_text_changed(self.search.text())
+
+    def done(self, result: int) -> None:  # also on Esc and Enter: answers still on their way are dropped
+        self._generation += 1
+        super().done(result)
 
     def _show_status(self) -> None:
         if not self.search.text().strip():
