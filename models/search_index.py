@@ -380,11 +380,14 @@ class Query:
     prefixes: tuple[str, ...] = ()  # every word of every term (filled by make_query)
     # the words starting with a prefix, in folded text (compiled once per query, for every snippet it marks)
     pattern: re.Pattern[str] | None = field(default=None, compare=False)
+    match: tuple[str, str] = field(default=("", ""), compare=False)  # fts5_match() and tsquery(), made once
 
 
 def make_query(terms: tuple[Term, ...], phone_keys: tuple[str, ...] = ()) -> Query:
     prefixes = tuple(dict.fromkeys(w for term in terms for alt in term.alternatives for w in alt))
-    return Query(terms, phone_keys, prefixes, _prefix_pattern(prefixes) if prefixes else None)
+    plain = Query(terms, phone_keys, prefixes)
+    return Query(terms, phone_keys, prefixes, _prefix_pattern(prefixes) if prefixes else None,
+                 (fts5_match(plain), tsquery(plain)))
 
 
 @lru_cache(maxsize=256)
@@ -484,7 +487,8 @@ def match_sql(kind: str, alias: str, db: pw.Database) -> tuple[str, str]:
 
 
 def match_param(query: Query, db: pw.Database) -> str:
-    return tsquery(query) if is_postgres(db) else fts5_match(query)
+    """The MATCH (SQLite) or to_tsquery (PostgreSQL) text of a query (made with it, by make_query)."""
+    return query.match[1 if is_postgres(db) else 0]
 
 
 def client_rank(db: pw.Database) -> str:

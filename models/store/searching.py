@@ -104,27 +104,21 @@ def search(text: str, *, limit: int = 50, client: int | None = None, kinds: Iter
     return b.read(work)
 
 
-@dataclass(frozen=True, slots=True)
 class _Filters:
-    client: int | None
-    staff: int | None
-    since: datetime | None
-    until: datetime | None
+    """A search's filters: which are given (`shape`: the SQL's shape) and their values (`params`: its parameters)."""
 
-    @property
-    def shape(self) -> tuple[bool, ...]:
-        """Which filters are given: the SQL's shape (its values go as parameters)."""
-        return (self.client is not None, self.staff is not None, self.since is not None, self.until is not None)
+    __slots__ = ("client", "staff", "since", "until", "shape", "params")
 
-    def params(self) -> list[Any]:
-        return [t.to_micros(v) if isinstance(v, datetime) else v
-                for v in (self.client, self.staff, self.since, self.until) if v is not None]
+    def __init__(self, client: int | None, staff: int | None, since: datetime | None, until: datetime | None) -> None:
+        self.client, self.staff, self.since, self.until = client, staff, since, until
+        values = (client, staff, since, until)
+        self.shape = tuple(v is not None for v in values)
+        self.params = tuple(t.to_micros(v) if isinstance(v, datetime) else v for v in values if v is not None)
 
     def sql(self, db: pw.Database, owner: str, staff: str, at: str) -> tuple[str, list[Any]]:
-        shape = self.shape
         parts = [f" AND {column} {op} {db.param}" for given, (column, op)
-                 in zip(shape, ((owner, "="), (staff, "="), (at, ">="), (at, "<")), strict=True) if given]
-        return "".join(parts), self.params()
+                 in zip(self.shape, ((owner, "="), (staff, "="), (at, ">="), (at, "<")), strict=True) if given]
+        return "".join(parts), list(self.params)
 
 
 # The SQL text of each statement a search runs, per engine, kind, limit and which filters are given (their values
@@ -157,7 +151,7 @@ def _clients(db: pw.Database, query: si.Query, param: str, filters: _Filters, li
     sql = _client_statement(db, filters, limit if every else None)
     if not every:
         param = si.match_param(si.make_query(rare), db)
-    rows = _run(db, sql, [param, *filters.params(), *([param] if si.is_postgres(db) else [])])
+    rows = _run(db, sql, [param, *filters.params, *([param] if si.is_postgres(db) else [])])
     if every:
         return rows
     return [r for r in rows if si.words_match(query, si.row_words(r[4:]))][:limit]
@@ -246,9 +240,9 @@ def _entries(db: pw.Database, kind: str, query: si.Query, param: str, filters: _
         if walked is not None:
             return walked
     if len(rare) == len(query.terms) or not rare:
-        return _run(db, _entry_statement(db, kind, filters, limit), [*filters.params(), param])
+        return _run(db, _entry_statement(db, kind, filters, limit), [*filters.params, param])
     rows = _run(db, _entry_statement(db, kind, filters, None),
-                [*filters.params(), si.match_param(si.make_query(rare), db)])
+                [*filters.params, si.match_param(si.make_query(rare), db)])
     return [r for r in rows if si.words_match(query, si.row_words(r[5:]))][:limit]
 
 
