@@ -245,7 +245,7 @@ def rebuild(db: pw.Database, *, clients: Iterable[int] | None = None) -> None:
         refresh_all(db, clients=clients)  # the triggers re-index the rows whose words changed
         return
     refresh_all(db)
-    t.Meta.delete().where(t.Meta.key == CATCH_UP_KEY).execute()  # every row's words are the current country's now
+    db.execute(t.Meta.delete().where(t.Meta.key == CATCH_UP_KEY))  # every row's words are the country's now
     if not is_postgres(db):
         for kind in INDEXED:
             _rebuild_fts(db, kind)
@@ -284,11 +284,11 @@ def _digits_sql(column: str, db: pw.Database) -> str:
 def catch_up_step(db: pw.Database) -> tuple[int, int, int] | None:
     """One step of the catch-up (inside the caller's write transaction): (rows changed, ids passed, ids in all), or
     None when there is nothing to catch up."""
-    row = t.Meta.get_or_none(t.Meta.key == CATCH_UP_KEY)
+    row = db.execute(t.Meta.select(t.Meta.value).where(t.Meta.key == CATCH_UP_KEY)).fetchone()
     if row is None:
         return None
     try:
-        state = json.loads(row.value)
+        state = json.loads(row[0])
         left = {k: (None if state[k] is None else int(state[k])) for k in CATCH_UP_KINDS if k in state}
     except (ValueError, KeyError, TypeError, AttributeError):  # a mark this version cannot read: start again
         left = dict.fromkeys(CATCH_UP_KINDS)
@@ -311,9 +311,9 @@ def catch_up_step(db: pw.Database) -> tuple[int, int, int] | None:
     total = sum(tops.values())
     passed = total - sum(min(tops[k], (b or tops[k] + 1) - 1) for k, b in left.items())
     if not left:
-        t.Meta.delete().where(t.Meta.key == CATCH_UP_KEY).execute()
+        db.execute(t.Meta.delete().where(t.Meta.key == CATCH_UP_KEY))
         return changed, total, total
-    t.Meta.update(value=json.dumps(left)).where(t.Meta.key == CATCH_UP_KEY).execute()
+    db.execute(t.Meta.update(value=json.dumps(left)).where(t.Meta.key == CATCH_UP_KEY))
     return changed, passed, total
 
 

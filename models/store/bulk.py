@@ -58,10 +58,11 @@ EXPORT_TABLES = (
     table_spec(t.Meta), table_spec(t.Staff, skip=("pin_hash",)), table_spec(t.Client), table_spec(t.Interaction),
     table_spec(t.Note), table_spec(t.Promise), table_spec(t.PromiseEvent), table_spec(t.Change),
 )
-# A copy is the same office elsewhere: PINs and the score cache go too; who is online does not.
+# A copy is the same office elsewhere: PINs, the score cache and the office's settings go too; who is online does
+# not.
 COPY_TABLES = (
-    table_spec(t.Meta), table_spec(t.Staff), table_spec(t.Client), table_spec(t.Interaction), table_spec(t.Note),
-    table_spec(t.Promise), table_spec(t.PromiseEvent), table_spec(t.Change), table_spec(t.ScoreCache),
+    table_spec(t.Meta), table_spec(t.Setting), table_spec(t.Staff), table_spec(t.Client), table_spec(t.Interaction),
+    table_spec(t.Note), table_spec(t.Promise), table_spec(t.PromiseEvent), table_spec(t.Change), table_spec(t.ScoreCache),
     table_spec(t.ClientKey), table_spec(t.NotSame), table_spec(t.Merge), table_spec(t.MergeMove),
     table_spec(t.ContactImport), table_spec(t.ImportedRow), table_spec(t.Erasure),
 )

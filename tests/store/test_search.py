@@ -273,6 +273,21 @@ def test_two_desks_catching_up_at_once_share_the_work(office: str, anna: int,
     assert store.search("2025550107")[0].entry_id == notes[7]
 
 
+def test_a_copy_of_an_office_half_caught_up_is_whole_and_the_original_keeps_its_catch_up(sqlite_office: Path,
+                                                                                          tmp_path: Path) -> None:
+    anna = store.add_staff("Anna Keller").id
+    jo = store.add_client(name="Jo", by=anna).id
+    note = store.add_note(jo, by=anna, text="Call 1 (202) 555-0143").id
+    store.update_office_settings(version=store.office_settings().version, by=anna, country="US")
+    store.copy_office(tmp_path / "copy.db")  # rebuilds the copy's index: its words are the country's
+    assert store.search("2025550143") == ()  # this office still has its catch-up to do
+    assert run_job(store.catch_up_search_index())[0] == 1
+    store.close()
+    store.open(tmp_path / "copy.db")
+    assert [h.entry_id for h in store.search("2025550143")] == [note]
+    assert run_job(store.catch_up_search_index()) == (0, [])
+
+
 def test_a_full_rebuild_leaves_no_catch_up_behind(anna: int) -> None:
     jo = store.add_client(name="Jo", by=anna).id
     store.add_note(jo, by=anna, text="Call 1 (202) 555-0143")

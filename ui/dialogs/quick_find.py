@@ -10,7 +10,6 @@ import html
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-import shiboken6
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
@@ -252,8 +251,8 @@ class QuickFindDialog(QDialog):
         }
 
     def _on_found(self, generation: int, hits: tuple[SearchHit, ...] | None) -> None:
-        if generation != self._generation or hits is None or not shiboken6.isValid(self):
-            return  # a later keystroke's answer is the one to show (or quick find was closed meanwhile)
+        if generation != self._generation or hits is None:
+            return  # a later keystroke's answer is the one to show (or quick find was closed meanwhile: done())
         chosen = self.current_hit()
         self.hits = hits
         self.results_model.show_hits(hits, store.utcnow())
@@ -265,7 +264,7 @@ class QuickFindDialog(QDialog):
         self.searched.emit(hits)
 
     def _on_failed(self, generation: int, error: Any) -> None:
-        if generation == self._generation and shiboken6.isValid(self):
+        if generation == self._generation:
             self.status.setText(error.message)
 
     def _on_data_changed(self, changes: Changes) -> None:
