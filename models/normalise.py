@@ -21,6 +21,8 @@ _DIGITS = re.compile(r"\D+")
 
 def fold(text: str) -> str:
     """Lower case without accents: 'Zoë Ó'Brien' -> 'zoe o'brien' (punctuation kept)."""
+    if text.isascii():  # most text: nothing to decompose or translate, and casefold is lower
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

@@ -49,6 +49,8 @@ _MIN_PHONE_DIGITS = 6
 
 
 def _strip_marks(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
