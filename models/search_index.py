@@ -266,7 +266,7 @@ def rebuild(db: pw.Database, *, clients: Iterable[int] | None = None) -> None:
 CATCH_UP_KEY = "search_catch_up"
 CATCH_UP_KINDS = ("interaction", "note", "promise")
 CATCH_UP_SPAN = 20_000  # ids of one kind looked at in one step
-CATCH_UP_ROWS = 150  # rows of one kind recomputed in one step at most (a step holds the write lock for tens of ms)
+CATCH_UP_ROWS = 500  # rows of one kind recomputed in one step at most (a step holds the write lock for tens of ms)
 
 
 def start_catch_up() -> None:
