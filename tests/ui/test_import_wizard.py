@@ -7,29 +7,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings
 
 from models import store
 from tests.ui.conftest import open_dialog
 from ui.context import AppContext
+from ui.dialogs.contacts_export import ExportContactsDialog
 from ui.dialogs.import_wizard import CHECK, COLUMNS, DONE, FILE, PREVIEW, ImportWizard
 from ui.dialogs.imports_dialog import ImportsDialog
 from ui.events import Events
-from ui.tasks import SyncTasks, Tasks
+from ui.tasks import Tasks
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "contacts"
 
 
 @pytest.fixture
-def desk(tmp_path: Path) -> Iterator[AppContext]:
-    """An office with an administrator at the desk; store calls run inline."""
-    store.open(tmp_path / "office.db")
-    anna = store.add_staff("Anna Keller", role="admin").id
-    events = Events()
-    ctx = AppContext(SyncTasks(events), events, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                     staff=store.get_staff(anna), team=store.list_staff())
-    yield ctx
-    store.close()
+def desk(admin_desk: AppContext) -> AppContext:
+    return admin_desk
 
 
 def cells(table, column: int) -> list[str]:
@@ -230,13 +225,21 @@ def test_file_import_contacts_and_office_imports_in_the_window(ready, qtbot, tmp
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(out), "vCard 4.0 (*.vcf)")))
     ready.export_contacts_action.trigger()
+    dialog = open_dialog(ready, ExportContactsDialog)
+    assert dialog.list_columns == ready.client_list.shown_columns()  # the list's columns as shown
+    dialog.choose("4.0")
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
     assert out.read_text(encoding="utf-8").count("BEGIN:VCARD") == 4  # the two seeded clients and the two imported
     assert "VERSION:4.0" in out.read_text(encoding="utf-8")
     client_menu = next(a.menu() for a in ready.menuBar().actions() if a.text() == "&Client")
     assert "Export as a vCard..." in [a.text() for a in client_menu.actions()]
     ready.open_client(ready.client_list.model.shown_rows()[0].id)
     ready.vcard_action.trigger()
-    assert out.read_text(encoding="utf-8").count("BEGIN:VCARD") == 1
+    dialog = open_dialog(ready, ExportContactsDialog)
+    assert dialog.kind == "3.0" and dialog.client_ids == [ready.client_list.model.shown_rows()[0].id]
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: out.read_text(encoding="utf-8").count("BEGIN:VCARD") == 1)
 
 
 def test_more_contact_details_are_edited_in_the_client_form_and_shown_in_the_header(qtbot, desk: AppContext) -> None:
