@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Collection, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -810,26 +811,64 @@ def _cannot_write(exc: OSError) -> ValidationError:
 
 
 def export_vcards(path: str | os.PathLike[str], client_ids: Collection[int] | None = None,
-                  version: str = "3.0") -> int:
-    """Write clients (everyone when client_ids is None) as vCards 3.0 or 4.0; the number written."""
+                  version: str = "3.0", *, one_per_file: bool = False) -> int:
+    """Write clients (everyone when client_ids is None) as vCards 3.0 or 4.0; the number written.
+
+    With one_per_file, `path` is a folder and each client gets a file of their own, named after them (Outlook
+    reads only the first card of a file); a file already there is never replaced ("Name (2).vcf").
+    """
     if not isinstance(version, str) or version not in ("3.0", "4.0"):
         raise ValidationError("version", "Rapport writes vCard 3.0 or 4.0.")
+    one_per_file = b.check_flag(one_per_file, "one_per_file", "One file per client")
     path, client_ids = _export_target(path, client_ids)
-    from models.contacts.vcard import OutCard, write_card  # noqa: PLC0415
-
+    if one_per_file and not path.is_dir():
+        raise ValidationError("path", "Choose a folder for the files: there is no folder at that place.")
     count = 0
     try:
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            for page in _export_rows(client_ids):
-                remembered = _remembered([r["id"] for r in page])
-                for r in page:
-                    handle.write(write_card(OutCard(_uid_of(r["id"], r["created_at"], remembered), r["name"],
-                                                    r["organisation"], r["phone"], r["email"], r["address"],
-                                                    r["more_details"]), version))
+        if one_per_file:
+            used: set[str] = set()
+            for name, text in _cards(client_ids, version):
+                with open(_card_file(path, name, used), "x", encoding="utf-8", newline="") as handle:
+                    handle.write(text)
+                count += 1
+        else:
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                for _name, text in _cards(client_ids, version):
+                    handle.write(text)
                     count += 1
     except OSError as exc:
         raise _cannot_write(exc) from None
     return count
+
+
+def _cards(client_ids: list[int] | None, version: str) -> Iterator[tuple[str, str]]:
+    """(name, vCard) of each client to export, page by page."""
+    from models.contacts.vcard import OutCard, write_card  # noqa: PLC0415
+
+    for page in _export_rows(client_ids):
+        remembered = _remembered([r["id"] for r in page])
+        for r in page:
+            yield r["name"], write_card(OutCard(_uid_of(r["id"], r["created_at"], remembered), r["name"],
+                                                r["organisation"], r["phone"], r["email"], r["address"],
+                                                r["more_details"]), version)
+
+
+_UNSAFE_IN_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
+_RESERVED_NAMES = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)$", re.IGNORECASE)
+
+
+def _card_file(folder: Any, name: str, used: set[str]) -> Any:
+    """A file name for a client's card that every system takes, not yet taken in the folder or this export."""
+    base = " ".join(_UNSAFE_IN_NAME.sub(" ", name).split())[:60].strip(". ") or "Client"  # 60 emoji: 240 bytes
+    if _RESERVED_NAMES.match(base):
+        base = f"{base} (client)"
+    number = 1
+    while True:
+        candidate = f"{base}.vcf" if number == 1 else f"{base} ({number}).vcf"
+        if candidate.casefold() not in used and not (folder / candidate).exists():
+            used.add(candidate.casefold())
+            return folder / candidate
+        number += 1
 
 
 def _check_columns(columns: object) -> list[tuple[str, str]]:

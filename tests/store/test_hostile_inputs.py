@@ -198,7 +198,7 @@ def baseline(name: str, ids: Ids, n: int) -> dict[str, Any]:
                                until=None, page=500),
         "export_office": dict(path=f / f"office{n}.json"),
         "export_vcards": dict(path=f / f"clients{n}.vcf", client_ids=[ids.client, ids.other_client],
-                              version="3.0"),
+                              version="3.0", one_per_file=False),
         "find_duplicates": dict(limit=100),
         "get_client": dict(client_id=ids.client, include_deleted=True),
         "get_promise": dict(promise_id=ids.promise),

@@ -252,3 +252,34 @@ def test_the_exports_import_back_into_an_empty_office_as_they_were(exported: dic
         # every line of More contact details comes back as it was (in the order vCard properties are written)
         assert sorted(back.more_details.splitlines()) == sorted(original.more_details.splitlines())
     assert store.import_contacts(path, by=ola).created == 0
+
+
+# --- Outlook: one card per file ------------------------------------------------------------------------------
+
+def test_one_file_per_client_for_outlook(exported: dict[str, bytes], tmp_path: Path) -> None:
+    """Outlook reads only the first card of a file: each client gets a file of their own, named after them; a
+    file already in the folder is never replaced."""
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    (folder / "Prince.vcf").write_text("someone else's card", encoding="utf-8")
+    ids = [c.id for c in store.list_clients()]
+    shared = store.add_client(name="Prince", by=store.list_staff()[0].id).id  # two clients of one name
+    odd = store.add_client(name='CON', by=store.list_staff()[0].id).id  # a name Windows keeps for itself
+    slash = store.add_client(name='A/B: "C"?', by=store.list_staff()[0].id).id
+    assert store.export_vcards(folder, [*ids, shared, odd, slash], version="3.0", one_per_file=True) == len(ids) + 3
+    names = sorted(p.name for p in folder.iterdir())
+    assert (folder / "Prince.vcf").read_text(encoding="utf-8") == "someone else's card"
+    assert {"Prince (2).vcf", "Prince (3).vcf", "CON (client).vcf", "A B C.vcf", "山田 太郎.vcf"} <= set(names)
+    assert len(names) == len(ids) + 4
+    for path in folder.iterdir():
+        if path.name != "Prince.vcf":
+            data = path.read_bytes()
+            assert data.count(b"BEGIN:VCARD") == 1
+            for card in cards(data):
+                rfc_check(card, "3.0")
+    with pytest.raises(store.ValidationError) as error:
+        store.export_vcards(folder / "missing", one_per_file=True)
+    assert error.value.field == "path" and "folder" in error.value.message
+    for path in folder.iterdir():  # each file brings back its client, and only that one
+        if path.name != "Prince.vcf":
+            assert store.import_contacts(path, by=store.list_staff()[0].id).created == 0

@@ -158,3 +158,24 @@ def test_a_single_clients_export_offers_every_field_and_a_refused_path_is_said_i
     dialog.export_to(str(tmp_path / "nora.vcf"))
     assert not dialog.isVisible()
     assert "FN:Nora Quinn" in (tmp_path / "nora.vcf").read_text(encoding="utf-8")
+
+
+def test_one_file_per_client_for_outlook_from_the_dialog(qtbot, admin_desk: AppContext, tmp_path: Path,
+                                                          monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    ids = seed(admin_desk.staff.id)
+    dialog = ExportContactsDialog(admin_desk, [ids["nora"], ids["noel"]])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.kind == "3.0" and dialog.one_per_file.isVisible() and not dialog.one_per_file.isChecked()
+    dialog.one_per_file.setChecked(True)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(tmp_path)))
+    dialog.export_button.click()
+    assert not dialog.isVisible()
+    assert sorted(p.name for p in tmp_path.glob("*.vcf")) == ["Noel Quinn.vcf", "Nora Quinn.vcf"]
+    dialog = ExportContactsDialog(admin_desk, [ids["nora"]])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.choose("csv")
+    assert not dialog.one_per_file.isVisible()

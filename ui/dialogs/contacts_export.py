@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -54,9 +55,13 @@ class ExportContactsDialog(QDialog):
         self.client_ids = None if client_ids is None else list(client_ids)
         self.list_columns = list(columns) if columns else None
         self.setWindowTitle("Export contacts")
-        count = "every client" if self.client_ids is None else _clients(len(self.client_ids))
-        where = " the list shows, in its order" if self.list_columns else ""
-        intro = QLabel(f"Export {count}{where}.", wordWrap=True)
+        if self.client_ids is None:
+            text = "Export every client."
+        elif self.list_columns:
+            text = f"Export the {_clients(len(self.client_ids))} the list shows, in its order."
+        else:
+            text = "Export this client." if len(self.client_ids) == 1 else f"Export {_clients(len(self.client_ids))}."
+        intro = QLabel(text, wordWrap=True)
 
         self.format_group = QButtonGroup(self)
         formats = QGroupBox("Kind of file")
@@ -67,6 +72,8 @@ class ExportContactsDialog(QDialog):
             self.format_group.addButton(button)
             format_layout.addWidget(button)
         self.format_group.buttons()[0].setChecked(True)
+        self.one_per_file = QCheckBox("One file per client, for Outlook (it reads only the first card of a file)")
+        format_layout.addWidget(self.one_per_file)
 
         self.columns_box = QGroupBox("Columns of the CSV")
         columns_layout = QVBoxLayout(self.columns_box)
@@ -125,26 +132,33 @@ class ExportContactsDialog(QDialog):
             return None
         return self.list_columns + ([] if any(f == "uid" for f, _ in self.list_columns) else [UID_COLUMN])
 
+    def _one_per_file(self) -> bool:
+        return self.kind != "csv" and self.one_per_file.isChecked()
+
     def _on_format_changed(self) -> None:
         self.columns_box.setVisible(self.kind == "csv")
+        self.one_per_file.setVisible(self.kind != "csv")
         self.adjustSize()
 
     def _on_export_clicked(self) -> None:
         suffix, pattern = SUFFIXES[self.kind]
-        path, _ = QFileDialog.getSaveFileName(self, "Export contacts", f"Rapport contacts.{suffix}", pattern)
+        if self._one_per_file():
+            path = QFileDialog.getExistingDirectory(self, "Choose the folder for the clients' cards")
+        else:
+            path, _ = QFileDialog.getSaveFileName(self, "Export contacts", f"Rapport contacts.{suffix}", pattern)
         if path:
             self.export_to(path)
 
     def export_to(self, path: str) -> None:
         """Write the file on the database thread; the dialog closes when it is written, or says what went wrong."""
-        kind, ids, columns = self.kind, self.client_ids, self.columns()
+        kind, ids, columns, one_per_file = self.kind, self.client_ids, self.columns(), self._one_per_file()
         self.export_button.setEnabled(False)
         self.error.hide()
 
         def work() -> int:
             if kind == "csv":
                 return store.export_clients_csv(path, ids, columns=columns)
-            return store.export_vcards(path, ids, version=kind)
+            return store.export_vcards(path, ids, version=kind, one_per_file=one_per_file)
 
         def done(count: int) -> None:
             self.ctx.events.message_reported.emit(f"Exported {_clients(count)} to {path}.")
