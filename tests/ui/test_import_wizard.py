@@ -11,6 +11,7 @@ import shiboken6
 from PySide6.QtCore import QSettings
 
 from models import store
+from tests.store.test_import_files import CONTACTS, EXPECTED
 from tests.ui.conftest import open_dialog
 from ui.context import AppContext
 from ui.dialogs.contacts_export import ExportContactsDialog
@@ -259,3 +260,41 @@ def test_more_contact_details_are_edited_in_the_client_form_and_shown_in_the_hea
     header.show_client(saved)
     assert header.contact.text().endswith("Phone (home): 01632 960002\u00a0\u00a0·\u00a0 Birthday: 3 March  (+1 more)")
     assert "Job title: Manager" in header.contact.toolTip()
+
+
+# --- every real-world file, through the wizard ------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_shared_file_goes_through_the_wizard_and_again_creates_nothing(qtbot, desk: AppContext,
+                                                                            name: str) -> None:
+    """The 30 files of ../shared/contacts, as a receptionist would take them in: file, columns as guessed,
+    preview, check, import, summary; then the same file again. The expectations are test_import_files.py's."""
+    created, problems, photos, people = EXPECTED[name]
+    for attempt in (1, 2):
+        wizard = ImportWizard(desk)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        wizard.choose_file(str(CONTACTS / name))
+        assert wizard.page == COLUMNS and not wizard.error.isVisible(), wizard.error.text()
+        wizard.next_button.click()
+        assert wizard.page == PREVIEW and wizard.preview_table.rowCount() > 0
+        wizard.next_button.click()
+        assert wizard.page == CHECK
+        check = cells(wizard.check_table, 2)
+        wizard.next_button.click()
+        qtbot.waitUntil(lambda wizard=wizard: wizard.page == DONE)
+        report = wizard.report
+        assert report is not None and report.import_id is not None
+        if attempt == 1:
+            assert (report.created, report.photos_skipped) == (created, photos)
+            assert tuple(p.sentence for p in report.problems) == problems
+            assert sum(text == "New client" or text.startswith("New client") for text in check) == created
+            clients = {c.name: c for c in store.list_clients()}
+            for person, (phone, email) in people.items():
+                assert (clients[person].phone, clients[person].email) == (phone, email)
+        else:
+            assert (report.created, report.updated) == (0, 0)
+            assert all(text.startswith("Already there") or text.startswith("Problem") for text in check), check
+        assert str(report.created) in wizard.summary.text()
+        wizard.close()
+    assert len(store.list_clients()) == created
