@@ -13,6 +13,7 @@ responsive, Cancel leaves whole batches, and Revert takes back exactly what the 
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -819,38 +820,106 @@ def export_vcards(path: str | os.PathLike[str], client_ids: Collection[int] | No
     """
     if not isinstance(version, str) or version not in ("3.0", "4.0"):
         raise ValidationError("version", "Rapport writes vCard 3.0 or 4.0.")
+    return _run(export_steps(path, client_ids, kind=version, one_per_file=one_per_file))
+
+
+def _run(steps: Generator[tuple[int, int], bool | None, int]) -> int:
+    """Drive a job to its end (for scripts: the window runs it step by step through ui/tasks.run_job)."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as end:
+            return int(end.value)
+
+
+EXPORT_KINDS = ("3.0", "4.0", "csv")
+
+
+def export_steps(path: str | os.PathLike[str], client_ids: Collection[int] | None = None, *, kind: str = "3.0",
+                 columns: Collection[str | tuple[str, str]] | None = None,
+                 one_per_file: bool = False) -> Generator[tuple[int, int], bool | None, int]:
+    """An export of clients (vCard 3.0, 4.0 or CSV) as a job: one page of clients per step, each its own short read,
+    yielding (done, total); send False to stop. ui/tasks.run_job drives it, so the desk's other work runs between
+    pages. The file appears whole or not at all (it is written beside its place first and put there at the end; a
+    stop or a failure leaves no file, and an earlier file of that name as it was); with one_per_file the cards
+    written before a stop stay. Returns the number of clients written.
+    """
+    if not isinstance(kind, str) or kind not in EXPORT_KINDS:
+        raise ValidationError("kind", "Rapport writes vCard 3.0 or 4.0, or a CSV.")
     one_per_file = b.check_flag(one_per_file, "one_per_file", "One file per client")
-    path, client_ids = _export_target(path, client_ids)
-    if one_per_file and not path.is_dir():
+    chosen = _check_columns(columns) if kind == "csv" else []
+    if one_per_file and kind == "csv":
+        raise ValidationError("one_per_file", "A CSV is one file; one file per client is for vCards.")
+    target, ids = _export_target(path, client_ids)
+    if one_per_file and not target.is_dir():
         raise ValidationError("path", "Choose a folder for the files: there is no folder at that place.")
+    total = len(ids) if ids is not None else b.read(
+        lambda: t.Client.select().where(t.Client.deleted_at.is_null()).count())
+    if one_per_file:
+        return (yield from _card_files(target, ids, kind, total))
+    import tempfile  # noqa: PLC0415
+
     count = 0
+    part = ""
     try:
-        if one_per_file:
-            used: set[str] = set()
-            for name, text in _cards(client_ids, version):
-                with open(_card_file(path, name, used), "x", encoding="utf-8", newline="") as handle:
+        handle, part = tempfile.mkstemp(prefix=".rapport-", suffix=".part", dir=target.parent)
+        with open(handle, "w", encoding="utf-8-sig" if kind == "csv" else "utf-8", newline="") as out:
+            write = _csv_writer(out, chosen) if kind == "csv" else out.write
+            for page in _export_rows(ids):
+                for text in _page_texts(page, kind, chosen):
+                    write(text)
+                count += len(page)
+                if (yield (count, total)) is False and count < total:
+                    return 0  # stopped: no file (the finally clause takes the part away)
+        os.replace(part, target)
+        part = ""
+    except OSError as exc:
+        raise _cannot_write(exc) from None
+    finally:
+        if part:
+            with contextlib.suppress(OSError):
+                os.remove(part)
+    return count
+
+
+def _card_files(folder: Any, ids: list[int] | None, kind: str, total: int) -> Generator[tuple[int, int], Any, int]:
+    count = 0
+    used: set[str] = set()
+    try:
+        for page in _export_rows(ids):
+            for r, text in zip(page, _page_texts(page, kind, []), strict=True):
+                with open(_card_file(folder, r["name"], used), "x", encoding="utf-8", newline="") as handle:
                     handle.write(text)
                 count += 1
-        else:
-            with open(path, "w", encoding="utf-8", newline="") as handle:
-                for _name, text in _cards(client_ids, version):
-                    handle.write(text)
-                    count += 1
+            if (yield (count, total)) is False:
+                break
     except OSError as exc:
         raise _cannot_write(exc) from None
     return count
 
 
-def _cards(client_ids: list[int] | None, version: str) -> Iterator[tuple[str, str]]:
-    """(name, vCard) of each client to export, page by page."""
+def _csv_writer(out: Any, chosen: list[tuple[str, str]]) -> Callable[[Any], Any]:
+    import csv  # noqa: PLC0415
+
+    writer = csv.writer(out)
+    writer.writerow([header for _, header in chosen])
+    return writer.writerow
+
+
+def _page_texts(page: list[dict[str, Any]], kind: str, chosen: list[tuple[str, str]]) -> Iterator[Any]:
+    """Each client of a page as the export writes it: a vCard's text, or a CSV row's cells."""
+    remembered = _remembered([r["id"] for r in page])
+    if kind == "csv":
+        now_us = t.to_micros(b.utcnow())
+        for r in page:
+            uid = _uid_of(r["id"], r["created_at"], remembered)
+            yield [_cell(key, r, uid, now_us) for key, _ in chosen]
+        return
     from models.contacts.vcard import OutCard, write_card  # noqa: PLC0415
 
-    for page in _export_rows(client_ids):
-        remembered = _remembered([r["id"] for r in page])
-        for r in page:
-            yield r["name"], write_card(OutCard(_uid_of(r["id"], r["created_at"], remembered), r["name"],
-                                                r["organisation"], r["phone"], r["email"], r["address"],
-                                                r["more_details"]), version)
+    for r in page:
+        yield write_card(OutCard(_uid_of(r["id"], r["created_at"], remembered), r["name"], r["organisation"],
+                                 r["phone"], r["email"], r["address"], r["more_details"]), kind)
 
 
 _UNSAFE_IN_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
@@ -927,22 +996,4 @@ def export_clients_csv(path: str | os.PathLike[str], client_ids: Collection[int]
     desk's local time. A file with a "uid" column (or an email, phone, or name and organisation) imports back
     into Rapport onto the same clients.
     """
-    import csv  # noqa: PLC0415
-
-    chosen = _check_columns(columns)
-    path, client_ids = _export_target(path, client_ids)
-    now_us = t.to_micros(b.utcnow())
-    count = 0
-    try:
-        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow([header for _, header in chosen])
-            for page in _export_rows(client_ids):
-                remembered = _remembered([r["id"] for r in page])
-                for r in page:
-                    uid = _uid_of(r["id"], r["created_at"], remembered)
-                    writer.writerow([_cell(key, r, uid, now_us) for key, _ in chosen])
-                    count += 1
-    except OSError as exc:
-        raise _cannot_write(exc) from None
-    return count
+    return _run(export_steps(path, client_ids, kind="csv", columns=columns))

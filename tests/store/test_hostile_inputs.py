@@ -197,6 +197,8 @@ def baseline(name: str, ids: Ids, n: int) -> dict[str, Any]:
         "export_history": dict(path=f / f"history{n}.csv", client=ids.client, staff=None, kinds=(), since=None,
                                until=None, page=500),
         "export_office": dict(path=f / f"office{n}.json"),
+        "export_steps": dict(path=f / f"steps{n}.csv", client_ids=[ids.client, ids.other_client], kind="csv",
+                             columns=["name", ("phone", "Telefon")], one_per_file=False),
         "export_vcards": dict(path=f / f"clients{n}.vcf", client_ids=[ids.client, ids.other_client],
                               version="3.0", one_per_file=False),
         "find_duplicates": dict(limit=100),
@@ -302,7 +304,7 @@ class Outcome:
 
 
 # Generator functions (jobs the UI drives step by step): a call runs them to the end, so their work really runs.
-JOBS = {"import_steps", "review_job"}
+JOBS = {"export_steps", "import_steps", "review_job"}
 
 
 def invoke(name: str, kwargs: dict[str, Any]) -> Any:

@@ -4,15 +4,19 @@ doubled; and the dialog's choice of every contact field instead. Real list widge
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QMenu
 
 from models import store
 from ui.context import AppContext
 from ui.dialogs.contacts_export import ExportContactsDialog
+from ui.events import Events
+from ui.tasks import Tasks
 from ui.views.client_list import ClientListPanel, ClientTableModel
 
 
@@ -179,3 +183,53 @@ def test_one_file_per_client_for_outlook_from_the_dialog(qtbot, admin_desk: AppC
     dialog.show()
     dialog.choose("csv")
     assert not dialog.one_per_file.isVisible()
+
+
+@pytest.fixture
+def threaded(tmp_path: Path, monkeypatch) -> Iterator[tuple[AppContext, dict[str, int]]]:
+    """The real database thread, and exports a page per client (four steps for the four clients)."""
+    import models.store.imports as imports
+
+    monkeypatch.setattr(imports, "EXPORT_PAGE", 1)
+    events = Events()
+    tasks = Tasks(events)
+    try:
+        ids = tasks.on_thread(lambda: (store.open(tmp_path / "office.db"),
+                                       seed(store.add_staff("Anna Keller", role="admin").id))[1])
+        yield AppContext(tasks, events, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)), ids
+    finally:
+        tasks.shutdown()
+
+
+def test_stop_leaves_no_half_file_and_an_earlier_file_as_it_was(qtbot, threaded, tmp_path: Path,
+                                                               monkeypatch) -> None:
+    ctx, ids = threaded
+    out = tmp_path / "clients.vcf"
+    out.write_text("last week's export", encoding="utf-8")
+    dialog = ExportContactsDialog(ctx, list(ids.values()))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    seen: list[tuple[int, int]] = []
+    monkeypatch.setattr(dialog, "_on_export_progress", lambda p: (seen.append(p), dialog.reject()))
+    messages: list[str] = []
+    ctx.events.message_reported.connect(messages.append)
+    dialog.export_to(str(out))
+    qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
+    assert seen == [(1, 4)]  # Cancel during the export stopped it after the page being written
+    assert messages == ["Export stopped: no file was written."] and not dialog.isVisible()
+    assert out.read_text(encoding="utf-8") == "last week's export"
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".part"] == []
+
+
+def test_the_desk_works_between_the_pages_of_an_export(qtbot, threaded, tmp_path: Path) -> None:
+    """A client opened while the export runs opens between two pages, before the export ends."""
+    ctx, ids = threaded
+    dialog = ExportContactsDialog(ctx, list(ids.values()))
+    qtbot.addWidget(dialog)
+    order: list[str] = []
+    ctx.events.message_reported.connect(lambda text: order.append("exported"))
+    dialog.export_to(str(tmp_path / "all.vcf"))
+    ctx.tasks.run(lambda: store.get_client(ids["tom"]), lambda client: order.append(client.name))
+    qtbot.waitUntil(lambda: "exported" in order, timeout=10_000)
+    assert order == ["Tom Reid", "exported"]
+    assert (tmp_path / "all.vcf").read_text(encoding="utf-8").count("BEGIN:VCARD") == 4

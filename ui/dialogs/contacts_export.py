@@ -3,6 +3,7 @@ vCard 3.0/4.0, or as a CSV of the list's columns as shown or of every contact fi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QLabel,
+    QProgressBar,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -96,6 +98,9 @@ class ExportContactsDialog(QDialog):
 
         self.error = QLabel(objectName="error", wordWrap=True)
         self.error.hide()
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.job: Any = None  # the export running (ui/tasks.run_job): Cancel stops it between pages
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = self.buttons.addButton("Export...", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self._on_export_clicked)
@@ -105,6 +110,7 @@ class ExportContactsDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(formats)
         layout.addWidget(self.columns_box)
+        layout.addWidget(self.progress)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.format_group.buttonToggled.connect(lambda *_: self._on_format_changed())
@@ -150,23 +156,45 @@ class ExportContactsDialog(QDialog):
             self.export_to(path)
 
     def export_to(self, path: str) -> None:
-        """Write the file on the database thread; the dialog closes when it is written, or says what went wrong."""
+        """Write the file as a job on the database thread, a page of clients at a time, so the desk's other work
+        goes on between pages; the dialog closes when it is written, or says what went wrong."""
         kind, ids, columns, one_per_file = self.kind, self.client_ids, self.columns(), self._one_per_file()
         self.export_button.setEnabled(False)
         self.error.hide()
+        self.progress.setValue(0)
+        self.progress.show()
+        steps = store.export_steps(path, ids, kind=kind, columns=columns, one_per_file=one_per_file)
+        self.job = self.ctx.tasks.run_job(steps, self._on_export_progress,
+                                          lambda count: self._on_exported(path, count), self._on_export_failed)
 
-        def work() -> int:
-            if kind == "csv":
-                return store.export_clients_csv(path, ids, columns=columns)
-            return store.export_vcards(path, ids, version=kind, one_per_file=one_per_file)
+    def _on_export_progress(self, progress: tuple[int, int]) -> None:
+        done, total = progress
+        self.progress.setMaximum(max(1, total))
+        self.progress.setValue(done)
 
-        def done(count: int) -> None:
+    def _on_exported(self, path: str, count: int) -> None:
+        stopped = self.job is not None and self.job.cancelled
+        self.job = None
+        if not stopped:
             self.ctx.events.message_reported.emit(f"Exported {_clients(count)} to {path}.")
-            self.accept()
+        elif self._one_per_file():
+            self.ctx.events.message_reported.emit(f"Export stopped: the cards of {_clients(count)} are in {path}.")
+        else:
+            self.ctx.events.message_reported.emit("Export stopped: no file was written.")
+        self.accept()
 
-        def failed(error: StoreError) -> None:
-            self.export_button.setEnabled(True)
-            self.error.setText(error.message)
-            self.error.show()
+    def _on_export_failed(self, error: StoreError) -> None:
+        self.job = None
+        self.progress.hide()
+        self.export_button.setEnabled(True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(True)
+        self.error.setText(error.message)
+        self.error.show()
 
-        self.ctx.tasks.run(work, done, failed)
+    def reject(self) -> None:
+        """Cancel: before the export, close; during it, stop it after the page being written (then close)."""
+        if self.job is not None and not self.job.finished:
+            self.job.cancel()
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(False)
+            return
+        super().reject()
