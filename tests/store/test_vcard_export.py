@@ -201,7 +201,7 @@ def test_the_rules_catch_what_they_are_for() -> None:
 
 # --- the independent strict validator (RFC 2426) ---------------------------------------------------------
 
-def test_every_30_card_passes_the_strict_rfc_2426_validator(exported: dict[str, bytes]) -> None:
+def test_every_vcard_30_passes_the_strict_rfc_2426_validator(exported: dict[str, bytes]) -> None:
     validator = pytest.importorskip("vcard.vcard_validator", reason="the test extra `vcard` (pip install -e .[test])")
     errors = pytest.importorskip("vcard.vcard_errors")
     text = exported["3.0"].decode("latin-1")  # its grammar is over octets: one character per octet
