@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
         self.imports_action = self._action("Imports...", lambda: self._open_dialog("ui.dialogs.imports_dialog",
                                                                                      "ImportsDialog"))
         self.export_contacts_action = self._action("Export contacts...", lambda: self.export_contacts(
-            [row.id for row in self.client_list.model.shown_rows()]))  # the clients the list shows, in its order
+            self.client_list.shown_ids(), self.client_list.shown_columns()))  # issue 15: the list as shown
         self.vcard_action = self._action("Export as a vCard...", on_client(
             "export them as a vCard", lambda view: self.export_contacts([view.client.id])))
         self.duplicates_action = self._action("Find duplicates...", lambda: self._open_dialog(
@@ -354,8 +354,8 @@ class MainWindow(QMainWindow):
                                    self.ctx.database or self.session.location)
         dialog.location_chosen.connect(self.session.switch)  # type: ignore[attr-defined]
 
-    def export_contacts(self, client_ids: list[int]) -> None:
-        _lazy("ui.dialogs.contacts_export").export_contacts(self.ctx, self, client_ids)
+    def export_contacts(self, client_ids: list[int], columns: list[tuple[str, str]] | None = None) -> None:
+        _lazy("ui.dialogs.contacts_export").export_contacts(self.ctx, self, client_ids, columns)
 
     def switch_desk(self, member: StaffMember) -> None:  # after their PIN if they have one (ui/dialogs/pin.py)
         _lazy("ui.dialogs.trust").switch_desk(self, member)

@@ -56,7 +56,8 @@ _VERBATIM = re.compile(_NOTES + r"|^(more contact details|more details|weitere k
 # (pattern over the folded header, target, the words removed to find the column's group)
 _RULES: tuple[tuple[str, str], ...] = (
     # types/labels first: "Phone 1 - Type", "E-mail 2 - Label", "E-Mail-Typ"
-    (r"^(rapport problem|last contact|next promise due)$", "skip"),  # Rapport's own export and problem file
+    # Rapport's own export (what the client list computes) and problem file
+    (r"^(rapport problem|last contact|next promise due|score|impression score)$", "skip"),
     (r"^(more contact details|more details|weitere kontaktdaten)$", "more"),
     (r"^e ?mail( \d)? (display name|angezeigter name)$", "skip"),
     (r"(^| )(type|label|typ|art)$", "label"),

@@ -21,7 +21,7 @@ _BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
 _TECHNICAL = {"VERSION", "PRODID", "REV", "X-ABUID", "X-ABSHOWAS", "X-MS-OL-DESIGN", "X-MS-OL-DEFAULT-POSTAL-ADDRESS",
               "X-ABLABEL", "X-ABADR", "LABEL", "FN", "N", "SORT-STRING", "X-PHONETIC-FIRST-NAME",
               "X-PHONETIC-LAST-NAME", "CLASS", "SOURCE", "KIND", "XML", "CLIENTPIDMAP", "MAILER", "NAME",
-              "PROFILE", "X-EVOLUTION-FILE-AS", "X-MOZILLA-HTML", "X-MS-CARDPICTURE", "X-MS-CARDPICTURE"}
+              "PROFILE", "X-EVOLUTION-FILE-AS", "X-MOZILLA-HTML", "X-MS-CARDPICTURE"}
 _DEFAULT_GROUPS = {"my contacts", "* my contacts", "starred in android", "mycontacts"}
 _NAME = re.compile(rb"^(?:[\w-]+\.)?([\w-]+)", re.ASCII)
 _LISTS = {"CATEGORIES", "NICKNAME"}  # where a comma separates values
@@ -256,7 +256,7 @@ def contact_of(card: Card) -> Contact:
         elif name == "URL":
             items.append(Item("url", _text(value).replace("\\:", ":"), label, pref))
         elif name == "BDAY":
-            items.append(Item("birthday", _text(value)))
+            items.append(Item("birthday", read_birthday(_text(value))))
         elif name == "NOTE":
             items.append(Item("note", _text(value)))
         elif name == "UID":
@@ -311,12 +311,74 @@ class OutCard:
     more_details: str
 
 
+# A phone's label as a vCard TEL type (Outlook drops a TEL that has no TYPE; Apple and Google read X-ABLabel).
+_TEL_TYPES = (("fax", re.compile(r"fax", re.I)), ("pager", re.compile(r"pager|beeper", re.I)),
+              ("cell", re.compile(r"mobil|cell|handy|portable|movil|iphone", re.I)),
+              ("home", re.compile(r"home|privat|maison|casa", re.I)),
+              ("work", re.compile(r"work|business|office|arbeit|gesch|bureau|travail|trabajo|company", re.I)))
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
+_ISO_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})$")
+_NO_YEAR = re.compile(r"^--(\d{2})-?(\d{2})$")
+FOLD_OCTETS = 75
+
+
+def _tel_type(label: str) -> str:
+    return next((kind for kind, words in _TEL_TYPES if words.search(label)), "voice")
+
+
+def _birthday(text: str, v4: bool) -> tuple[str, bool] | None:
+    """A birthday as BDAY writes it: (value, is text); None when vCard 3.0 has no way to say it (a date only)."""
+    import datetime as dt  # noqa: PLC0415
+
+    if found := _ISO_DATE.match(text):
+        year, month, day = found.groups()
+        try:
+            dt.date(int(year), int(month), int(day))
+        except ValueError:
+            found = None
+        else:
+            return (f"{year}{month}{day}" if v4 else f"{year}-{month}-{day}"), False
+    if (no_year := _NO_YEAR.match(text)) and v4:
+        return f"--{no_year.group(1)}{no_year.group(2)}", False
+    return (text, True) if v4 else None
+
+
+def read_birthday(text: str) -> str:
+    """A BDAY as a person writes it: RFC 6350's 19800203 and --0412 as 1980-02-03 and --04-12."""
+    if found := re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text):
+        return "-".join(found.groups())
+    if found := re.fullmatch(r"--(\d{2})(\d{2})", text):
+        return f"--{found.group(1)}-{found.group(2)}"
+    return text
+
+
+def fold(text: str) -> str:
+    """Fold every line at 75 octets, never inside a UTF-8 character (RFC 6350 3.2, RFC 2425 5.8.1): vobject
+    folds by characters, which leaves lines of emoji twice too long."""
+    out: list[str] = []
+    for line in text.replace("\r\n ", "").replace("\r\n\t", "").split("\r\n"):
+        if not line:
+            continue
+        part: list[str] = []
+        size = 0
+        for ch in line:
+            octets = len(ch.encode("utf-8"))
+            if size + octets > FOLD_OCTETS:
+                out.append("".join(part))
+                part, size = [" "], 1
+            part.append(ch)
+            size += octets
+        out.append("".join(part))
+    return "\r\n".join(out) + "\r\n"
+
+
 def write_card(card: OutCard, version: str = "3.0") -> str:
     """One client as a vCard 3.0 or 4.0 that Apple Contacts, Google and Outlook read.
 
-    Other details become ordinary properties where vCard has one (TEL, EMAIL, ADR, URL with an Apple
-    X-ABLabel for their label; TITLE, BDAY, NICKNAME); anything else is kept in X-RAPPORT-MORE lines, which
-    Rapport reads back as they were.
+    Other details become ordinary properties where vCard has one (TEL with a TYPE, EMAIL, ADR, URL with an Apple
+    X-ABLabel for their label; TITLE, BDAY, NICKNAME); anything else, and what the version cannot say (a website
+    that is no URI, a birthday that is no date in 3.0), is kept in X-RAPPORT-MORE lines, which Rapport reads back
+    as they were. tests/store/test_vcard_export.py checks the RFC rules (and RFC 2426 with a strict validator).
     """
     import vobject  # noqa: PLC0415
 
@@ -324,7 +386,10 @@ def write_card(card: OutCard, version: str = "3.0") -> str:
     vc = vobject.vCard()
     vc.add("version").value = version
     vc.add("prodid").value = PRODID
-    vc.add("uid").value = card.uid
+    uid = vc.add("uid")
+    uid.value = card.uid
+    if v4 and not _URI.match(card.uid):  # 4.0's UID is a URI unless it says it is text
+        uid.params["VALUE"] = ["text"]
     vc.add("fn").value = card.name
     words = card.name.split()
     vc.add("n").value = vobject.vcard.Name(family=words[-1] if len(words) > 1 else card.name,
@@ -334,22 +399,21 @@ def write_card(card: OutCard, version: str = "3.0") -> str:
 
     def typed(name: str, value: Any, label: str = "", pref: bool = False) -> None:
         nonlocal items
+        prop = vc.add(name)
+        prop.value = value
         if label:  # Apple's way of labelling a value, which Google reads too
             items += 1
-            prop = vc.add(name)
             prop.group = f"item{items}"
-            prop.value = value
             tag = vc.add("x-ablabel")
             tag.group = f"item{items}"
             tag.value = label
-        else:
-            prop = vc.add(name)
-            prop.value = value
-        if pref:
-            if v4:
-                prop.params["PREF"] = ["1"]
-            else:
-                prop.params["TYPE"] = ["pref"]
+        types = [_tel_type(label)] if name == "tel" else []
+        if pref and v4:
+            prop.params["PREF"] = ["1"]
+        elif pref:
+            types.append("pref")
+        if types:
+            prop.params["TYPE"] = types
 
     def address(text: str) -> Any:
         return vobject.vcard.Address(street="\n".join(text.splitlines()))
@@ -366,7 +430,7 @@ def write_card(card: OutCard, version: str = "3.0") -> str:
             continue
         found = _MORE_LINE.match(line)
         simple = _SIMPLE_LINE.match(line)
-        if found:
+        if found and (found.group(1) != "Website" or _URI.match(found.group(3))):
             kind, label, value = found.groups()
             name = {"Phone": "tel", "Email": "email", "Address": "adr", "Website": "url"}[kind]
             typed(name, address(value) if name == "adr" else value, label or "")
@@ -376,10 +440,14 @@ def write_card(card: OutCard, version: str = "3.0") -> str:
             vc.add("title").value = simple.group(2)
         elif simple and simple.group(1) == "Nickname" and "nickname" not in vc.contents:
             vc.add("nickname").value = simple.group(2)
-        elif simple and simple.group(1) == "Birthday" and "bday" not in vc.contents:
-            vc.add("bday").value = simple.group(2)
+        elif simple and simple.group(1) == "Birthday" and "bday" not in vc.contents and (
+                birthday := _birthday(simple.group(2), v4)) is not None:
+            prop = vc.add("bday")
+            prop.value = birthday[0]
+            if birthday[1]:
+                prop.params["VALUE"] = ["text"]
         else:
             vc.add("x-rapport-more").value = line
     if card.organisation or department:
         vc.add("org").value = [card.organisation, department] if department else [card.organisation]
-    return vc.serialize()
+    return fold(vc.serialize())

@@ -18,6 +18,7 @@ Shapes (DUE-DATES.md, "Wording"):
 - `span(elapsed)`                  "3 hours", "1 day", "less than a minute"
 - `count(n, "fix")`                "1 fix", "2 fixes"; `counts([(1, "problem"), (2, "fix")])` "1 problem and 2 fixes"
 - `join(["a", "b", "c"])`          "a, b and c"
+- `badge_words(72, "Green", "up")`  "72 Green ↑" (the impression badge in words: list, screen reader, CSV)
 """
 from __future__ import annotations
 
@@ -161,3 +162,16 @@ def span(elapsed: timedelta) -> str:
     if minutes < 24 * 60:
         return count(minutes // 60, "hour")
     return count(elapsed.days, "day")
+
+
+TREND_ARROWS = {"up": "\u2191", "down": "\u2193", "flat": "\u2192"}
+
+
+def badge_words(score: int | None, band: str, trend: str, flags: Iterable[str] = ()) -> str:
+    """The impression badge in words: '72 Green ↑ New' (so it reads without colour, in a screen reader and in a
+    CSV of the client list); empty while the score is being worked out."""
+    if score is None:
+        return ""
+    parts = [str(score), _(band), TREND_ARROWS.get(trend, "")]
+    parts += [_(flag.title()) for flag in flags]
+    return " ".join(p for p in parts if p)

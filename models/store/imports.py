@@ -13,9 +13,11 @@ responsive, Cancel leaves whole batches, and Revert takes back exactly what the 
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Collection, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -23,14 +25,16 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
+import peewee as pw
+
 from models import tables as t
 from models.contacts import decode as dec
-from models.contacts.entry import Contact
+from models.contacts.entry import Contact, one_line
 from models.contacts.fields import TARGETS
 from models.contacts.reader import ContactFile, open_contacts, write_problem_rows
 from models.errors import ValidationError
-from models.contacts.entry import one_line
 from models.normalise import email_key, fold, phone_key, words
+from models.rules.words import badge_words
 from models.store import _base as b
 from models.store.clients import CLIENT_KINDS, _search_text, reindex
 from models.store.records import Changes
@@ -240,7 +244,11 @@ class _Index:
     def uids(self) -> dict[str, int]:
         if self._uids is None:
             live = {r[0] for r in self.rows}
-            self._uids = {}
+            # the UIDs Rapport's own exports give clients (vCard UID, the CSV's UID column) ...
+            self._uids = {made_uid(cid, created): cid for cid, created in
+                          t.Client.select(t.Client.id, t.Client.created_at)
+                          .where(t.Client.deleted_at.is_null()).tuples()}
+            # ... and those earlier imports remembered
             query = (t.ImportedRow.select(t.ImportedRow.uid, t.ImportedRow.client)
                      .where(t.ImportedRow.uid != "").order_by(t.ImportedRow.id).tuples())
             for uid, cid in query:
@@ -730,38 +738,59 @@ def revert_import(import_id: int, *, by: int, keep_touched: bool = True) -> Chan
 # --- export ------------------------------------------------------------------------------------------
 
 EXPORT_PAGE = 500
-CSV_COLUMNS = ("Name", "Organisation", "Phone", "Email", "Address", "More contact details", "Last contact",
-               "Next promise due", "UID")
+# Every column a CSV of clients can hold, with its header: the client list's words where the list shows it.
+# The importer's guess (models/contacts/fields.py) maps each of these headers back (or skips what it computes).
+CSV_FIELDS: dict[str, str] = {
+    "score": "Score", "name": "Name", "organisation": "Organisation", "phone": "Phone", "email": "Email",
+    "address": "Address", "more_details": "More contact details", "last_contact": "Last contact",
+    "next_due": "Next promise due", "uid": "UID",
+}
+EVERY_FIELD = ("name", "organisation", "phone", "email", "address", "more_details", "last_contact", "next_due", "uid")
+CSV_COLUMNS = tuple(CSV_FIELDS[f] for f in EVERY_FIELD)
+MAX_CSV_COLUMNS = 100
 
 
 def _uid_of(cid: int, created_at: datetime, remembered: dict[int, str]) -> str:
     """The UID an earlier import remembered, else one made from the client (stable across exports)."""
+    return remembered.get(cid) or made_uid(cid, created_at)
+
+
+def made_uid(cid: int, created_at: datetime) -> str:
+    """The UID Rapport gives a client it exports (the same every time; an import recognises it again)."""
     import uuid  # noqa: PLC0415
 
-    made = uuid.uuid5(uuid.NAMESPACE_URL, f"rapport:{cid}:{t.to_micros(created_at)}")
-    return remembered.get(cid) or f"urn:uuid:{made}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'rapport:{cid}:{t.to_micros(created_at)}')}"
 
 
-def _export_rows(client_ids: Collection[int] | None) -> Iterator[list[tuple[Any, ...]]]:
+_EXPORT_COLUMNS = (t.Client.id, t.Client.name, t.Client.organisation, t.Client.phone, t.Client.email,
+                   t.Client.address, t.Client.more_details, t.Client.created_at, t.Client.last_contact_at,
+                   t.Client.next_due_at, t.ScoreCache.score, t.ScoreCache.band, t.ScoreCache.trend,
+                   t.ScoreCache.flags, t.ScoreCache.stable_until)
+
+
+def _export_query() -> Any:
+    return (t.Client.select(*_EXPORT_COLUMNS)
+            .join(t.ScoreCache, pw.JOIN.LEFT_OUTER, on=(t.ScoreCache.client == t.Client.id)))
+
+
+def _export_rows(client_ids: Collection[int] | None) -> Iterator[list[dict[str, Any]]]:
     """The clients to export in pages (each read is its own short query), in the order asked for."""
-    columns = (t.Client.id, t.Client.name, t.Client.organisation, t.Client.phone, t.Client.email, t.Client.address,
-               t.Client.more_details, t.Client.created_at, t.Client.last_contact_at, t.Client.next_due_at)
     if client_ids is None:
         last = 0
         while True:
             page = b.read(lambda last=last: list(
-                t.Client.select(*columns).where(t.Client.deleted_at.is_null() & (t.Client.id > last))
-                .order_by(t.Client.id).limit(EXPORT_PAGE).tuples()))
+                _export_query().where(t.Client.deleted_at.is_null() & (t.Client.id > last))
+                .order_by(t.Client.id).limit(EXPORT_PAGE).dicts()))
             if not page:
                 return
-            last = page[-1][0]
+            last = page[-1]["id"]
             yield page
     else:
-        ids = client_ids  # checked by _export_target()
+        ids = list(client_ids)  # checked by _export_target()
         for i in range(0, len(ids), EXPORT_PAGE):
             part = ids[i:i + EXPORT_PAGE]
-            found = b.read(lambda part=part: {r[0]: r for r in t.Client.select(*columns)
-                                              .where(t.Client.id.in_(part)).tuples()})
+            found = b.read(lambda part=part: {r["id"]: r for r in _export_query()
+                                              .where(t.Client.id.in_(part)).dicts()})
             yield [found[c] for c in part if c in found]
 
 
@@ -777,48 +806,194 @@ def _export_target(path: object, client_ids: object) -> tuple[Any, list[int] | N
             None if client_ids is None else b.check_ids(client_ids, "client_ids"))
 
 
+def _cannot_write(exc: OSError) -> ValidationError:
+    return ValidationError("file", f"Rapport could not write the file there ({exc.strerror or exc}). "
+                                   "Choose another folder.")
+
+
 def export_vcards(path: str | os.PathLike[str], client_ids: Collection[int] | None = None,
-                  version: str = "3.0") -> int:
-    """Write clients (everyone when client_ids is None) as vCards 3.0 or 4.0; the number written."""
+                  version: str = "3.0", *, one_per_file: bool = False) -> int:
+    """Write clients (everyone when client_ids is None) as vCards 3.0 or 4.0; the number written.
+
+    With one_per_file, `path` is a folder and each client gets a file of their own, named after them (Outlook
+    reads only the first card of a file); a file already there is never replaced ("Name (2).vcf").
+    """
     if not isinstance(version, str) or version not in ("3.0", "4.0"):
         raise ValidationError("version", "Rapport writes vCard 3.0 or 4.0.")
-    path, client_ids = _export_target(path, client_ids)
-    from models.contacts.vcard import OutCard, write_card  # noqa: PLC0415
+    return _run(export_steps(path, client_ids, kind=version, one_per_file=one_per_file))
+
+
+def _run(steps: Generator[tuple[int, int], bool | None, int]) -> int:
+    """Drive a job to its end (for scripts: the window runs it step by step through ui/tasks.run_job)."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as end:
+            return int(end.value)
+
+
+EXPORT_KINDS = ("3.0", "4.0", "csv")
+
+
+def export_steps(path: str | os.PathLike[str], client_ids: Collection[int] | None = None, *, kind: str = "3.0",
+                 columns: Collection[str | tuple[str, str]] | None = None,
+                 one_per_file: bool = False) -> Generator[tuple[int, int], bool | None, int]:
+    """An export of clients (vCard 3.0, 4.0 or CSV) as a job: one page of clients per step, each its own short read,
+    yielding (done, total); send False to stop. ui/tasks.run_job drives it, so the desk's other work runs between
+    pages. The file appears whole or not at all (it is written beside its place first and put there at the end; a
+    stop or a failure leaves no file, and an earlier file of that name as it was); with one_per_file the cards
+    written before a stop stay. Returns the number of clients written.
+    """
+    if not isinstance(kind, str) or kind not in EXPORT_KINDS:
+        raise ValidationError("kind", "Rapport writes vCard 3.0 or 4.0, or a CSV.")
+    one_per_file = b.check_flag(one_per_file, "one_per_file", "One file per client")
+    chosen = _check_columns(columns) if kind == "csv" else []
+    if one_per_file and kind == "csv":
+        raise ValidationError("one_per_file", "A CSV is one file; one file per client is for vCards.")
+    target, ids = _export_target(path, client_ids)
+    if one_per_file and not target.is_dir():
+        raise ValidationError("path", "Choose a folder for the files: there is no folder at that place.")
+    total = len(ids) if ids is not None else b.read(
+        lambda: t.Client.select().where(t.Client.deleted_at.is_null()).count())
+    if one_per_file:
+        return (yield from _card_files(target, ids, kind, total))
+    import tempfile  # noqa: PLC0415
 
     count = 0
+    part = ""
     try:
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            for page in _export_rows(client_ids):
-                remembered = _remembered([r[0] for r in page])
-                for cid, name, org, phone, email, address, more, created, _last, _due in page:
-                    handle.write(write_card(OutCard(_uid_of(cid, created, remembered), name, org, phone, email,
-                                                    address, more), version))
-                    count += 1
+        handle, part = tempfile.mkstemp(prefix=".rapport-", suffix=".part", dir=target.parent)
+        with open(handle, "w", encoding="utf-8-sig" if kind == "csv" else "utf-8", newline="") as out:
+            write = _csv_writer(out, chosen) if kind == "csv" else out.write
+            for page in _export_rows(ids):
+                for text in _page_texts(page, kind, chosen):
+                    write(text)
+                count += len(page)
+                if (yield (count, total)) is False and count < total:
+                    return 0  # stopped: no file (the finally clause takes the part away)
+        os.replace(part, target)
+        part = ""
     except OSError as exc:
-        raise ValidationError("file", f"Rapport could not write the file there ({exc.strerror or exc}). "
-                                      "Choose another folder.") from None
+        raise _cannot_write(exc) from None
+    finally:
+        if part:
+            with contextlib.suppress(OSError):
+                os.remove(part)
     return count
 
 
-def export_clients_csv(path: str | os.PathLike[str], client_ids: Collection[int] | None = None) -> int:
-    """Write clients as a CSV (UTF-8 with BOM, which Excel opens right), in the order given; the number written."""
+def _card_files(folder: Any, ids: list[int] | None, kind: str, total: int) -> Generator[tuple[int, int], Any, int]:
+    count = 0
+    used: set[str] = set()
+    try:
+        for page in _export_rows(ids):
+            for r, text in zip(page, _page_texts(page, kind, []), strict=True):
+                with open(_card_file(folder, r["name"], used), "x", encoding="utf-8", newline="") as handle:
+                    handle.write(text)
+                count += 1
+            if (yield (count, total)) is False:
+                break
+    except OSError as exc:
+        raise _cannot_write(exc) from None
+    return count
+
+
+def _csv_writer(out: Any, chosen: list[tuple[str, str]]) -> Callable[[Any], Any]:
     import csv  # noqa: PLC0415
 
-    path, client_ids = _export_target(path, client_ids)
-    count = 0
-    try:
-        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(CSV_COLUMNS)
-            for page in _export_rows(client_ids):
-                remembered = _remembered([r[0] for r in page])
-                for cid, name, org, phone, email, address, more, created, last, due in page:
-                    writer.writerow([name, org, phone, email, address, more,
-                                     last.isoformat(timespec="minutes") if last else "",
-                                     due.isoformat(timespec="minutes") if due else "",
-                                     _uid_of(cid, created, remembered)])
-                    count += 1
-    except OSError as exc:
-        raise ValidationError("file", f"Rapport could not write the file there ({exc.strerror or exc}). "
-                                      "Choose another folder.") from None
-    return count
+    writer = csv.writer(out)
+    writer.writerow([header for _, header in chosen])
+    return writer.writerow
+
+
+def _page_texts(page: list[dict[str, Any]], kind: str, chosen: list[tuple[str, str]]) -> Iterator[Any]:
+    """Each client of a page as the export writes it: a vCard's text, or a CSV row's cells."""
+    remembered = _remembered([r["id"] for r in page])
+    if kind == "csv":
+        now_us = t.to_micros(b.utcnow())
+        for r in page:
+            uid = _uid_of(r["id"], r["created_at"], remembered)
+            yield [_cell(key, r, uid, now_us) for key, _ in chosen]
+        return
+    from models.contacts.vcard import OutCard, write_card  # noqa: PLC0415
+
+    for r in page:
+        yield write_card(OutCard(_uid_of(r["id"], r["created_at"], remembered), r["name"], r["organisation"],
+                                 r["phone"], r["email"], r["address"], r["more_details"]), kind)
+
+
+_UNSAFE_IN_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
+_RESERVED_NAMES = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)$", re.IGNORECASE)
+
+
+def _card_file(folder: Any, name: str, used: set[str]) -> Any:
+    """A file name for a client's card that every system takes, not yet taken in the folder or this export."""
+    base = " ".join(_UNSAFE_IN_NAME.sub(" ", name).split())[:60].strip(". ") or "Client"  # 60 emoji: 240 bytes
+    if _RESERVED_NAMES.match(base):
+        base = f"{base} (client)"
+    number = 1
+    while True:
+        candidate = f"{base}.vcf" if number == 1 else f"{base} ({number}).vcf"
+        if candidate.casefold() not in used and not (folder / candidate).exists():
+            used.add(candidate.casefold())
+            return folder / candidate
+        number += 1
+
+
+def _check_columns(columns: object) -> list[tuple[str, str]]:
+    """(field, header) of every column, in order: field names, or (field, header) pairs as a list shows them."""
+    if columns is None:
+        return [(f, CSV_FIELDS[f]) for f in EVERY_FIELD]
+    known = ", ".join(CSV_FIELDS)
+    if isinstance(columns, (str, bytes)) or not isinstance(columns, Collection):
+        raise ValidationError("columns", f"Say which columns to write, in order, from: {known}.")
+    out: list[tuple[str, str]] = []
+    for item in columns:
+        if isinstance(item, str):
+            key, header = item, CSV_FIELDS.get(item, "")
+        elif isinstance(item, (tuple, list)) and len(item) == 2 and all(isinstance(x, str) for x in item):
+            key, header = item
+        else:
+            raise ValidationError("columns", f"Say which columns to write, in order, from: {known}.")
+        if key not in CSV_FIELDS:
+            raise ValidationError("columns", f"Rapport has no column {key[:40]!r}; the columns are: {known}.")
+        out.append((key, b.clean(header, "columns", "A column's header", required=True, limit=200)))
+        if len(out) > MAX_CSV_COLUMNS:
+            raise ValidationError("columns", f"Choose at most {MAX_CSV_COLUMNS} columns.")
+    if not out:
+        raise ValidationError("columns", "Choose at least one column to write.")
+    return out
+
+
+def _local(value: datetime | None, *, with_time: bool) -> str:
+    """A time as this desk's local date (and clock), in the form spreadsheets read as a date."""
+    if value is None:
+        return ""
+    return value.astimezone().strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def _cell(key: str, r: dict[str, Any], uid: str, now_us: int) -> str:
+    if key == "uid":
+        return uid
+    if key == "score":  # as the list's badge says it, while the cached badge is current (else still being worked out)
+        until = r["stable_until"]
+        if r["score"] is None or until is None or until <= now_us:
+            return ""
+        return badge_words(r["score"], r["band"], r["trend"], tuple(r["flags"].split(",")) if r["flags"] else ())
+    if key == "last_contact":
+        return _local(r["last_contact_at"], with_time=False)
+    if key == "next_due":
+        return _local(r["next_due_at"], with_time=True)
+    return str(r[key] or "")
+
+
+def export_clients_csv(path: str | os.PathLike[str], client_ids: Collection[int] | None = None, *,
+                       columns: Collection[str | tuple[str, str]] | None = None) -> int:
+    """Write clients as a CSV (UTF-8 with BOM, which Excel opens right), in the order given; the number written.
+
+    `columns` are the columns in order: field names from CSV_FIELDS, or (field, header) pairs (the client list
+    passes its visible columns with their headers as shown). None writes every contact field. Times are this
+    desk's local time. A file with a "uid" column (or an email, phone, or name and organisation) imports back
+    into Rapport onto the same clients.
+    """
+    return _run(export_steps(path, client_ids, kind="csv", columns=columns))

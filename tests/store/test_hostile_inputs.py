@@ -192,12 +192,15 @@ def baseline(name: str, ids: Ids, n: int) -> dict[str, Any]:
         "erasure_key": dict(name="Ada Lovelace", phone="01632 960003", email="ada@example.org", country="GB"),
         "end_session": dict(session_id=ids.session),
         "export_client": dict(client_id=ids.client, path=f / f"client{n}.json"),
-        "export_clients_csv": dict(path=f / f"clients{n}.csv", client_ids=[ids.client, ids.other_client]),
+        "export_clients_csv": dict(path=f / f"clients{n}.csv", client_ids=[ids.client, ids.other_client],
+                                   columns=[("phone", "Telefon"), "name", "uid"]),
         "export_history": dict(path=f / f"history{n}.csv", client=ids.client, staff=None, kinds=(), since=None,
                                until=None, page=500),
         "export_office": dict(path=f / f"office{n}.json"),
+        "export_steps": dict(path=f / f"steps{n}.csv", client_ids=[ids.client, ids.other_client], kind="csv",
+                             columns=["name", ("phone", "Telefon")], one_per_file=False),
         "export_vcards": dict(path=f / f"clients{n}.vcf", client_ids=[ids.client, ids.other_client],
-                              version="3.0"),
+                              version="3.0", one_per_file=False),
         "find_duplicates": dict(limit=100),
         "get_client": dict(client_id=ids.client, include_deleted=True),
         "get_promise": dict(promise_id=ids.promise),
@@ -302,7 +305,7 @@ class Outcome:
 
 
 # Generator functions (jobs the UI drives step by step): a call runs them to the end, so their work really runs.
-JOBS = {"import_steps", "review_job", "catch_up_search_index"}
+JOBS = {"export_steps", "import_steps", "review_job", "catch_up_search_index"}
 
 
 def invoke(name: str, kwargs: dict[str, Any]) -> Any:

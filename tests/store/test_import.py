@@ -299,6 +299,31 @@ def test_export_of_a_selection_keeps_its_order(anna: int, tmp_path: Path) -> Non
     assert os.path.exists(out)
 
 
+def test_a_csv_of_chosen_columns_and_the_uid_rapport_gave_brings_the_same_client_back(anna: int,
+                                                                                       tmp_path: Path) -> None:
+    """The client list's CSV (its visible columns, as shown): a client with neither phone nor email, exported
+    without her organisation, is still recognised by the UID Rapport gave her, even after a rename."""
+    nora = store.add_client(name="Nora Quinn", by=anna, organisation="Harbour Bakery").id
+    out = tmp_path / "list.csv"
+    assert store.export_clients_csv(out, [nora], columns=[("name", "Kunde"), "score", "uid"]) == 1
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        header, row = list(csv.reader(handle))
+    assert header == ["Kunde", "Score", "UID"] and row[0] == "Nora Quinn" and row[2].startswith("urn:uuid:")
+    vcf = tmp_path / "nora.vcf"
+    store.export_vcards(vcf, [nora])
+    assert f"UID:{row[2]}" in vcf.read_text()  # one identity in both kinds of file
+    client = store.get_client(nora)
+    store.update_client(nora, by=anna, version=client.version, name="Nora Quinn-Byrne")
+    report = store.import_contacts(out, by=anna, mapping={"Kunde": "name", "Score": "skip", "UID": "uid"})
+    assert (report.created, report.updated) == (0, 1) and report.rows[0].client_id == nora
+    assert store.get_client(nora).more_details == "Other name: Nora Quinn"
+    assert store.import_contacts(vcf, by=anna).created == 0
+    for bad in (["name", "shoe size"], [], "name", [("name",)], [("name", "")], [3]):
+        with pytest.raises(store.ValidationError) as error:
+            store.export_clients_csv(out, [nora], columns=bad)
+        assert error.value.field == "columns"
+
+
 def test_import_and_revert_on_both_engines(office: str, tmp_path: Path) -> None:
     anna = store.add_staff("Anna Keller", role="admin").id
     report = store.import_contacts(DATA / "semicolon-cp1252.csv", by=anna)

@@ -9,6 +9,7 @@ import shiboken6
 from PySide6.QtCore import QSettings
 
 from models import store
+from ui.context import AppContext
 from ui.events import Events
 from ui.main_window import MainWindow
 from ui.tasks import SyncTasks
@@ -85,3 +86,15 @@ def open_dialog(parent, cls):  # noqa: ANN001, ANN201
     shown = [d for d in parent.findChildren(cls) if shiboken6.isValid(d) and d.isVisible()]
     assert shown, f"no {cls.__name__} is open"
     return shown[-1]
+
+
+@pytest.fixture
+def admin_desk(tmp_path: Path) -> Iterator[AppContext]:
+    """An office with an administrator at the desk, no window; store calls run inline."""
+    store.open(tmp_path / "office.db")
+    anna = store.add_staff("Anna Keller", role="admin").id
+    events = Events()
+    ctx = AppContext(SyncTasks(events), events, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                     staff=store.get_staff(anna), team=store.list_staff())
+    yield ctx
+    store.close()

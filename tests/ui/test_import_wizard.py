@@ -7,29 +7,25 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings
 
 from models import store
+from tests.store.test_import_files import CONTACTS, EXPECTED
 from tests.ui.conftest import open_dialog
 from ui.context import AppContext
+from ui.dialogs.contacts_export import ExportContactsDialog
 from ui.dialogs.import_wizard import CHECK, COLUMNS, DONE, FILE, PREVIEW, ImportWizard
 from ui.dialogs.imports_dialog import ImportsDialog
 from ui.events import Events
-from ui.tasks import SyncTasks, Tasks
+from ui.tasks import Tasks
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "contacts"
 
 
 @pytest.fixture
-def desk(tmp_path: Path) -> Iterator[AppContext]:
-    """An office with an administrator at the desk; store calls run inline."""
-    store.open(tmp_path / "office.db")
-    anna = store.add_staff("Anna Keller", role="admin").id
-    events = Events()
-    ctx = AppContext(SyncTasks(events), events, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                     staff=store.get_staff(anna), team=store.list_staff())
-    yield ctx
-    store.close()
+def desk(admin_desk: AppContext) -> AppContext:
+    return admin_desk
 
 
 def cells(table, column: int) -> list[str]:
@@ -230,13 +226,21 @@ def test_file_import_contacts_and_office_imports_in_the_window(ready, qtbot, tmp
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(out), "vCard 4.0 (*.vcf)")))
     ready.export_contacts_action.trigger()
+    dialog = open_dialog(ready, ExportContactsDialog)
+    assert dialog.list_columns == ready.client_list.shown_columns()  # the list's columns as shown
+    dialog.choose("4.0")
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
     assert out.read_text(encoding="utf-8").count("BEGIN:VCARD") == 4  # the two seeded clients and the two imported
     assert "VERSION:4.0" in out.read_text(encoding="utf-8")
     client_menu = next(a.menu() for a in ready.menuBar().actions() if a.text() == "&Client")
     assert "Export as a vCard..." in [a.text() for a in client_menu.actions()]
     ready.open_client(ready.client_list.model.shown_rows()[0].id)
     ready.vcard_action.trigger()
-    assert out.read_text(encoding="utf-8").count("BEGIN:VCARD") == 1
+    dialog = open_dialog(ready, ExportContactsDialog)
+    assert dialog.kind == "3.0" and dialog.client_ids == [ready.client_list.model.shown_rows()[0].id]
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: out.read_text(encoding="utf-8").count("BEGIN:VCARD") == 1)
 
 
 def test_more_contact_details_are_edited_in_the_client_form_and_shown_in_the_header(qtbot, desk: AppContext) -> None:
@@ -256,3 +260,41 @@ def test_more_contact_details_are_edited_in_the_client_form_and_shown_in_the_hea
     header.show_client(saved)
     assert header.contact.text().endswith("Phone (home): 01632 960002\u00a0\u00a0·\u00a0 Birthday: 3 March  (+1 more)")
     assert "Job title: Manager" in header.contact.toolTip()
+
+
+# --- every real-world file, through the wizard ------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_shared_file_goes_through_the_wizard_and_again_creates_nothing(qtbot, desk: AppContext,
+                                                                            name: str) -> None:
+    """The 30 files of ../shared/contacts, as a receptionist would take them in: file, columns as guessed,
+    preview, check, import, summary; then the same file again. The expectations are test_import_files.py's."""
+    created, problems, photos, people = EXPECTED[name]
+    for attempt in (1, 2):
+        wizard = ImportWizard(desk)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        wizard.choose_file(str(CONTACTS / name))
+        assert wizard.page == COLUMNS and not wizard.error.isVisible(), wizard.error.text()
+        wizard.next_button.click()
+        assert wizard.page == PREVIEW and wizard.preview_table.rowCount() > 0
+        wizard.next_button.click()
+        assert wizard.page == CHECK
+        check = cells(wizard.check_table, 2)
+        wizard.next_button.click()
+        qtbot.waitUntil(lambda wizard=wizard: wizard.page == DONE)
+        report = wizard.report
+        assert report is not None and report.import_id is not None
+        if attempt == 1:
+            assert (report.created, report.photos_skipped) == (created, photos)
+            assert tuple(p.sentence for p in report.problems) == problems
+            assert sum(text == "New client" or text.startswith("New client") for text in check) == created
+            clients = {c.name: c for c in store.list_clients()}
+            for person, (phone, email) in people.items():
+                assert (clients[person].phone, clients[person].email) == (phone, email)
+        else:
+            assert (report.created, report.updated) == (0, 0)
+            assert all(text.startswith("Already there") or text.startswith("Problem") for text in check), check
+        assert str(report.created) in wizard.summary.text()
+        wizard.close()
+    assert len(store.list_clients()) == created

@@ -91,6 +91,8 @@ class ImportWizard(QDialog):
         self.ctx = ctx
         self.setWindowTitle("Import contacts")
         self.setMinimumSize(760, 520)
+        room = self.screen().availableGeometry()  # the check's "What will happen" in full beside the decision
+        self.resize(max(760, min(1040, room.width() - 40)), max(520, min(600, room.height() - 80)))
         self.path = ""
         self.preview: store.ImportPreview | None = None
         self.mapping: dict[str, str] = {}

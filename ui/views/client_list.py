@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -43,6 +44,8 @@ class ClientTableModel(ColumnsModel):
 
     COLUMNS = ("Score", "Name", "Organisation", "Phone", "Last contact", "Next promise due")
     SCORE, NAME, ORG, PHONE, LAST, NEXT = range(6)
+    # issue 15: what each column is in a CSV of the list (store.export_clients_csv's fields)
+    FIELDS = ("score", "name", "organisation", "phone", "last_contact", "next_due")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -230,6 +233,11 @@ class ClientListPanel(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionsMovable(True)  # issue 15: the person arranges the columns (and a CSV follows them)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self._columns_menu: QMenu | None = None
+        header.customContextMenuRequested.connect(self._on_header_menu_requested)
+        header.sectionMoved.connect(self._on_header_section_moved)
         self.table.installEventFilter(self)  # the columns fit the list's width (fit_columns) ...
         self.auto_fit = True  # ... until the person arranges them (or the desk remembers how they were arranged)
         self._fitting = False
@@ -284,6 +292,41 @@ class ClientListPanel(QWidget):
         if not self._fitting and self.table.horizontalHeader().isVisible() and \
                 QApplication.mouseButtons() != Qt.MouseButton.NoButton:
             self.auto_fit = False  # the person dragged a column: theirs from now on
+
+    # --- the columns as the person arranged them (issue 15) ---
+    def _on_header_section_moved(self, _logical: int, _old: int, _new: int) -> None:
+        self.auto_fit = False  # the person moved a column: theirs from now on
+
+    def _on_header_menu_requested(self, pos: Any) -> None:
+        """Right-click on the headers: tick the columns to show (one menu, made the first time)."""
+        if self._columns_menu is None:
+            self._columns_menu = QMenu(self)
+            for col, title in enumerate(self.model.COLUMNS):
+                action = self._columns_menu.addAction(title)
+                action.setCheckable(True)
+                action.setEnabled(col != ClientTableModel.NAME)  # a list of clients always names them
+                action.triggered.connect(lambda on, col=col: self.show_column(col, on))
+        for col, action in enumerate(self._columns_menu.actions()):
+            action.setChecked(not self.table.isColumnHidden(col))
+        self._columns_menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def show_column(self, col: int, shown: bool) -> None:
+        """Show or hide a column, as the person chose (the list stops arranging its columns by itself)."""
+        self.auto_fit = False
+        self.table.setColumnHidden(col, not shown)
+        if shown and self.table.columnWidth(col) < 40:
+            self.table.setColumnWidth(col, dict(OPTIONAL_WIDTHS).get(col) or ESSENTIAL_WIDTHS.get(col, 100))
+
+    def shown_columns(self) -> list[tuple[str, str]]:
+        """The visible columns in their on-screen order: (the store's CSV field, the header as shown)."""
+        header = self.table.horizontalHeader()
+        logical = [header.logicalIndex(visual) for visual in range(header.count())]
+        return [(self.model.FIELDS[col], str(self.model.headerData(col, Qt.Orientation.Horizontal)))
+                for col in logical if not header.isSectionHidden(col)]
+
+    def shown_ids(self) -> list[int]:
+        """The clients the list shows (its filter), in its sort."""
+        return [row.id for row in self.model.shown_rows()]
 
     # --- loading ---
     def reload(self) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from models.rules import words
 from ui import fmt
 
 if TYPE_CHECKING:  # annotations only: the score engine loads after the first window (start-up budget)
@@ -18,7 +19,6 @@ if TYPE_CHECKING:  # annotations only: the score engine loads after the first wi
 # Band colours: strong enough to read on light and dark palettes; the band is also written out.
 BAND_COLOURS = {"Green": "#1f9d55", "Amber": "#d08a0a", "Red": "#d64545"}
 NEUTRAL_COLOUR = "#8a8f98"
-TREND_ARROWS = {"up": "\u2191", "down": "\u2193", "flat": "\u2192"}
 TREND_WORDS = {"up": "rising", "down": "falling", "flat": "steady"}
 # SPEC.md rule 8: Green >= 65, Amber 35-64, Red <= 34.
 BAND_LIMITS = (("Red", 0, 35), ("Amber", 35, 65), ("Green", 65, 101))
@@ -26,11 +26,7 @@ BAND_LIMITS = (("Red", 0, 35), ("Amber", 35, 65), ("Green", 65, 101))
 
 def badge_text(score: int | None, band: str, trend: str, flags: tuple[str, ...] = ()) -> str:
     """The badge in words: '72 Green ↑ New' (so it reads without colour, and in a screen reader)."""
-    if score is None:
-        return ""
-    parts = [str(score), band, TREND_ARROWS.get(trend, "")]
-    parts += [flag.title() for flag in flags]
-    return " ".join(p for p in parts if p)
+    return words.badge_words(score, band, trend, flags)
 
 
 def badge_tooltip(score: int | None, band: str, trend: str, flags: tuple[str, ...] = ()) -> str:
