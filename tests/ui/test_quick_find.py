@@ -271,3 +271,13 @@ def test_what_is_saved_meanwhile_shows_in_the_open_results_and_the_chosen_one_st
     with qtbot.waitSignal(dialog.searched):
         ctx.tasks.run(lambda: store.delete_entry("note", office["note"], by=office["anna"]))
     assert "note: Oliver Thompson" not in rows_of(dialog) and dialog.current_hit().kind == "client"
+
+
+def test_typing_on_chooses_the_first_result_again(qtbot, ctx: AppContext) -> None:
+    dialog = QuickFindDialog(ctx)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.search, "boi")
+    dialog.move_selection(2)
+    assert dialog.current_hit().kind == "note"
+    qtbot.keyClicks(dialog.search, "l")
+    assert dialog.current_hit().kind == "client"

@@ -71,8 +71,8 @@ def marked_html(snippet: str, marks: tuple[tuple[int, int], ...]) -> str:
     return "".join(out)
 
 
-def _same_hit(a: SearchHit | None, b: SearchHit) -> bool:
-    return a is not None and (a.kind, a.client_id, a.entry_id) == (b.kind, b.client_id, b.entry_id)
+def _same_hit(a: SearchHit | None, b: SearchHit | None) -> bool:
+    return a is not None and b is not None and (a.kind, a.client_id, a.entry_id) == (b.kind, b.client_id, b.entry_id)
 
 
 def hit_line(hit: SearchHit, now: datetime) -> str:
@@ -159,6 +159,7 @@ class QuickFindDialog(QDialog):
         self.ctx = ctx
         self.client_id = client_id
         self._generation = 0
+        self._refresh = -1  # the generation of a search that refreshes the same text (after a save)
         self.hits: tuple[SearchHit, ...] = ()
 
         self.search = QLineEdit(placeholderText="Find a client, a call, a note or a promise: any words, a phone number")
@@ -253,12 +254,12 @@ class QuickFindDialog(QDialog):
     def _on_found(self, generation: int, hits: tuple[SearchHit, ...] | None) -> None:
         if generation != self._generation or hits is None:
             return  # a later keystroke's answer is the one to show (or quick find was closed meanwhile: done())
-        chosen = self.current_hit()
+        chosen = self.current_hit() if generation == self._refresh else None
         self.hits = hits
         self.results_model.show_hits(hits, store.utcnow())
         rows = self.results_model.hit_rows()
-        if rows:  # the result chosen before, when it is still there (the list was refreshed); else the first
-            same = [r for r in rows if chosen is not None and _same_hit(self.results_model.item(r).data(HitRole), chosen)]
+        if rows:  # the first result; after a refresh, the one chosen before when it is still there
+            same = [r for r in rows if _same_hit(self.results_model.item(r).data(HitRole), chosen)]
             self.results.setCurrentIndex(self.results_model.index((same or rows)[0], 0))
         self._show_status()
         self.searched.emit(hits)
@@ -270,6 +271,7 @@ class QuickFindDialog(QDialog):
     def _on_data_changed(self, changes: Changes) -> None:
         """Something was saved, here or at another desk: search again, so what is shown is what is there now."""
         if changes.kinds & {"client", "timeline", "promise", "staff", "settings"} and self.search.text().strip():
+            self._refresh = self._generation + 1  # the search this starts: its answer keeps the chosen one chosen
             self._on_search_text_changed(self.search.text())
 
     def done(self, result: int) -> None:  # also on Esc and Enter: answers still on their way are dropped
