@@ -32,7 +32,7 @@ CHUNK = 500  # ids per IN (...) list
 TREND_DAYS = 30  # the score's trend (SPEC.md rule 10), for "Amber and falling"
 
 __all__ = ["Attention", "BandMoves", "ClientMove", "Figures", "Review", "ReviewEvent", "RiskClient", "Share",
-           "review", "review_events", "review_job", "review_nudge", "review_trend", "trend_bounds"]
+           "review", "review_clients", "review_events", "review_job", "review_nudge", "review_trend", "trend_bounds"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,7 @@ class BandMoves:
     at_since: dict[str, int]
     at_until: dict[str, int]
     into_red: tuple[ClientMove, ...]
+    moves: dict[tuple[str, str], int]  # (band at the start, band at the end) -> clients, every pair present
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,7 +399,8 @@ def review_job(since: datetime, until: datetime, *, now: datetime | None = None,
         for cid, events in red:
             sentence, kind, ref = b.read(lambda events=events: _biggest_negative(events, end))
             into_red.append(ClientMove(cid, names.get(cid, ""), before[cid], after[cid], sentence, kind, ref))
-        moves = BandMoves(rr.band_counts(before.values()), rr.band_counts(after.values()), tuple(into_red))
+        moves = BandMoves(rr.band_counts(before.values()), rr.band_counts(after.values()), tuple(into_red),
+                          rr.band_moves(before, after))
         risk = sorted((RiskClient(r.client_id, names.get(r.client_id, ""), r.score, r.band, r.trend30) for r in risk),
                       key=lambda r: (r.score, r.name))
     attention = b.read(lambda: _attention(facts, items, period, limits, moves, staff))
@@ -440,6 +442,43 @@ def review_events(figure: str, group: rr.Group, since: datetime, until: datetime
         else:
             items = rr.events(facts, figure, group, since, until, side)
         return _resolve(items, _names())
+    return b.read(work)
+
+
+def review_clients(since: datetime, until: datetime, *, now: datetime | None = None, start: str | None = None,
+                   end: str | None = None, at_risk: bool = False) -> tuple[ReviewEvent, ...]:
+    """The clients behind the review's client figures, each scored as review() scores them (every active client).
+
+    `start` / `end`: only those whose band was `start` at `since` / is `end` at the end of the period
+    (min(until, now)); both: a band move ("Green" -> "Amber"); `at_risk`: only those at risk at the end
+    (Red, or Amber and falling). Sorted by name; each with its scores in `note` ("62 → 45").
+    """
+    since, until, now = _period(since, until, now)
+    for value, field in ((start, "start"), (end, "end")):
+        if value is not None and value not in rr.BANDS:
+            raise ValidationError(field, "Choose Green, Amber or Red.")
+    if not isinstance(at_risk, bool):
+        raise ValidationError("at_risk", "Say yes or no: only the clients at risk.")
+    finish = min(until, now)
+
+    def work() -> tuple[ReviewEvent, ...]:
+        ids = [cid for (cid,) in t.Client.select(t.Client.id).where(t.Client.deleted_at.is_null())
+               .order_by(t.Client.id).tuples()]
+        kept: list[tuple[int, int, int, int]] = []
+        for first in range(0, len(ids), CLIENT_BATCH):
+            for cid, s0, s1, s30, _events in _client_scores(ids[first:first + CLIENT_BATCH], since, finish):
+                if ((start is None or imp.band_of(s0) == start) and (end is None or imp.band_of(s1) == end)
+                        and (not at_risk or rr.at_risk(s1, s30))):
+                    kept.append((cid, s0, s1, s30))
+        names: dict[int, str] = {}
+        for first in range(0, len(kept), CHUNK):
+            names.update(t.Client.select(t.Client.id, t.Client.name)
+                         .where(t.Client.id.in_([k[0] for k in kept[first:first + CHUNK]])).tuples())
+        out = [ReviewEvent("client", cid, cid, names.get(cid, ""), None, None, "", "", None,
+                           f"{imp.band_of(s0)} → {imp.band_of(s1)}", None,
+                           f"{s1 - s30:+d} in 30 days" if at_risk else f"{s0} → {s1}")
+               for cid, s0, s1, s30 in kept]
+        return tuple(sorted(out, key=lambda e: (e.client_name.casefold(), e.id)))
     return b.read(work)
 
 

@@ -237,6 +237,8 @@ def baseline(name: str, ids: Ids, n: int) -> dict[str, Any]:
         "restore_client": dict(client_id=ids.deleted_client, by=ids.anna),
         "restore_entry": dict(kind="note", entry_id=ids.note, by=ids.anna),
         "review": dict(since=now - timedelta(days=7), until=now, now=None, clients=True),
+        "review_clients": dict(since=now - timedelta(days=7), until=now, now=None, start="Green", end=None,
+                               at_risk=False),
         "review_events": dict(figure="interactions", group=("office", None), since=now - timedelta(days=7),
                               until=now, now=None, side="count"),
         "review_job": dict(since=now - timedelta(days=7), until=now, now=None, clients=True),

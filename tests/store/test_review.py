@@ -85,6 +85,31 @@ def test_every_number_lists_its_events(hand: dict[str, int]) -> None:
         store.review(UNTIL, SINCE)
 
 
+def test_the_band_counts_and_moves_list_their_clients(hand: dict[str, int]) -> None:
+    moves = store.review(SINCE, UNTIL, now=NOW).band_moves
+    assert moves is not None
+    assert sum(moves.moves.values()) == 4 and len(moves.moves) == 9
+    for band in ("Green", "Amber", "Red"):
+        assert sum(moves.moves[band, end] for end in ("Green", "Amber", "Red")) == moves.at_since[band]
+        assert sum(moves.moves[start, band] for start in ("Green", "Amber", "Red")) == moves.at_until[band]
+        started = store.review_clients(SINCE, UNTIL, now=NOW, start=band)
+        ended = store.review_clients(SINCE, UNTIL, now=NOW, end=band)
+        assert (len(started), len(ended)) == (moves.at_since[band], moves.at_until[band])
+        assert all(e.kind == "client" and e.summary.startswith(band) for e in started)
+        for end in ("Green", "Amber", "Red"):
+            moved = store.review_clients(SINCE, UNTIL, now=NOW, start=band, end=end)
+            assert len(moved) == moves.moves[band, end]
+            assert all(e.summary == f"{band} → {end}" for e in moved)
+    everyone = store.review_clients(SINCE, UNTIL, now=NOW)
+    assert sorted(e.client_name for e in everyone) == ["Ava", "George", "Isla", "Oliver"]
+    review = store.review(SINCE, UNTIL, now=NOW)
+    risky = store.review_clients(SINCE, UNTIL, now=NOW, at_risk=True)
+    assert [e.client_id for e in risky] == sorted((r.client_id for r in review.at_risk),
+                                                  key=lambda c: next(e.client_name for e in everyone if e.id == c))
+    with pytest.raises(store.ValidationError):
+        store.review_clients(SINCE, UNTIL, now=NOW, start="Purple")
+
+
 def test_the_trend_is_one_figures_per_week(hand: dict[str, int]) -> None:
     weeks = store.review_trend(4, now=NOW)
     bounds = store.trend_bounds(4, NOW)
