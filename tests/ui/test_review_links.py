@@ -8,7 +8,7 @@ import re
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QUrl
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTableView
 
 from models import store
 from models.rules import review as rr
@@ -32,6 +32,12 @@ def _rows(view: ReviewView, href: str) -> int:
     rows = dialog.table.rowCount()
     dialog.close()
     return rows
+
+
+def _showing(view: ReviewView, qtbot, tab) -> None:
+    view.tabs.setCurrentWidget(tab)
+    view.show()
+    qtbot.waitExposed(view)
 
 
 def _group_figures(view: ReviewView, link: Link) -> Figures:
@@ -147,9 +153,7 @@ def _count(fig: Figures, figure: str) -> int:
 def test_a_bar_of_a_chart_is_clicked_and_lists_what_it_counts(view: ReviewView, qtbot) -> None:
     review = view.review
     assert review is not None
-    view.tabs.setCurrentWidget(view.touch_tab)
-    view.show()
-    qtbot.waitExposed(view)
+    _showing(view, qtbot, view.touch_tab)
     chart = view.touch_charts.layout().itemAt(1).widget()  # went wrong, per topic
     n = next(k for k, spot in enumerate(chart.spots) if spot[2].group == ("topic", "Billing"))
     view.events_dialog = None
@@ -166,9 +170,7 @@ def test_a_bar_of_a_chart_is_clicked_and_lists_what_it_counts(view: ReviewView, 
 def test_the_band_chart_is_chosen_from_the_keyboard(view: ReviewView, qtbot) -> None:
     review = view.review
     assert review is not None and review.band_moves is not None
-    view.tabs.setCurrentWidget(view.clients_tab)
-    view.show()
-    qtbot.waitExposed(view)
+    _showing(view, qtbot, view.clients_tab)
     chart = view.band_holder.layout().itemAt(0).widget()
     chart.setFocus()
     qtbot.keyClick(chart, Qt.Key.Key_Home)  # (not ours: nothing happens)
@@ -192,9 +194,7 @@ def test_each_weeks_point_of_the_trend_opens_that_weeks_events(view: ReviewView,
     """Clicking a week's point in a small chart lists that week's events behind the figure, and Enter on a
     chosen point does the same; every point of every chart is checked against the week's figure."""
     assert len(view.trend) == 12 and len(view.trend_weeks) == 13
-    view.tabs.setCurrentWidget(view.trend_tab)
-    view.show()
-    qtbot.waitExposed(view)
+    _showing(view, qtbot, view.trend_tab)
     charts = [view.trend_grid.itemAt(n).widget() for n in range(view.trend_grid.count())]
     assert [c.getPlotItem().titleLabel.text.split(":")[0] for c in charts] == [t[1] for t in TREND_FIGURES]
     interactions = charts[0]
@@ -227,9 +227,7 @@ def test_each_weeks_point_of_the_trend_opens_that_weeks_events(view: ReviewView,
 
 
 def test_a_number_in_the_text_is_reached_with_tab_and_opened_with_enter(view: ReviewView, qtbot) -> None:
-    view.tabs.setCurrentWidget(view.colleagues_tab)
-    view.show()
-    qtbot.waitExposed(view)
+    _showing(view, qtbot, view.colleagues_tab)
     browser = view.colleague_facts
     browser.setFocus()
     qtbot.keyClick(browser, Qt.Key.Key_Tab)  # the first link: the first colleague's first number
@@ -265,3 +263,36 @@ def test_a_number_inside_a_sentence_is_clicked_with_the_mouse(view: ReviewView, 
     share = review.by_topic["Billing"].went_wrong
     assert view.events_dialog.table.rowCount() == share.of == int(numbers[1].group())
     assert {e.topic for e in view.events_dialog.events} == {"Billing"}
+
+
+def test_a_share_in_a_table_opens_each_of_its_numbers_from_its_menu(view: ReviewView, qtbot) -> None:
+    """A cell "9 of 55, 16%, 1 pending": Enter opens the 9; its menu (the menu key) opens all 55 or the 1."""
+    from PySide6.QtGui import QContextMenuEvent
+
+    review = view.review
+    assert review is not None
+    _showing(view, qtbot, view.colleagues_tab)
+    table = view.colleagues_tab.findChild(QTableView)
+    model = view.staff_model
+    proxy = table.model()
+    column = 1 + model.figures.index("kept_on_time")
+    row = next(n for n, r in enumerate(model.rows) if r[2].kept_on_time.pending)
+    share = model.rows[row][2].kept_on_time
+    table.setFocus()
+    table.setCurrentIndex(proxy.mapFromSource(model.index(row, column)))
+    view.events_dialog = None
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert view.events_dialog.table.rowCount() == share.count
+    view.events_dialog.close()
+    QApplication.sendEvent(table.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, QPoint(1, 1),
+                                                                  table.viewport().mapToGlobal(QPoint(1, 1))))
+    menu = table.menu
+    assert menu is not None
+    assert [a.text() for a in menu.actions()] == [f"The {share.count} counted", f"All {share.of}",
+                                                  f"The {share.pending} not decided yet"]
+    for action, expected in zip(menu.actions(), (share.count, share.of, share.pending), strict=True):
+        view.events_dialog = None
+        action.trigger()
+        assert view.events_dialog.table.rowCount() == expected, action.text()
+        view.events_dialog.close()
+    menu.close()

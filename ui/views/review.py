@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlencode
 
 from PySide6.QtCore import QDate, QMarginsF, QSize, QSortFilterProxyModel, QStandardPaths, Qt, QUrl
-from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QPdfWriter, QShortcut, QTextDocument
+from PySide6.QtGui import QContextMenuEvent, QKeySequence, QPageLayout, QPageSize, QPdfWriter, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -244,6 +244,19 @@ class FiguresTableModel(ColumnsModel):
             return None
         return Link(self.figures[column - 1], self.rows[row][1])
 
+    def parts(self, row: int, column: int) -> list[tuple[str, Link]]:
+        """Each number of a cell and what it opens: "7 of 9, 78%, 2 pending" -> the 7, all 9, the 2 pending."""
+        link = self.link(row, column)
+        if link is None:
+            return []
+        value = getattr(self.rows[row][2], link.figure)
+        if not isinstance(value, Share):
+            return [(f"What {cell_text(self.rows[row][2], link.figure)} counts", link)]
+        out = [(f"The {value.count:,} counted", link), (f"All {value.of:,}", replace(link, side="of"))]
+        if value.pending:
+            out.append((f"The {value.pending:,} not decided yet", replace(link, side="pending")))
+        return out if value.of else out[2:]
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -254,7 +267,10 @@ class FiguresTableModel(ColumnsModel):
         if role == Qt.ItemDataRole.UserRole:
             return name.casefold() if column == 0 else sort_value(fig, self.figures[column - 1])
         if role == Qt.ItemDataRole.ToolTipRole and column:
-            return "Click to see what this number counts"
+            parts = self.parts(index.row(), column)
+            more = "; right-click (or the menu key) for " + ", ".join(p[0][0].lower() + p[0][1:] for p in parts[1:]) \
+                if len(parts) > 1 else ""
+            return f"Click (or Enter) to see what this number counts{more}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -265,8 +281,37 @@ class FiguresTableModel(ColumnsModel):
             yield [name] + [cell_text(fig, f) for f in self.figures]
 
 
+class FiguresTable(QTableView):
+    """A table of figures: a click or Enter opens what a cell counts; its menu (right-click or the menu key)
+    opens each of its numbers: the counted, all of them, those not decided yet."""
+
+    def __init__(self, model: FiguresTableModel, on_link: Callable[[Link], None]) -> None:
+        super().__init__()
+        self.figures_model = model
+        self.on_link = on_link
+        self.menu: QMenu | None = None
+
+    def parts(self, index: Index) -> list[tuple[str, Link]]:
+        proxy = self.model()
+        assert isinstance(proxy, QSortFilterProxyModel)
+        source = proxy.mapToSource(index)
+        return self.figures_model.parts(source.row(), source.column())
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt's name)
+        keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard
+        index = self.currentIndex() if keyboard else self.indexAt(event.pos())
+        parts = self.parts(index) if index.isValid() else []
+        if not parts:
+            return
+        self.menu = QMenu(self)
+        for label, link in parts:
+            self.menu.addAction(label, lambda link=link: self.on_link(link))
+        where = self.visualRect(index).center() if keyboard else event.pos()
+        self.menu.popup(self.viewport().mapToGlobal(where))
+
+
 def figures_table(model: FiguresTableModel, on_link: Callable[[Link], None]) -> QTableView:
-    view = QTableView()
+    view = FiguresTable(model, on_link)
     proxy = QSortFilterProxyModel(view)
     proxy.setSourceModel(model)
     proxy.setSortRole(Qt.ItemDataRole.UserRole)
