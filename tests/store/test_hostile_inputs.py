@@ -244,6 +244,7 @@ def baseline(name: str, ids: Ids, n: int) -> dict[str, Any]:
         "review_job": dict(since=now - timedelta(days=7), until=now, now=None, clients=True),
         "review_nudge": dict(staff_id=ids.anna, now=None),
         "review_trend": dict(weeks=12, now=None),
+        "topic_uses": dict(topic="Billing"),
         "save_import_problems": dict(path=ids.contacts, report=ids.dry_run, out_path=f / f"problems{n}.csv",
                                      mapping=None, encoding=None),
         "score_history": dict(client_id=ids.client, weeks=26),

@@ -124,14 +124,18 @@ def test_a_topic_must_be_the_offices_and_renaming_it_renames_past_interactions(a
     with pytest.raises(store.ValidationError) as caught:
         store.log_interaction(client, by=anna, summary="x", rating=0, topic="Gardening")
     assert caught.value.field == "topic"
+    store.log_interaction(client, by=anna, summary="Second query", rating=0, topic="Billing")
+    store.log_interaction(client, by=anna, summary="Booked", rating=0, topic="Booking")
+    assert (store.topic_uses("billing"), store.topic_uses("Billing"), store.topic_uses("Gardening")) == (2, 2, 0)
     settings = store.office_settings()
     store.rename_topic("Billing", "Invoices", version=settings.version, by=anna)
+    assert (store.topic_uses("Billing"), store.topic_uses("Invoices")) == (0, 2)
     after = store.office_settings()
     assert "Invoices" in after.topics and "Billing" not in after.topics
-    entry = store.timeline(client).entries[0]
-    assert entry.topic == "Invoices"
+    assert [e.topic for e in store.timeline(client).entries if e.kind == "interaction"] == [
+        "Booking", "Invoices", "Invoices"]
     store.edit_interaction(first, by=anna, topic=None)
-    assert store.timeline(client).entries[0].topic is None
+    assert next(e for e in store.timeline(client).entries if e.id == first).topic is None
     store.edit_interaction(first, by=anna, summary="Invoice query!")
     with pytest.raises(store.ConflictError):
         store.rename_topic("Invoices", "Billing", version=settings.version, by=anna)
