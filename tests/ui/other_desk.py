@@ -24,6 +24,9 @@ def main(argv: list[str]) -> int:
         store.log_interaction(client, by=staff, summary=text, rating=1)
     elif action == "promise":  # due in an hour, owned by staff 1 (the first person at the office)
         store.make_promise(client, by=staff, text=text, due=store.utcnow() + timedelta(hours=1), owner=1)
+    elif action == "rename_topic":  # TEXT is "Old>New"
+        old, new = text.split(">")
+        store.rename_topic(old, new, version=store.office_settings().version, by=staff)
     elif action == "crash":
         store.heartbeat(session, staff_id=staff, client_id=client)
         os._exit(0)  # no end_session, no close: the session row stays behind

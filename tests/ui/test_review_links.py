@@ -1,12 +1,12 @@
 """Every number of the review is a link (issue 17): each one, clicked or chosen from the keyboard, opens the list
 of exactly the interactions, promises or clients it counts — the tables' and the sentences' numbers, the band
 counts and band moves, the at-risk count, the bars of the charts and each week's point of the trend."""
+# ruff: noqa: F811 (the demo office's review fixtures come from test_review_view; tests take them by name)
 from __future__ import annotations
 
 import html
 import re
 
-import pytest
 from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtWidgets import QApplication, QTableView
 
