@@ -75,6 +75,12 @@ def test_pdf_and_csv(view: ReviewView, tmp_path: Path) -> None:
     pdf = tmp_path / "review.pdf"
     assert view.save_pdf(str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000  # charts are images in it
+    from ui.views.review import PDF_MARGIN_MM, pdf_writer
+
+    doc = view.document_for(pdf_writer(str(tmp_path / "layout.pdf")))
+    width_mm = 210 - 2 * PDF_MARGIN_MM
+    assert doc.pageSize().width() == pytest.approx(width_mm / 25.4 * 96, abs=1)  # the same on every screen
+    assert doc.pageCount() <= 7  # the trend's 12 small charts two a row (one a row took 9 pages)
     target = tmp_path / "channels.csv"
     assert view.save_csv(str(target), view.channel_model.csv_rows)
     lines = target.read_text(encoding="utf-8-sig").splitlines()

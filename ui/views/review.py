@@ -17,8 +17,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode
 
-from PySide6.QtCore import QDate, QMarginsF, QSize, QSortFilterProxyModel, QStandardPaths, Qt, QUrl
-from PySide6.QtGui import QContextMenuEvent, QKeySequence, QPageLayout, QPageSize, QPdfWriter, QShortcut, QTextDocument
+from PySide6.QtCore import QDate, QMarginsF, QSize, QSizeF, QSortFilterProxyModel, QStandardPaths, Qt, QUrl
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QKeySequence,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPdfWriter,
+    QShortcut,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -54,6 +63,7 @@ from ui.widgets import ColumnsModel, Index
 
 PERIODS = ("This week", "Last week", "This month", "Last 30 days", "This quarter", "Custom")
 PDF_MARGIN_MM = 14.0
+LAYOUT_DPI = 96  # the review on paper is laid out in pixels of this size, then scaled to the page
 SHOWN_EVENTS = 5  # events shown under a Needs attention line (all of them one click away)
 TREND_FIGURES = (("interactions", "Interactions", ""), ("went_well", "Went well", "%"),
                  ("went_wrong", "Went wrong", "%"), ("last_impressions", "Ended well", "%"),
@@ -925,9 +935,13 @@ class ReviewView(QWidget):
                             charts.chart_image(chart, QSize(300, 180)))
             trend.append(name)
             chart.deleteLater()
-        rows = "".join(self._table_html(model) for model in (self.channel_model, self.topic_model, self.staff_model))
-        trend_html = "".join(f"<img src='{quote(n)}' width='300' height='180'>" + ("<br>" if k % 2 else "")
-                             for k, n in enumerate(trend))
+        # on paper the colleagues' 12 figures are two tables: 13 columns do not fit a page's width
+        rows = (self._table_html(self.channel_model) + self._table_html(self.topic_model)
+                + self._table_html(self.staff_model, TOUCH_COLUMNS)
+                + self._table_html(self.staff_model, STAFF_COLUMNS[len(TOUCH_COLUMNS):]))
+        trend_html = "<table cellspacing='4'>" + "".join(
+            ("<tr>" if k % 2 == 0 else "") + f"<td><img src='{quote(n)}' width='300' height='180'></td>"
+            + ("</tr>" if k % 2 else "") for k, n in enumerate(trend)) + "</table>"
         body = (f"<h2>Review: {_e(period_words(review.since, review.until))}</h2>"
                 f"<p>Compared with {_e(period_words(*before(review.since, review.until)))}. "
                 f"Prepared by Rapport on {_e(fmt.when(review.now, review.now))}.</p>"
@@ -936,18 +950,31 @@ class ReviewView(QWidget):
                                                      for n in images[:2])
                 + rows + self.colleagues_html(links=False) + self.clients_html(links=False)
                 + "".join(f"<p><img src='{n}' width='620' height='300'></p>" for n in images[2:])
-                + ("<h3>Trend, last 12 weeks</h3><p>" + trend_html + "</p>" if trend else ""))
+                + ("<h3>Trend, last 12 weeks</h3>" + trend_html if trend else ""))
         doc.setHtml(f"<html><body style='font-size:9pt'>{body}</body></html>")
         return doc
 
+    def document_for(self, device: QPagedPaintDevice) -> QTextDocument:
+        """document() laid out on the device's printable page, in the same units on every computer (the screen's
+        dots per inch would otherwise decide whether two trend charts fit side by side)."""
+        doc = self.document()
+        resolution = device.pageLayout().paintRectPixels(device.resolution())
+        scale = LAYOUT_DPI / device.resolution()
+        doc.setPageSize(QSizeF(resolution.width() * scale, resolution.height() * scale))
+        return doc
+
     @staticmethod
-    def _table_html(model: FiguresTableModel) -> str:
+    def _table_html(model: FiguresTableModel, figures: tuple[str, ...] | None = None) -> str:
         rows = list(model.csv_rows())
         if len(rows) < 2:
             return ""
+        if figures is not None:  # the name and these figures' columns only
+            keep = [0, *(1 + model.figures.index(f) for f in figures)]
+            rows = [[row[k] for k in keep] for row in rows]
         head = "".join(f"<th align='left'>{_e(c)}</th>" for c in rows[0])
         body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows[1:])
-        return f"<table border='1' cellspacing='0' cellpadding='2'><tr>{head}</tr>{body}</table><br>"
+        # <thead>: the header row is repeated on the next page when a table breaks
+        return f"<table border='1' cellspacing='0' cellpadding='2' style='font-size:8pt'><thead><tr>{head}</tr></thead>{body}</table><br>"
 
     def save_pdf(self, path: str) -> bool:
         """The review as an A4 PDF at `path`, charts included; a sentence in the window when that fails."""
@@ -957,13 +984,8 @@ class ReviewView(QWidget):
         except OSError as exc:
             self.say(f"The PDF could not be saved to {path} ({exc.strerror or exc}). Choose another folder.")
             return False
-        writer = QPdfWriter(path)
-        writer.setTitle("Review")
-        writer.setCreator("Rapport")
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setPageMargins(QMarginsF(PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM),
-                              QPageLayout.Unit.Millimeter)
-        self.document().print_(writer)
+        writer = pdf_writer(path)
+        self.document_for(writer).print_(writer)
         del writer
         self.ctx.events.message_reported.emit(f"Saved the review as {Path(path).name}.")
         return True
@@ -986,8 +1008,19 @@ class ReviewView(QWidget):
         printer.setDocName("Review")
         dialog = QPrintDialog(printer, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.document().print_(printer)
+            self.document_for(printer).print_(printer)
             self.ctx.events.message_reported.emit("The review was sent to the printer.")
+
+
+def pdf_writer(path: str) -> QPdfWriter:
+    """An A4 PDF with the review's margins."""
+    writer = QPdfWriter(path)
+    writer.setTitle("Review")
+    writer.setCreator("Rapport")
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM),
+                          QPageLayout.Unit.Millimeter)
+    return writer
 
 
 def open_review(window: QWidget) -> None:
