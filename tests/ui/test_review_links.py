@@ -82,11 +82,10 @@ def test_every_whole_number_in_the_review_opens_as_many_events_as_it_says(view: 
 
 
 def test_no_number_in_the_review_is_left_without_a_link(view: ReviewView) -> None:
-    """Outside the links, the only digits are the rules' own constants ("after 48 hours", "in 30 days");
-    the events listed under a Needs attention line are entries (their times), each opening its client."""
+    """Outside the links, the only digits are the rules' own constants ("after 48 hours", "in 30 days") and
+    the times of the entries listed under a Needs attention line (each entry a link itself)."""
     for name, text in _sections(view).items():
-        if name == "attention":
-            text = re.sub(r"<ul>.*?</ul>", "", text, flags=re.S)
+        text = re.sub(r"<span title='when'>.*?</span>", "", text)  # when, who and where an entry happened
         plain = html.unescape(re.sub(r"<[^>]+>", " ", ANCHOR.sub(" ", text)))
         assert set(re.findall(r"\d+", plain)) <= {"48", "30"}, (name, re.findall(r"[^ ]*\d+[^ ]*", plain))
 
@@ -143,6 +142,16 @@ def test_the_reason_a_client_moved_into_red_opens_its_entry(view: ReviewView) ->
     view.ctx.events.entry_requested.connect(lambda c, k, i: opened.append((c, k, i)))
     view._on_anchor_clicked(QUrl(href))
     assert opened == [(move.client_id, move.reason_kind, move.reason_id)]
+    # under Needs attention too, and an unfixed problem's text opens that problem's entry
+    anchors: dict[str, str] = {}
+    for h, t in ANCHOR.findall(view.attention_html(links=True)):
+        anchors.setdefault(html.unescape(t), html.unescape(h))  # the first of a text: the unfixed come first
+    view._on_anchor_clicked(QUrl(anchors[move.reason]))
+    unfixed = review.attention[0]
+    assert unfixed.kind == "unfixed"
+    view._on_anchor_clicked(QUrl(anchors[unfixed.events[0].summary]))
+    first = unfixed.events[0]
+    assert opened[1:] == [(move.client_id, move.reason_kind, move.reason_id), (first.client_id, first.kind, first.id)]
 
 
 def _count(fig: Figures, figure: str) -> int:

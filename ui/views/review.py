@@ -705,11 +705,7 @@ class ReviewView(QWidget):
         for item in review.attention:
             out.append(f"<p><b>{self.attention_sentence_html(item, links)}</b></p><ul>")
             for e in item.events[:SHOWN_EVENTS]:
-                what = e.summary or "(text erased)"
-                when = fmt.when(e.at, review.now) if e.at else ""
-                client = _a(f"client:{e.client_id}", e.client_name or "(erased)") if links else _e(e.client_name)
-                parts = [p for p in (when, e.staff_name, channel_label(e.channel) if e.channel else "", e.note) if p]
-                out.append(f"<li>{client}: {_e(what)} <span style='color:gray'>({_e(', '.join(parts))})</span></li>")
+                out.append(self._event_html(e, links))
             if item.count > SHOWN_EVENTS and links:
                 out.append(f"<li>{_a(Link(item.figure, item.group).url(), f'Show all {item.count:,}')}</li>")
             out.append("</ul>")
@@ -724,6 +720,28 @@ class ReviewView(QWidget):
                        f"<td align='right'>{then}</td></tr>")
         out.append("</table>")
         return "".join(out)
+
+    def _event_html(self, e: ReviewEvent, links: bool) -> str:
+        """One event under a Needs attention line: the client opens the client; what happened, and each
+        number of its note ("fixed after 5 h", a score's "35 → 34"), open the entry (for a client who moved
+        into Red: the entry behind the biggest reason). The time, the colleague and the touch point say when,
+        who and where (grey, `title='when'`)."""
+        review = self.review
+        assert review is not None
+        entry = f"entry:{e.client_id}:{e.kind}:{e.id}"
+        if e.kind == "client":
+            moves = review.band_moves.into_red if review.band_moves else ()
+            move = next((m for m in moves if m.client_id == e.client_id), None)
+            entry = (f"entry:{e.client_id}:{move.reason_kind}:{move.reason_id}" if move and move.reason_kind
+                     and move.reason_id else f"client:{e.client_id}")
+        what = e.summary or "(text erased)"
+        client = _a(f"client:{e.client_id}", e.client_name or "(erased)") if links else _e(e.client_name)
+        when = ", ".join(p for p in (fmt.when(e.at, review.now) if e.at else "", e.staff_name,
+                                     channel_label(e.channel) if e.channel else "") if p)
+        note = linked(e.note, [f"client:{e.client_id}" if e.kind == "client" else entry] * 4, links=links)
+        details = (f"<span title='when'>{_e(when)}</span>" + (", " if when and e.note else "") + note)
+        return (f"<li>{client}: {_a(entry, what) if links else _e(what)} "
+                f"<span style='color:gray'>({details})</span></li>")
 
     def attention_sentence_html(self, item: Any, links: bool) -> str:
         """A Needs attention line with each of its numbers a link: "Billing: 8 of 15 (53%) went wrong, against
