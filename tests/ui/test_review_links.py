@@ -103,7 +103,7 @@ def test_the_shares_parts_open_the_counted_all_and_pending(view: ReviewView) -> 
     assert seen == {"count", "of", "pending"}  # the demo has every kind
 
 
-def test_band_counts_band_moves_and_at_risk_list_their_clients(view: ReviewView) -> None:
+def test_band_counts_band_moves_and_at_risk_list_their_clients(view: ReviewView, qtbot) -> None:
     review = view.review
     assert review is not None and review.band_moves is not None
     moves = review.band_moves
@@ -126,10 +126,16 @@ def test_band_counts_band_moves_and_at_risk_list_their_clients(view: ReviewView)
     assert {e.client_id for e in dialog.events} == {
         e.client_id for e in store.review_clients(review.since, review.until, now=review.now, end="Red")
         if not e.summary.startswith("Red")}
+    assert [dialog.table.horizontalHeaderItem(n).text() for n in range(3)] == ["Client", "What", "Score"]
+    first = next(m for m in moves.into_red if m.client_id == dialog.events[0].client_id)
+    assert (dialog.table.item(0, 1).text(), dialog.table.item(0, 2).text()) == (
+        first.reason, f"{first.score_before} → {first.score_after}")
     opened: list[int] = []
     view.ctx.events.client_requested.connect(opened.append)
-    dialog.open_current()
-    assert opened == [dialog.events[0].client_id]
+    dialog.show()
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)  # Enter on a row opens it (the dialog stays)
+    assert opened == [dialog.events[0].client_id] and dialog.isVisible()
 
 
 def test_the_reason_a_client_moved_into_red_opens_its_entry(view: ReviewView) -> None:

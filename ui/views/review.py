@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QPageSize,
     QPdfWriter,
     QShortcut,
+    QShowEvent,
     QTextDocument,
 )
 from PySide6.QtWidgets import (
@@ -349,6 +350,7 @@ class EventsDialog(QDialog):
     """What one number counts: the interactions, promises or clients, each openable."""
 
     COLUMNS = ("When", "Client", "Who", "Touch point", "Topic", "What", "")
+    CLIENT_COLUMNS = ("Client", "What", "Score")  # a list of clients (band counts, band moves, at risk)
 
     def __init__(self, ctx: AppContext, title: str, events: tuple[ReviewEvent, ...], now: datetime,
                  parent: QWidget | None = None) -> None:
@@ -359,16 +361,19 @@ class EventsDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(900, 480)
         heading = QLabel(f"{title}: {rr.plural(len(events), 'entry', 'entries')}", wordWrap=True)
-        self.table = QTableWidget(len(events), len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        clients = bool(events) and all(e.kind == "client" for e in events)
+        columns = self.CLIENT_COLUMNS if clients else self.COLUMNS
+        self.table = QTableWidget(len(events), len(columns))
+        self.table.setHorizontalHeaderLabels(columns)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         for row, e in enumerate(events):
             what = e.summary if e.kind != "client" else e.summary or "–"
-            for column, text in enumerate((fmt.when(e.at, now) if e.at else "", e.client_name or "(erased)",
-                                           e.staff_name, channel_label(e.channel) if e.channel else "",
-                                           e.topic or "", what, e.note)):
+            cells = ((e.client_name or "(erased)", what, e.note) if clients else
+                     (fmt.when(e.at, now) if e.at else "", e.client_name or "(erased)", e.staff_name,
+                      channel_label(e.channel) if e.channel else "", e.topic or "", what, e.note))
+            for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -384,6 +389,10 @@ class EventsDialog(QDialog):
         layout.addWidget(buttons)
         if events:
             self.table.selectRow(0)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.open_button.setDefault(True)  # Enter on a row opens it (set once shown: the button box resets it)
 
     def open_current(self) -> None:
         row = self.table.currentRow()
