@@ -110,6 +110,39 @@ def test_the_band_counts_and_moves_list_their_clients(hand: dict[str, int]) -> N
         store.review_clients(SINCE, UNTIL, now=NOW, start="Purple")
 
 
+def test_the_client_lists_after_a_review_are_its_own_until_something_changes(hand: dict[str, int]) -> None:
+    """A click on a band count reuses the review's scores (no second scoring of every client), and a write made
+    since is seen: the lists are the same as scored afresh, before and after the write."""
+    from models.store import reviews
+
+    def lists() -> tuple[object, ...]:
+        return (store.review_clients(SINCE, UNTIL, now=NOW, end="Red"),
+                store.review_clients(SINCE, UNTIL, now=NOW, at_risk=True),
+                store.review_events("into_red", ("office", None), SINCE, UNTIL, now=NOW))
+
+    def fresh() -> tuple[object, ...]:
+        reviews._SCORED.clear()
+        return lists()
+
+    review = store.review(SINCE, UNTIL, now=NOW)
+    assert review.band_moves is not None and reviews._SCORED  # remembered
+    warm = lists()
+    assert warm == fresh()
+    assert [e.client_id for e in warm[2]] == [m.client_id for m in review.band_moves.into_red]
+    assert [e.summary for e in warm[2]] == [m.reason for m in review.band_moves.into_red]
+    store.review(SINCE, UNTIL, now=NOW)
+    red = {e.client_id for e in warm[0]}
+    calm = next(e for e in store.review_clients(SINCE, UNTIL, now=NOW) if e.client_id not in red)
+    for day in (17, 18, 19, 20, 21, 22):  # a client's week goes badly: Red at the end of the period
+        store.log_interaction(calm.id, by=hand["anna"], summary="Angry call", rating=-2, at=at(day, 10),
+                              encounter=f"bad-{day}")
+    after = lists()
+    assert calm.id in {e.client_id for e in after[0]} and calm.id in {e.client_id for e in after[2]}
+    assert after == fresh()
+    moves = store.review(SINCE, UNTIL, now=NOW).band_moves
+    assert moves is not None and len(after[0]) == moves.at_until["Red"]
+
+
 def test_the_trend_is_one_figures_per_week(hand: dict[str, int]) -> None:
     weeks = store.review_trend(4, now=NOW)
     bounds = store.trend_bounds(4, NOW)
