@@ -223,6 +223,15 @@ def test_each_weeks_point_of_the_trend_opens_that_weeks_events(view: ReviewView,
     since, until = view.trend_weeks[week], view.trend_weeks[week + 1]
     assert all(since <= e.at < until for e in dialog.events)
     dialog.close()
+    problems = charts[4]  # its title ("Problems: 8") names the last week's number: a click on it opens that week
+    title = problems.getPlotItem().titleLabel
+    view.events_dialog = None
+    qtbot.mouseClick(problems.viewport(), Qt.MouseButton.LeftButton,
+                     pos=problems.mapFromScene(title.sceneBoundingRect().center()))
+    last = max(spot[2].week for spot in problems.spots)
+    assert title.text == f"Problems: {view.trend[last].failures}"
+    assert view.events_dialog.table.rowCount() == view.trend[last].failures
+    view.events_dialog.close()
     went_wrong = charts[2]
     went_wrong.setFocus()
     qtbot.keyClick(went_wrong, Qt.Key.Key_Left)  # from the last week to the one before
