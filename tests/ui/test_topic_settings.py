@@ -44,6 +44,10 @@ def test_rename_says_how_many_past_interactions_and_renames_them_in_one_recorded
         ready, qtbot, seeded, monkeypatch) -> None:
     calls = _billing_calls(seeded)
     store.delete_entry("interaction", calls[2], by=seeded["anna"])  # in the Trash: renamed too (it keeps its topic)
+    ready.open_client(seeded["isla"])
+    form = ready.client_view.composer.interaction
+    offered = [form.topic.itemText(n) for n in range(form.topic.count())]
+    assert "Billing" in offered and "Invoices" not in offered
     dialog = _settings(ready)
     dialog.office_name.setText("Harbour Street Dental")  # typed, not saved yet: the rename keeps it
     _choose(dialog, "Billing")
@@ -68,6 +72,8 @@ def test_rename_says_how_many_past_interactions_and_renames_them_in_one_recorded
     assert changes[0].after == {"topic": "Invoices", "interactions": 3}
     assert "Billing" in changes[0].text and "Invoices" in changes[0].text, changes[0].text  # said in words
     assert "Invoices" in dialog.topic_names() and "Billing" not in dialog.topic_names()
+    offered = [form.topic.itemText(n) for n in range(form.topic.count())]
+    assert "Invoices" in offered and "Billing" not in offered  # the log form offers the new name at once
     assert dialog.changed() == {"office_name": "Harbour Street Dental"}  # the rename is not saved twice
     dialog.submit()
     assert not dialog.isVisible() and store.office_settings().office_name == "Harbour Street Dental"
@@ -122,3 +128,5 @@ def test_a_rename_at_another_desk_reaches_the_open_settings_and_the_timeline_liv
     model = ready.client_view.timeline.timeline_model
     qtbot.waitUntil(lambda: {e.topic for e in model.entries if e.kind == "interaction"} == {"Invoices"},
                     timeout=3500)
+    form = ready.client_view.composer.interaction
+    assert "Invoices" in [form.topic.itemText(n) for n in range(form.topic.count())]
