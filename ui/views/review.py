@@ -360,8 +360,9 @@ class EventsDialog(QDialog):
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(900, 480)
-        heading = QLabel(f"{title}: {rr.plural(len(events), 'entry', 'entries')}", wordWrap=True)
         clients = bool(events) and all(e.kind == "client" for e in events)
+        count = rr.plural(len(events), "client") if clients else rr.plural(len(events), "entry", "entries")
+        heading = QLabel(f"{title}: {count}", wordWrap=True)
         columns = self.CLIENT_COLUMNS if clients else self.COLUMNS
         self.table = QTableWidget(len(events), len(columns))
         self.table.setHorizontalHeaderLabels(columns)
