@@ -85,6 +85,14 @@ def test_pdf_and_csv(view: ReviewView, tmp_path: Path) -> None:
     assert view.save_csv(str(target), view.channel_model.csv_rows)
     lines = target.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("Touch point,Interactions") and len(lines) == view.channel_model.rowCount() + 1
+    bands = tmp_path / "bands.csv"
+    assert view.save_csv(str(bands), view._band_rows)
+    moves = view.review.band_moves
+    rows = [line.split(",") for line in bands.read_text(encoding="utf-8-sig").splitlines()]
+    assert rows[1] == ["Green", *(str(moves.moves["Green", end]) for end in ("Green", "Amber", "Red")),
+                       str(moves.at_since["Green"])]
+    assert rows[4][:4] == ["At the end", *(str(moves.at_until[end]) for end in ("Green", "Amber", "Red"))]
+    assert "Clients by band..." in [a.text() for a in view.csv_menu.actions()]
     assert not view.save_csv(str(tmp_path / "missing" / "x.csv"), view.channel_model.csv_rows)
     assert "could not be saved" in view.error.text()
 

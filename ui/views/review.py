@@ -908,9 +908,20 @@ class ReviewView(QWidget):
         for label, rows in (("Touch points per channel", self.channel_model.csv_rows),
                             ("Touch points per topic", self.topic_model.csv_rows),
                             ("Colleagues", self.staff_model.csv_rows),
+                            ("Clients by band", self._band_rows),
                             ("Clients at risk", self._risk_rows),
                             ("Trend, week by week", self._trend_rows)):
             self.csv_menu.addAction(f"{label}...", lambda label=label, rows=rows: self.ask_and_save_csv(label, rows))
+
+    def _band_rows(self) -> Iterator[list[str]]:
+        """The band moves: a row per band at the start (with how many clients went to each band at the end)."""
+        moves = self.review.band_moves if self.review else None
+        yield ["At the start \\ at the end", *rr.BANDS, "At the start"]
+        if moves is None:
+            return
+        for start in rr.BANDS:
+            yield [start, *(str(moves.moves[start, end]) for end in rr.BANDS), str(moves.at_since[start])]
+        yield ["At the end", *(str(moves.at_until[end]) for end in rr.BANDS), str(sum(moves.at_since.values()))]
 
     def _risk_rows(self) -> Iterator[list[str]]:
         yield ["Client", "Score", "Band", "Change in 30 days"]
