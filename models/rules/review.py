@@ -523,6 +523,14 @@ def band_counts(scores: Iterable[int]) -> dict[str, int]:
     return out
 
 
+def band_moves(before: dict[int, int], after: dict[int, int]) -> dict[tuple[str, str], int]:
+    """How many clients went from each band at the start to each band at the end (every pair present)."""
+    out = {(start, end): 0 for start in BANDS for end in BANDS}
+    for client, score in after.items():
+        out[imp.band_of(before[client]), imp.band_of(score)] += 1
+    return out
+
+
 def moved_into_red(before: dict[int, int], after: dict[int, int]) -> list[int]:
     """Clients Red at the end of the period who were not Red at its start."""
     return sorted(c for c, s in after.items() if imp.band_of(s) == "Red" and imp.band_of(before.get(c, 50)) != "Red")

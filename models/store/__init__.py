@@ -81,9 +81,10 @@ _LAZY: dict[str, str] = {
                      "touched_since_import"), "models.store.imports"),
     **dict.fromkeys(("export_steps",), "models.store.imports"),
     **dict.fromkeys(("Attention", "BandMoves", "ClientMove", "Figures", "Review", "ReviewEvent", "RiskClient", "Share",
-                     "review", "review_events", "review_job", "review_nudge", "review_trend", "trend_bounds"),
+                     "review", "review_clients", "review_events", "review_job", "review_nudge", "review_trend",
+                     "trend_bounds"),
                     "models.store.reviews"),
-    **dict.fromkeys(("rename_topic",), "models.store.topics"),
+    **dict.fromkeys(("rename_topic", "topic_uses"), "models.store.topics"),
     **dict.fromkeys(("SearchHit", "matching_clients", "rebuild_search_index", "search"), "models.store.searching"),
     **dict.fromkeys(("catch_up_search_index",), "models.store.searching"),
 }
@@ -157,6 +158,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         RiskClient,
         Share,
         review,
+        review_clients,
         review_events,
         review_job,
         review_nudge,
@@ -191,7 +193,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         save_import_problems,
         touched_since_import,
     )
-    from models.store.topics import rename_topic  # noqa: F401
+    from models.store.topics import rename_topic, topic_uses  # noqa: F401
     from models.store.timelines import (  # noqa: F401
         add_note,
         delete_entry,

@@ -10,6 +10,18 @@ from models.store.settings import check_settings, current_settings, store_settin
 TOPIC_KINDS = ("settings", "timeline", "review")
 
 
+def topic_uses(topic: str) -> int:
+    """How many interactions carry `topic` (in the office's spelling when it is one of its topics, listed or
+    hidden): what rename_topic() would rename, deleted ones included (they keep their topic in the Trash)."""
+    name = b.clean(topic, "topic", "The topic", required=True, limit=100)
+
+    def work() -> int:
+        current = current_settings()
+        known = {n.casefold(): n for n in (*current.topics, *current.hidden_topics)}
+        return t.Interaction.select().where(t.Interaction.topic == known.get(name.casefold(), name)).count()
+    return b.read(work)
+
+
 def rename_topic(old: str, new: str, *, version: int, by: int) -> Changes:
     """Rename a topic in the office's list and on every interaction that carries it, as one recorded change.
 

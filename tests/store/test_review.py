@@ -85,6 +85,64 @@ def test_every_number_lists_its_events(hand: dict[str, int]) -> None:
         store.review(UNTIL, SINCE)
 
 
+def test_the_band_counts_and_moves_list_their_clients(hand: dict[str, int]) -> None:
+    moves = store.review(SINCE, UNTIL, now=NOW).band_moves
+    assert moves is not None
+    assert sum(moves.moves.values()) == 4 and len(moves.moves) == 9
+    for band in ("Green", "Amber", "Red"):
+        assert sum(moves.moves[band, end] for end in ("Green", "Amber", "Red")) == moves.at_since[band]
+        assert sum(moves.moves[start, band] for start in ("Green", "Amber", "Red")) == moves.at_until[band]
+        started = store.review_clients(SINCE, UNTIL, now=NOW, start=band)
+        ended = store.review_clients(SINCE, UNTIL, now=NOW, end=band)
+        assert (len(started), len(ended)) == (moves.at_since[band], moves.at_until[band])
+        assert all(e.kind == "client" and e.summary.startswith(band) for e in started)
+        for end in ("Green", "Amber", "Red"):
+            moved = store.review_clients(SINCE, UNTIL, now=NOW, start=band, end=end)
+            assert len(moved) == moves.moves[band, end]
+            assert all(e.summary == f"{band} → {end}" for e in moved)
+    everyone = store.review_clients(SINCE, UNTIL, now=NOW)
+    assert sorted(e.client_name for e in everyone) == ["Ava", "George", "Isla", "Oliver"]
+    review = store.review(SINCE, UNTIL, now=NOW)
+    risky = store.review_clients(SINCE, UNTIL, now=NOW, at_risk=True)
+    assert [e.client_id for e in risky] == sorted((r.client_id for r in review.at_risk),
+                                                  key=lambda c: next(e.client_name for e in everyone if e.id == c))
+    with pytest.raises(store.ValidationError):
+        store.review_clients(SINCE, UNTIL, now=NOW, start="Purple")
+
+
+def test_the_client_lists_after_a_review_are_its_own_until_something_changes(hand: dict[str, int]) -> None:
+    """A click on a band count reuses the review's scores (no second scoring of every client), and a write made
+    since is seen: the lists are the same as scored afresh, before and after the write."""
+    from models.store import reviews
+
+    def lists() -> tuple[object, ...]:
+        return (store.review_clients(SINCE, UNTIL, now=NOW, end="Red"),
+                store.review_clients(SINCE, UNTIL, now=NOW, at_risk=True),
+                store.review_events("into_red", ("office", None), SINCE, UNTIL, now=NOW))
+
+    def fresh() -> tuple[object, ...]:
+        reviews._SCORED.clear()
+        return lists()
+
+    review = store.review(SINCE, UNTIL, now=NOW)
+    assert review.band_moves is not None and reviews._SCORED  # remembered
+    warm = lists()
+    assert warm == fresh()
+    assert [e.client_id for e in warm[2]] == [m.client_id for m in review.band_moves.into_red]
+    assert [e.summary for e in warm[2]] == [m.reason for m in review.band_moves.into_red]
+    store.review(SINCE, UNTIL, now=NOW)
+    red = {e.client_id for e in warm[0]}
+    calm = next(e for e in store.review_clients(SINCE, UNTIL, now=NOW) if e.client_id not in red)
+    for day in (17, 18, 19, 20, 21, 22):  # a client's week goes badly: Red at the end of the period
+        store.log_interaction(calm.id, by=hand["anna"], summary="Angry call", rating=-2, at=at(day, 10),
+                              encounter=f"bad-{day}")
+    after = lists()
+    assert calm.id in {e.client_id for e in after[0]} and calm.id in {e.client_id for e in after[2]}
+    assert after == fresh()
+    moves = store.review(SINCE, UNTIL, now=NOW).band_moves
+    assert moves is not None and len(after[0]) == moves.at_until["Red"]
+
+
 def test_the_trend_is_one_figures_per_week(hand: dict[str, int]) -> None:
     weeks = store.review_trend(4, now=NOW)
     bounds = store.trend_bounds(4, NOW)
@@ -99,14 +157,18 @@ def test_a_topic_must_be_the_offices_and_renaming_it_renames_past_interactions(a
     with pytest.raises(store.ValidationError) as caught:
         store.log_interaction(client, by=anna, summary="x", rating=0, topic="Gardening")
     assert caught.value.field == "topic"
+    store.log_interaction(client, by=anna, summary="Second query", rating=0, topic="Billing")
+    store.log_interaction(client, by=anna, summary="Booked", rating=0, topic="Booking")
+    assert (store.topic_uses("billing"), store.topic_uses("Billing"), store.topic_uses("Gardening")) == (2, 2, 0)
     settings = store.office_settings()
     store.rename_topic("Billing", "Invoices", version=settings.version, by=anna)
+    assert (store.topic_uses("Billing"), store.topic_uses("Invoices")) == (0, 2)
     after = store.office_settings()
     assert "Invoices" in after.topics and "Billing" not in after.topics
-    entry = store.timeline(client).entries[0]
-    assert entry.topic == "Invoices"
+    assert [e.topic for e in store.timeline(client).entries if e.kind == "interaction"] == [
+        "Booking", "Invoices", "Invoices"]
     store.edit_interaction(first, by=anna, topic=None)
-    assert store.timeline(client).entries[0].topic is None
+    assert next(e for e in store.timeline(client).entries if e.id == first).topic is None
     store.edit_interaction(first, by=anna, summary="Invoice query!")
     with pytest.raises(store.ConflictError):
         store.rename_topic("Invoices", "Billing", version=settings.version, by=anna)

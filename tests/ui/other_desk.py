@@ -26,6 +26,9 @@ def main(argv: list[str]) -> int:
         store.make_promise(client, by=staff, text=text, due=store.utcnow() + timedelta(hours=1), owner=1)
     elif action == "country":  # the administrator changes the office's country (the text is its code)
         store.update_office_settings(version=store.office_settings().version, by=staff, country=text)
+    elif action == "rename_topic":  # TEXT is "Old>New"
+        old, new = text.split(">")
+        store.rename_topic(old, new, version=store.office_settings().version, by=staff)
     elif action == "crash":
         store.heartbeat(session, staff_id=staff, client_id=client)
         os._exit(0)  # no end_session, no close: the session row stays behind

@@ -75,10 +75,24 @@ def test_pdf_and_csv(view: ReviewView, tmp_path: Path) -> None:
     pdf = tmp_path / "review.pdf"
     assert view.save_pdf(str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000  # charts are images in it
+    from ui.views.review import PDF_MARGIN_MM, pdf_writer
+
+    doc = view.document_for(pdf_writer(str(tmp_path / "layout.pdf")))
+    width_mm = 210 - 2 * PDF_MARGIN_MM
+    assert doc.pageSize().width() == pytest.approx(width_mm / 25.4 * 96, abs=1)  # the same on every screen
+    assert doc.pageCount() <= 7  # the trend's 12 small charts two a row (one a row took 9 pages)
     target = tmp_path / "channels.csv"
     assert view.save_csv(str(target), view.channel_model.csv_rows)
     lines = target.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("Touch point,Interactions") and len(lines) == view.channel_model.rowCount() + 1
+    bands = tmp_path / "bands.csv"
+    assert view.save_csv(str(bands), view._band_rows)
+    moves = view.review.band_moves
+    rows = [line.split(",") for line in bands.read_text(encoding="utf-8-sig").splitlines()]
+    assert rows[1] == ["Green", *(str(moves.moves["Green", end]) for end in ("Green", "Amber", "Red")),
+                       str(moves.at_since["Green"])]
+    assert rows[4][:4] == ["At the end", *(str(moves.at_until[end]) for end in ("Green", "Amber", "Red"))]
+    assert "Clients by band..." in [a.text() for a in view.csv_menu.actions()]
     assert not view.save_csv(str(tmp_path / "missing" / "x.csv"), view.channel_model.csv_rows)
     assert "could not be saved" in view.error.text()
 

@@ -13,8 +13,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
     QLineEdit,
-    QPlainTextEdit,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
     QSpinBox,
     QTabWidget,
     QTimeEdit,
@@ -85,8 +89,7 @@ class OfficeSettingsDialog(FormDialog):
             edit.setDisplayFormat("HH:mm")
         self.review_day = QComboBox()
         self.review_day.addItems(WEEKDAYS)
-        self.topics = QPlainTextEdit(placeholderText="One topic a line")
-        self.topics.setFixedHeight(110)
+        topics = self._topics_editor()
         form.addRow("Office name", self.office_name)
         form.addRow("Country (for phone numbers)", self.country)
         form.addRow("", self.country_hint)
@@ -94,7 +97,8 @@ class OfficeSettingsDialog(FormDialog):
         form.addRow("Office closes", self.closes)
         form.addRow("A due date without a time means", self.day_ends)
         form.addRow("Weekly review on", self.review_day)
-        form.addRow("Topics offered when logging", self.topics)
+        form.addRow("Topics offered when logging", topics)
+        form.addRow("", self.topic_hint)
         self.thresholds: dict[str, QSpinBox | QDoubleSpinBox] = {}
         for name, label, low, high in THRESHOLDS:
             box = QSpinBox(minimum=low, maximum=high)
@@ -104,6 +108,112 @@ class OfficeSettingsDialog(FormDialog):
         self.thresholds["attention_wrong_ratio"] = ratio
         form.addRow("Ratio of wrong ratings that needs attention", ratio)
         return page
+
+    def _topics_editor(self) -> QWidget:
+        """The office's topics as a list: Add and Hide are saved with OK; Rename renames at once, on past
+        interactions too, after saying how many (store.rename_topic: one recorded change, every desk sees it)."""
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.topic_list = QListWidget()
+        self.topic_list.setAccessibleName("Topics offered when logging")
+        self.topic_list.setFixedHeight(130)
+        buttons = QVBoxLayout()
+        self.add_topic_button = QPushButton("Add...")
+        self.rename_topic_button = QPushButton("Rename...")
+        self.hide_topic_button = QPushButton("Hide")
+        self.add_topic_button.clicked.connect(self.add_topic)
+        self.rename_topic_button.clicked.connect(self.ask_rename_topic)
+        self.hide_topic_button.clicked.connect(self.hide_topic)
+        for button in (self.add_topic_button, self.rename_topic_button, self.hide_topic_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        row.addWidget(self.topic_list, 1)
+        row.addLayout(buttons)
+        self.topic_hint = self.hint_label("Rename changes the topic on past interactions too, at once. A hidden "
+                                          "topic is no longer offered, and past interactions keep it.")
+        self.rename_box: QMessageBox | None = None
+        return box
+
+    def topic_names(self) -> list[str]:
+        return [self.topic_list.item(n).text() for n in range(self.topic_list.count())]
+
+    def _topic_taken(self, name: str, but: int = -1) -> bool:
+        if any(n.casefold() == name.casefold() for k, n in enumerate(self.topic_names()) if k != but):
+            self.show_error(f"There is already a topic called '{name}'.")
+            return True
+        return False
+
+    def add_topic(self) -> None:
+        name, ok = QInputDialog.getText(self, "Add a topic", "The new topic:")
+        name = " ".join(name.split())
+        if ok and name and not self._topic_taken(name):
+            self.topic_list.addItem(name)
+            self.topic_list.setCurrentRow(self.topic_list.count() - 1)
+            self.topic_hint.setText(f"'{name}' will be offered when logging once you press OK.")
+
+    def hide_topic(self) -> None:
+        row = self.topic_list.currentRow()
+        if row >= 0:
+            name = self.topic_list.takeItem(row).text()
+            self.topic_hint.setText(f"'{name}' will no longer be offered once you press OK; past interactions "
+                                    "keep it.")
+
+    def ask_rename_topic(self) -> None:
+        """Ask the new name, count the past interactions that carry the topic, and ask to confirm."""
+        row = self.topic_list.currentRow()
+        if row < 0 or self.current is None:
+            self.show_error("Choose the topic to rename in the list first.")
+            return
+        old = self.topic_list.item(row).text()
+        new, ok = QInputDialog.getText(self, "Rename a topic", f"The new name for '{old}':", text=old)
+        new = " ".join(new.split())
+        if not ok or not new or new == old or self._topic_taken(new, but=row):
+            return
+        saved = {n.casefold() for n in (*self.current.topics, *self.current.hidden_topics)}
+        if old.casefold() not in saved:  # added in this form, not saved yet: nothing on past interactions
+            self.topic_list.item(row).setText(new)
+            return
+        self.ctx.tasks.run(lambda: store.topic_uses(old), lambda count: self._confirm_rename(old, new, count),
+                           lambda error: self.show_error(error.message))
+
+    def _confirm_rename(self, old: str, new: str, count: int) -> None:
+        past = ("No past interaction has this topic yet." if count == 0 else
+                f"The {count:,} past interaction{'s' if count != 1 else ''} with this topic will be renamed too.")
+        box = QMessageBox(QMessageBox.Icon.Question, "Rename a topic",
+                          f"Rename the topic '{old}' to '{new}'? {past} This is one change, recorded in the "
+                          "office's history, and every desk uses the new name at once.", parent=self)
+        rename = box.addButton("Rename", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(rename)
+        box.finished.connect(lambda _result: self._rename(old, new) if box.clickedButton() is rename else None)
+        self.rename_box = box
+        box.open()
+
+    def _rename(self, old: str, new: str) -> None:
+        by, version = self.ctx.staff_id, self.version
+        self.ctx.tasks.run(lambda: store.rename_topic(old, new, version=version, by=by),
+                           lambda _changes: self._renamed(old, new), self._rename_failed)
+
+    def _rename_failed(self, error: StoreError) -> None:
+        if isinstance(error, ConflictError) and isinstance(error.current, store.OfficeSettings):
+            self.version = error.current.version
+            self.show_error("A colleague changed the office settings while you were editing them, so nothing was "
+                            "renamed. Press Rename again to rename it now; what you typed here is still here.")
+            return
+        self.show_error(error.message)
+
+    def _renamed(self, old: str, new: str) -> None:
+        for n in range(self.topic_list.count()):
+            if self.topic_list.item(n).text().casefold() == old.casefold():
+                self.topic_list.item(n).setText(new)
+        self.topic_hint.setText(f"Renamed '{old}' to '{new}', on past interactions too.")
+        self.ctx.events.message_reported.emit(f"Renamed the topic '{old}' to '{new}'; every desk uses it now.")
+        self.ctx.tasks.run(store.office_settings, self._adopt, lambda error: self.show_error(error.message))
+
+    def _adopt(self, current: store.OfficeSettings) -> None:
+        """The settings after a rename: what OK saves is measured against them (the rest of the form stays)."""
+        self.current, self.version = current, current.version
 
     def _desk_page(self) -> QWidget:
         page = QWidget()
@@ -140,7 +250,8 @@ class OfficeSettingsDialog(FormDialog):
         self.closes.setTime(_qtime(current.closes))
         self.day_ends.setTime(_qtime(current.day_ends))
         self.review_day.setCurrentIndex(current.review_day)
-        self.topics.setPlainText("\n".join(current.topics))
+        self.topic_list.clear()
+        self.topic_list.addItems(list(current.topics))
         for name, box in self.thresholds.items():
             box.setValue(getattr(current, name))
 
@@ -151,7 +262,7 @@ class OfficeSettingsDialog(FormDialog):
             "office_name": self.office_name.text(), "country": self.country.text().strip().upper(),
             "opens": _time(self.opens), "closes": _time(self.closes), "day_ends": _time(self.day_ends),
             "review_day": self.review_day.currentIndex(),
-            "topics": [line.strip() for line in self.topics.toPlainText().splitlines() if line.strip()],
+            "topics": self.topic_names(),
         }
         out.update({name: box.value() for name, box in self.thresholds.items()})
         return out

@@ -27,11 +27,12 @@ from models import store
 from models.rules import due_phrases, words
 from models.rules.text import LONG_LIMIT, check_text
 from models.rules.vocab import CHANNELS, RATINGS
-from models.store import BusyError, Changes, InteractionEntry, StoreError
+from models.store import BusyError, ChangeKind, Changes, InteractionEntry, StoreError
 from ui import fmt
 from ui.actions import promises as promise_actions
 from ui.context import AppContext
 from ui.drafts import Drafts
+from ui.lifetime import subscribe
 from ui.due_input import DueInput, load_office_hours
 from ui.widgets import mark_invalid
 
@@ -207,6 +208,7 @@ class InteractionForm(ComposerForm):
         self.topic.setAccessibleName("Topic")
         self.topic.addItem("No topic", None)
         QShortcut(QKeySequence("Alt+T"), self, self.topic.setFocus)
+        subscribe(self, ctx.events.data_changed, self._on_data_changed)  # a topic renamed, added, hidden
         self.rating_group = QButtonGroup(self)
         self.rating_group.setExclusive(True)
         rating_row = QHBoxLayout()
@@ -273,6 +275,10 @@ class InteractionForm(ComposerForm):
         self.clear_context()
         self.topic.setCurrentIndex(0)
         self.ctx.tasks.run(store.office_settings, self._on_settings_read, lambda _error: None)
+
+    def _on_data_changed(self, changes: Changes) -> None:
+        if ChangeKind.SETTINGS in changes.kinds:
+            self.ctx.tasks.run(store.office_settings, self._on_settings_read, lambda _error: None)
 
     def _on_settings_read(self, settings: Any) -> None:
         """The office's topics (Settings) to pick from; a hidden one is no longer offered."""

@@ -9,15 +9,26 @@ from __future__ import annotations
 
 import csv
 import html
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode
 
-from PySide6.QtCore import QDate, QMarginsF, QSize, QSortFilterProxyModel, QStandardPaths, Qt, QUrl
-from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QPdfWriter, QShortcut, QTextDocument
+from PySide6.QtCore import QDate, QMarginsF, QSize, QSizeF, QSortFilterProxyModel, QStandardPaths, Qt, QUrl
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QKeySequence,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPdfWriter,
+    QShortcut,
+    QShowEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -53,6 +64,7 @@ from ui.widgets import ColumnsModel, Index
 
 PERIODS = ("This week", "Last week", "This month", "Last 30 days", "This quarter", "Custom")
 PDF_MARGIN_MM = 14.0
+LAYOUT_DPI = 96  # the review on paper is laid out in pixels of this size, then scaled to the page
 SHOWN_EVENTS = 5  # events shown under a Needs attention line (all of them one click away)
 TREND_FIGURES = (("interactions", "Interactions", ""), ("went_well", "Went well", "%"),
                  ("went_wrong", "Went wrong", "%"), ("last_impressions", "Ended well", "%"),
@@ -108,17 +120,27 @@ def period_words(since: datetime, until: datetime) -> str:
 
 # --- what a number links to ---------------------------------------------------------------------------
 
+CLIENT_FIGURES = ("clients", "at_risk")  # listed by store.review_clients (band counts, band moves, at risk)
+
+
 @dataclass(frozen=True)
 class Link:
+    """What one number counts: a figure of a group (side: count, of, pending) in the period, the period
+    before (`previous`) or one week of the trend (`week`); for "clients", the band at the start and/or end."""
+
     figure: str
     group: rr.Group
     side: str = "count"
     previous: bool = False
+    start: str = ""
+    end: str = ""
+    week: int = -1
 
     def url(self) -> str:
         kind, key = self.group
         query = {"figure": self.figure, "kind": kind, "key": "" if key is None else str(key),
-                 "none": "1" if key is None else "0", "side": self.side, "previous": "1" if self.previous else "0"}
+                 "none": "1" if key is None else "0", "side": self.side, "previous": "1" if self.previous else "0",
+                 "start": self.start, "end": self.end, "week": str(self.week)}
         return "events:?" + urlencode(query)
 
     @staticmethod
@@ -130,7 +152,43 @@ class Link:
         key: Any = None if q.get("none") == "1" else q.get("key", "")
         if kind == "staff" and key is not None:
             key = int(key)
-        return Link(q.get("figure", ""), (kind, key), q.get("side", "count"), q.get("previous") == "1")
+        week = q.get("week", "-1")
+        return Link(q.get("figure", ""), (kind, key), q.get("side", "count"), q.get("previous") == "1",
+                    q.get("start", ""), q.get("end", ""), int(week) if week.lstrip("-").isdigit() else -1)
+
+
+_NUMBER = re.compile(r"[-+−]?\d[\d,]*(?:\.\d+)?%?")
+
+
+def linked(text: str, hrefs: Sequence[str | None], *, skip: int = 0, links: bool = True) -> str:
+    """`text` as HTML with its numbers (after the first `skip` characters: a name) made links, in order, to
+    `hrefs` (None: a number that counts nothing, such as the 48 of "within 48 hours")."""
+    if not links:
+        return _e(text)
+    out, pos = [_e(text[:skip])], skip
+    for n, match in enumerate(_NUMBER.finditer(text, skip)):
+        href = hrefs[n] if n < len(hrefs) else None
+        out.append(_e(text[pos:match.start()]))
+        out.append(_a(href, match.group()) if href else _e(match.group()))
+        pos = match.end()
+    out.append(_e(text[pos:]))
+    return "".join(out)
+
+
+def share_hrefs(share: Share, link: Link) -> list[str | None]:
+    """Where each number of share_words() / counted() leads: "7 of 9, 78%, 2 pending" -> count, of, count,
+    pending ("none decided, 2 pending" -> pending)."""
+    pending = [replace(link, side="pending").url()] if share.pending else []
+    if share.of == 0:
+        return pending
+    return [link.url(), replace(link, side="of").url(), link.url(), *pending]
+
+
+def figure_html(fig: Figures, figure: str, link: Link, links: bool) -> str:
+    """One figure as the tables write it, each of its numbers a link to what it counts."""
+    value = getattr(fig, figure)
+    hrefs = share_hrefs(value, link) if isinstance(value, Share) else [link.url()] * 2
+    return linked(cell_text(fig, figure), hrefs, links=links)
 
 
 def _drop(widget: QWidget | None) -> None:
@@ -197,6 +255,19 @@ class FiguresTableModel(ColumnsModel):
             return None
         return Link(self.figures[column - 1], self.rows[row][1])
 
+    def parts(self, row: int, column: int) -> list[tuple[str, Link]]:
+        """Each number of a cell and what it opens: "7 of 9, 78%, 2 pending" -> the 7, all 9, the 2 pending."""
+        link = self.link(row, column)
+        if link is None:
+            return []
+        value = getattr(self.rows[row][2], link.figure)
+        if not isinstance(value, Share):
+            return [(f"What {cell_text(self.rows[row][2], link.figure)} counts", link)]
+        out = [(f"The {value.count:,} counted", link), (f"All {value.of:,}", replace(link, side="of"))]
+        if value.pending:
+            out.append((f"The {value.pending:,} not decided yet", replace(link, side="pending")))
+        return out if value.of else out[2:]
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -207,7 +278,10 @@ class FiguresTableModel(ColumnsModel):
         if role == Qt.ItemDataRole.UserRole:
             return name.casefold() if column == 0 else sort_value(fig, self.figures[column - 1])
         if role == Qt.ItemDataRole.ToolTipRole and column:
-            return "Click to see what this number counts"
+            parts = self.parts(index.row(), column)
+            more = "; right-click (or the menu key) for " + ", ".join(p[0][0].lower() + p[0][1:] for p in parts[1:]) \
+                if len(parts) > 1 else ""
+            return f"Click (or Enter) to see what this number counts{more}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -218,8 +292,37 @@ class FiguresTableModel(ColumnsModel):
             yield [name] + [cell_text(fig, f) for f in self.figures]
 
 
+class FiguresTable(QTableView):
+    """A table of figures: a click or Enter opens what a cell counts; its menu (right-click or the menu key)
+    opens each of its numbers: the counted, all of them, those not decided yet."""
+
+    def __init__(self, model: FiguresTableModel, on_link: Callable[[Link], None]) -> None:
+        super().__init__()
+        self.figures_model = model
+        self.on_link = on_link
+        self.menu: QMenu | None = None
+
+    def parts(self, index: Index) -> list[tuple[str, Link]]:
+        proxy = self.model()
+        assert isinstance(proxy, QSortFilterProxyModel)
+        source = proxy.mapToSource(index)
+        return self.figures_model.parts(source.row(), source.column())
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt's name)
+        keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard
+        index = self.currentIndex() if keyboard else self.indexAt(event.pos())
+        parts = self.parts(index) if index.isValid() else []
+        if not parts:
+            return
+        self.menu = QMenu(self)
+        for label, link in parts:
+            self.menu.addAction(label, lambda link=link: self.on_link(link))
+        where = self.visualRect(index).center() if keyboard else event.pos()
+        self.menu.popup(self.viewport().mapToGlobal(where))
+
+
 def figures_table(model: FiguresTableModel, on_link: Callable[[Link], None]) -> QTableView:
-    view = QTableView()
+    view = FiguresTable(model, on_link)
     proxy = QSortFilterProxyModel(view)
     proxy.setSourceModel(model)
     proxy.setSortRole(Qt.ItemDataRole.UserRole)
@@ -247,6 +350,7 @@ class EventsDialog(QDialog):
     """What one number counts: the interactions, promises or clients, each openable."""
 
     COLUMNS = ("When", "Client", "Who", "Touch point", "Topic", "What", "")
+    CLIENT_COLUMNS = ("Client", "What", "Score")  # a list of clients (band counts, band moves, at risk)
 
     def __init__(self, ctx: AppContext, title: str, events: tuple[ReviewEvent, ...], now: datetime,
                  parent: QWidget | None = None) -> None:
@@ -256,17 +360,21 @@ class EventsDialog(QDialog):
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(900, 480)
-        heading = QLabel(f"{title}: {rr.plural(len(events), 'entry', 'entries')}", wordWrap=True)
-        self.table = QTableWidget(len(events), len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        clients = bool(events) and all(e.kind == "client" for e in events)
+        count = rr.plural(len(events), "client") if clients else rr.plural(len(events), "entry", "entries")
+        heading = QLabel(f"{title}: {count}", wordWrap=True)
+        columns = self.CLIENT_COLUMNS if clients else self.COLUMNS
+        self.table = QTableWidget(len(events), len(columns))
+        self.table.setHorizontalHeaderLabels(columns)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         for row, e in enumerate(events):
             what = e.summary if e.kind != "client" else e.summary or "–"
-            for column, text in enumerate((fmt.when(e.at, now) if e.at else "", e.client_name or "(erased)",
-                                           e.staff_name, channel_label(e.channel) if e.channel else "",
-                                           e.topic or "", what, e.note)):
+            cells = ((e.client_name or "(erased)", what, e.note) if clients else
+                     (fmt.when(e.at, now) if e.at else "", e.client_name or "(erased)", e.staff_name,
+                      channel_label(e.channel) if e.channel else "", e.topic or "", what, e.note))
+            for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -282,6 +390,10 @@ class EventsDialog(QDialog):
         layout.addWidget(buttons)
         if events:
             self.table.selectRow(0)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.open_button.setDefault(True)  # Enter on a row opens it (set once shown: the button box resets it)
 
     def open_current(self) -> None:
         row = self.table.currentRow()
@@ -543,13 +655,19 @@ class ReviewView(QWidget):
             rows = sorted(rows, key=lambda r: -(r[2].went_wrong.value or 0))
             made.append(charts.bar_chart(title, [r[0] for r in rows],
                                          [None if r[2].went_wrong.value is None else 100 * r[2].went_wrong.value
-                                          for r in rows], paper=paper))
+                                          for r in rows], paper=paper,
+                                         targets=[Link("went_wrong", r[1]) for r in rows]))
         if review.band_moves is not None:
-            band = charts.band_chart(review.band_moves.at_since, review.band_moves.at_until, paper=paper)
+            targets = {(band, side): Link("clients", rr.OFFICE, **{side: band})
+                       for band in rr.BANDS for side in ("start", "end")}
+            band = charts.band_chart(review.band_moves.at_since, review.band_moves.at_until, paper=paper,
+                                     targets=targets)
             if not paper:
                 self._replace(self.band_holder, [band])
             made.append(band)
         if not paper:
+            for chart in made:
+                chart.picked.connect(self.show_link)
             self._replace(self.touch_charts, made[:2])
         return made
 
@@ -572,9 +690,13 @@ class ReviewView(QWidget):
     def show_trend(self, paper: bool = False) -> list[QWidget]:
         from ui.views import review_charts as charts
 
-        made = [charts.line_chart(title, values, self._week_labels(), paper=paper, suffix=suffix)
-                for title, values, suffix in self._trend_series()]
+        made = [charts.line_chart(title, values, self._week_labels(), paper=paper, suffix=suffix,
+                                  targets=[Link(figure, rr.OFFICE, week=k) for k in range(len(values))])
+                for (title, values, suffix), figure in zip(self._trend_series(), (f[0] for f in TREND_FIGURES),
+                                                           strict=True)]
         if not paper:
+            for chart in made:
+                chart.picked.connect(self.show_link)
             while self.trend_grid.count():
                 _drop(self.trend_grid.takeAt(0).widget())
             for n, chart in enumerate(made):
@@ -584,9 +706,6 @@ class ReviewView(QWidget):
 
     # --- the sections as HTML (on screen with links; on paper without) ---------------------------------
 
-    def _num(self, text: str, link: Link, links: bool) -> str:
-        return _a(link.url(), text) if links else _e(text)
-
     def attention_html(self, *, links: bool) -> str:
         review = self.review
         assert review is not None
@@ -594,28 +713,66 @@ class ReviewView(QWidget):
         if not review.attention:
             out.append("<p>Nothing needs attention in this period.</p>")
         for item in review.attention:
-            out.append(f"<p><b>{self._num(item.sentence, Link(item.figure, item.group), links)}</b></p><ul>")
+            out.append(f"<p><b>{self.attention_sentence_html(item, links)}</b></p><ul>")
             for e in item.events[:SHOWN_EVENTS]:
-                what = e.summary or "(text erased)"
-                when = fmt.when(e.at, review.now) if e.at else ""
-                client = _a(f"client:{e.client_id}", e.client_name or "(erased)") if links else _e(e.client_name)
-                parts = [p for p in (when, e.staff_name, channel_label(e.channel) if e.channel else "", e.note) if p]
-                out.append(f"<li>{client}: {_e(what)} <span style='color:gray'>({_e(', '.join(parts))})</span></li>")
+                out.append(self._event_html(e, links))
             if item.count > SHOWN_EVENTS and links:
                 out.append(f"<li>{_a(Link(item.figure, item.group).url(), f'Show all {item.count:,}')}</li>")
             out.append("</ul>")
         out.append("<h3>The office</h3><table cellpadding='3'><tr><th align='left'>Figure</th>"
                    "<th align='right'>This period</th><th align='right'>The period before</th></tr>")
         for figure in rr.FIGURES:
-            now_text = self._num(cell_text(review.office, figure), Link(figure, rr.OFFICE), links)
+            now_text = figure_html(review.office, figure, Link(figure, rr.OFFICE), links)
             then = "…"
             if self.previous is not None:
-                then = self._num(cell_text(self.previous.office, figure), Link(figure, rr.OFFICE, previous=True),
-                                 links)
+                then = figure_html(self.previous.office, figure, Link(figure, rr.OFFICE, previous=True), links)
             out.append(f"<tr><td>{_e(rr.FIGURE_WORDS[figure])}</td><td align='right'>{now_text}</td>"
                        f"<td align='right'>{then}</td></tr>")
         out.append("</table>")
         return "".join(out)
+
+    def _event_html(self, e: ReviewEvent, links: bool) -> str:
+        """One event under a Needs attention line: the client opens the client; what happened, and each
+        number of its note ("fixed after 5 h", a score's "35 → 34"), open the entry (for a client who moved
+        into Red: the entry behind the biggest reason). The time, the colleague and the touch point say when,
+        who and where (grey, `title='when'`)."""
+        review = self.review
+        assert review is not None
+        entry = f"entry:{e.client_id}:{e.kind}:{e.id}"
+        if e.kind == "client":
+            moves = review.band_moves.into_red if review.band_moves else ()
+            move = next((m for m in moves if m.client_id == e.client_id), None)
+            entry = (f"entry:{e.client_id}:{move.reason_kind}:{move.reason_id}" if move and move.reason_kind
+                     and move.reason_id else f"client:{e.client_id}")
+        what = e.summary or "(text erased)"
+        client = _a(f"client:{e.client_id}", e.client_name or "(erased)") if links else _e(e.client_name)
+        when = ", ".join(p for p in (fmt.when(e.at, review.now) if e.at else "", e.staff_name,
+                                     channel_label(e.channel) if e.channel else "") if p)
+        note = linked(e.note, [f"client:{e.client_id}" if e.kind == "client" else entry] * 4, links=links)
+        details = (f"<span title='when'>{_e(when)}</span>" + (", " if when and e.note else "") + note)
+        return (f"<li>{client}: {_a(entry, what) if links else _e(what)} "
+                f"<span style='color:gray'>({details})</span></li>")
+
+    def attention_sentence_html(self, item: Any, links: bool) -> str:
+        """A Needs attention line with each of its numbers a link: "Billing: 8 of 15 (53%) went wrong, against
+        16% for the whole office" -> the 8, the 15, the 8, the office's went wrong."""
+        link = Link(item.figure, item.group)
+        review = self.review
+        assert review is not None
+        if item.kind in ("unfixed", "into_red"):
+            return linked(item.sentence, [link.url()], links=links)  # "10 problems still unfixed after 48 hours"
+        fig = review.office if item.group == rr.OFFICE else {
+            "staff": review.by_staff, "channel": review.by_channel, "topic": review.by_topic}[item.group[0]].get(
+            item.group[1])
+        share: Share = getattr(fig, item.figure) if fig is not None else Share(item.count, item.count)
+        office = Link(item.figure, rr.OFFICE).url()
+        if item.kind == "touch_point":
+            hrefs = [*share_hrefs(share, link), office]
+            return linked(item.sentence, hrefs, skip=len(self.group_name(item.group)) + 1, links=links)
+        if item.kind == "colleague":  # "Ben Okafor kept 7 of 21 promises on time (33%), against 69% for ..."
+            hrefs = [link.url(), replace(link, side="of").url(), link.url(), office]
+            return linked(item.sentence, hrefs, skip=len(self.group_name(item.group)), links=links)
+        return linked(item.sentence, [*share_hrefs(share, link)], skip=item.sentence.index(":"), links=links)
 
     def colleagues_html(self, *, links: bool) -> str:
         review = self.review
@@ -624,45 +781,82 @@ class ReviewView(QWidget):
                "when it fell due, a problem for whoever handled the interaction that went worst.</p><ul>"]
         for staff_id, fig in sorted(review.by_staff.items(), key=lambda kv: self.staff_name(kv[0])):
             group = ("staff", staff_id)
-            for sentence in rr.colleague_sentence(self.staff_name(staff_id), fig):
-                figure = ("kept_on_time" if "promise" in sentence else "went_well" if "went well" in sentence
-                          else "fixed_in_time" if "problem" in sentence else "second_impressions")
-                out.append(f"<li>{self._num(sentence, Link(figure, group), links)}</li>")
+            name = self.staff_name(staff_id)
+            for sentence in rr.colleague_sentence(name, fig):
+                hrefs = self._colleague_hrefs(sentence[len(name):], fig, group)
+                out.append(f"<li>{linked(sentence, hrefs, skip=len(name), links=links)}</li>")
         out.append("</ul>")
         return "".join(out)
+
+    @staticmethod
+    def _colleague_hrefs(words: str, fig: Figures, group: rr.Group) -> list[str | None]:
+        """Where the numbers of one of rr.colleague_sentence()'s facts lead (`words`: the fact after the name)."""
+        def to(figure: str, side: str = "count") -> str:
+            return Link(figure, group, side).url()
+        if "kept on time" in words:  # "7 of 9 promises kept on time, 78% (1 not decided yet)"
+            return share_hrefs(fig.kept_on_time, Link("kept_on_time", group))
+        if "promise" in words:  # "3 promises due, none decided yet"
+            return [to("promises_due")]
+        if "went well" in words:  # "12 interactions, 7 went well (58%)"
+            return [to("interactions"), to("went_well"), to("went_well")]
+        if "second impressions" in words:  # "1 of 2 second impressions made (50%)"
+            return [to("second_impressions"), to("second_impressions", "of"), to("second_impressions")]
+        # "3 problems, 2 of 3 fixed within 48 h": the 48 counts nothing
+        return [to("failures"), to("fixed_in_time"), to("fixed_in_time", "of"), None]
 
     def clients_html(self, *, links: bool) -> str:
         review = self.review
         assert review is not None
         moves = review.band_moves
         out = ["<h3>Clients</h3>"]
+        def clients(count: int, start: str = "", end: str = "") -> str:
+            return linked(f"{count:,}", [Link("clients", rr.OFFICE, start=start, end=end).url()], links=links)
+
         if moves is not None:
-            out.append("<table cellpadding='3'><tr><th></th><th align='right'>Start</th><th align='right'>End</th>"
-                       "</tr>")
+            out.append("<table cellpadding='3'><tr><th align='left'>Clients</th><th align='right'>At the start</th>"
+                       "<th align='right'>At the end</th></tr>")
             for band in rr.BANDS:
-                out.append(f"<tr><td>{band}</td><td align='right'>{moves.at_since[band]}</td>"
-                           f"<td align='right'>{moves.at_until[band]}</td></tr>")
+                out.append(f"<tr><td>{band}</td><td align='right'>{clients(moves.at_since[band], start=band)}</td>"
+                           f"<td align='right'>{clients(moves.at_until[band], end=band)}</td></tr>")
+            out.append("</table><h4>Band moves</h4><table cellpadding='3'><tr><th align='left'>From \\ to</th>"
+                       + "".join(f"<th align='right'>{band}</th>" for band in rr.BANDS) + "</tr>")
+            for start in rr.BANDS:
+                out.append(f"<tr><td>{start}</td>" + "".join(
+                    f"<td align='right'>{clients(moves.moves[start, end], start, end)}</td>" for end in rr.BANDS)
+                    + "</tr>")
             out.append("</table>")
             title = f"Moved into Red: {len(moves.into_red)}"
-            out.append(f"<h4>{self._num(title, Link('into_red', rr.OFFICE), links)}</h4><ul>")
+            out.append(f"<h4>{linked(title, [Link('into_red', rr.OFFICE).url()], links=links)}</h4><ul>")
             for m in moves.into_red:
-                name = _a(f"client:{m.client_id}", m.name) if links else _e(m.name)
-                out.append(f"<li>{name} ({m.score_before} → {m.score_after}): {_e(m.reason)}</li>")
+                client = f"client:{m.client_id}"
+                reason = (f"entry:{m.client_id}:{m.reason_kind}:{m.reason_id}" if m.reason_kind and m.reason_id
+                          else client)
+                out.append(f"<li>{_a(client, m.name) if links else _e(m.name)} "
+                           f"({linked(f'{m.score_before} → {m.score_after}', [client, client], links=links)}): "
+                           f"{_a(reason, m.reason) if links and m.reason else _e(m.reason)}</li>")
             out.append("</ul>")
-        out.append(f"<h4>At risk at the end of the period: {len(review.at_risk)}</h4><ul>")
+        title = f"At risk at the end of the period: {len(review.at_risk)}"
+        out.append(f"<h4>{linked(title, [Link('at_risk', rr.OFFICE).url()], links=links)}</h4><ul>")
         for r in review.at_risk:
-            name = _a(f"client:{r.client_id}", r.name) if links else _e(r.name)
-            out.append(f"<li>{name}: {r.score} {r.band}{' and falling' if r.band == 'Amber' else ''} "
-                       f"({r.trend30:+d} in 30 days)</li>")
+            client = f"client:{r.client_id}"
+            words = f"{r.score} {r.band}{' and falling' if r.band == 'Amber' else ''} ({r.trend30:+d} in 30 days)"
+            out.append(f"<li>{_a(client, r.name) if links else _e(r.name)}: "
+                       f"{linked(words, [client, client, None], links=links)}</li>")
         out.append("</ul>")
         return "".join(out)
 
     # --- links ---------------------------------------------------------------------------------------
 
     def _on_anchor_clicked(self, url: QUrl) -> None:
-        text = url.toString()
+        # Qt's rich text keeps an href's entities as written ("&amp;"): without this, every link's group after
+        # the first "&" was lost and a colleague's or a topic's number opened the whole office's events
+        text = html.unescape(url.toString())
         if text.startswith("client:"):
             self.ctx.events.client_requested.emit(int(text.split(":", 1)[1]))
+            return
+        if text.startswith("entry:"):  # entry:<client>:<kind>:<id>, the reason a client moved into Red
+            _scheme, client, kind, entry = text.split(":", 3)
+            self.ctx.events.entry_requested.emit(int(client), kind, int(entry))
             return
         link = Link.parse(text)
         if link is not None:
@@ -674,16 +868,35 @@ class ReviewView(QWidget):
         if review is None:
             return
         since, until = (review.since, review.until) if not link.previous else before(review.since, review.until)
+        if 0 <= link.week < len(self.trend_weeks) - 1:
+            since, until = self.trend_weeks[link.week], self.trend_weeks[link.week + 1]
         now = review.now
-        title = f"{rr.FIGURE_WORDS.get(link.figure, 'Problems still unfixed' if link.figure == 'unfixed' else 'Moved into Red')}" \
-                f" — {self.group_name(link.group)}, {period_words(since, until)}"
-        if link.side == "of":
-            title += " (all counted)"
-        self.ctx.tasks.run(lambda: store.review_events(link.figure, link.group, since, until, now=now,
-                                                       side=link.side),
-                           lambda events: self._show_events(title, events), self._on_failed)
+        title = f"{self.link_words(link)} — {self.group_name(link.group)}, {period_words(since, until)}"
+        if not self.progress_text.text():  # (while the review still counts, its progress line stays)
+            self.progress_text.setText("Finding what this number counts...")
+        if link.figure in CLIENT_FIGURES:
+            def read() -> tuple[ReviewEvent, ...]:
+                return store.review_clients(since, until, now=now, start=link.start or None, end=link.end or None,
+                                            at_risk=link.figure == "at_risk")
+        else:
+            def read() -> tuple[ReviewEvent, ...]:
+                return store.review_events(link.figure, link.group, since, until, now=now, side=link.side)
+        self.ctx.tasks.run(read, lambda events: self._show_events(title, events), self._on_failed)
+
+    @staticmethod
+    def link_words(link: Link) -> str:
+        """What a number counts, as the events list's title says it."""
+        if link.figure == "clients":
+            if link.start and link.end:
+                return f"{link.start} at the start, {link.end} at the end"
+            return f"{link.start} at the start" if link.start else f"{link.end} at the end"
+        words = {"unfixed": "Problems still unfixed", "into_red": "Moved into Red",
+                 "at_risk": "At risk at the end"}.get(link.figure) or rr.FIGURE_WORDS.get(link.figure, link.figure)
+        return words + {"of": " (all counted)", "pending": " (not decided yet)"}.get(link.side, "")
 
     def _show_events(self, title: str, events: tuple[ReviewEvent, ...]) -> None:
+        if self.progress_text.text() == "Finding what this number counts...":
+            self.progress_text.setText("")
         dialog = EventsDialog(self.ctx, title, events, self.now, self)
         dialog.show()
         self.events_dialog = dialog
@@ -695,9 +908,20 @@ class ReviewView(QWidget):
         for label, rows in (("Touch points per channel", self.channel_model.csv_rows),
                             ("Touch points per topic", self.topic_model.csv_rows),
                             ("Colleagues", self.staff_model.csv_rows),
+                            ("Clients by band", self._band_rows),
                             ("Clients at risk", self._risk_rows),
                             ("Trend, week by week", self._trend_rows)):
             self.csv_menu.addAction(f"{label}...", lambda label=label, rows=rows: self.ask_and_save_csv(label, rows))
+
+    def _band_rows(self) -> Iterator[list[str]]:
+        """The band moves: a row per band at the start (with how many clients went to each band at the end)."""
+        moves = self.review.band_moves if self.review else None
+        yield ["At the start \\ at the end", *rr.BANDS, "At the start"]
+        if moves is None:
+            return
+        for start in rr.BANDS:
+            yield [start, *(str(moves.moves[start, end]) for end in rr.BANDS), str(moves.at_since[start])]
+        yield ["At the end", *(str(moves.at_until[end]) for end in rr.BANDS), str(sum(moves.at_since.values()))]
 
     def _risk_rows(self) -> Iterator[list[str]]:
         yield ["Client", "Score", "Band", "Change in 30 days"]
@@ -750,9 +974,13 @@ class ReviewView(QWidget):
                             charts.chart_image(chart, QSize(300, 180)))
             trend.append(name)
             chart.deleteLater()
-        rows = "".join(self._table_html(model) for model in (self.channel_model, self.topic_model, self.staff_model))
-        trend_html = "".join(f"<img src='{quote(n)}' width='300' height='180'>" + ("<br>" if k % 2 else "")
-                             for k, n in enumerate(trend))
+        # on paper the colleagues' 12 figures are two tables: 13 columns do not fit a page's width
+        rows = (self._table_html(self.channel_model) + self._table_html(self.topic_model)
+                + self._table_html(self.staff_model, TOUCH_COLUMNS)
+                + self._table_html(self.staff_model, STAFF_COLUMNS[len(TOUCH_COLUMNS):]))
+        trend_html = "<table cellspacing='4'>" + "".join(
+            ("<tr>" if k % 2 == 0 else "") + f"<td><img src='{quote(n)}' width='300' height='180'></td>"
+            + ("</tr>" if k % 2 else "") for k, n in enumerate(trend)) + "</table>"
         body = (f"<h2>Review: {_e(period_words(review.since, review.until))}</h2>"
                 f"<p>Compared with {_e(period_words(*before(review.since, review.until)))}. "
                 f"Prepared by Rapport on {_e(fmt.when(review.now, review.now))}.</p>"
@@ -761,18 +989,31 @@ class ReviewView(QWidget):
                                                      for n in images[:2])
                 + rows + self.colleagues_html(links=False) + self.clients_html(links=False)
                 + "".join(f"<p><img src='{n}' width='620' height='300'></p>" for n in images[2:])
-                + ("<h3>Trend, last 12 weeks</h3><p>" + trend_html + "</p>" if trend else ""))
+                + ("<h3>Trend, last 12 weeks</h3>" + trend_html if trend else ""))
         doc.setHtml(f"<html><body style='font-size:9pt'>{body}</body></html>")
         return doc
 
+    def document_for(self, device: QPagedPaintDevice) -> QTextDocument:
+        """document() laid out on the device's printable page, in the same units on every computer (the screen's
+        dots per inch would otherwise decide whether two trend charts fit side by side)."""
+        doc = self.document()
+        resolution = device.pageLayout().paintRectPixels(device.resolution())
+        scale = LAYOUT_DPI / device.resolution()
+        doc.setPageSize(QSizeF(resolution.width() * scale, resolution.height() * scale))
+        return doc
+
     @staticmethod
-    def _table_html(model: FiguresTableModel) -> str:
+    def _table_html(model: FiguresTableModel, figures: tuple[str, ...] | None = None) -> str:
         rows = list(model.csv_rows())
         if len(rows) < 2:
             return ""
+        if figures is not None:  # the name and these figures' columns only
+            keep = [0, *(1 + model.figures.index(f) for f in figures)]
+            rows = [[row[k] for k in keep] for row in rows]
         head = "".join(f"<th align='left'>{_e(c)}</th>" for c in rows[0])
         body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows[1:])
-        return f"<table border='1' cellspacing='0' cellpadding='2'><tr>{head}</tr>{body}</table><br>"
+        # <thead>: the header row is repeated on the next page when a table breaks
+        return f"<table border='1' cellspacing='0' cellpadding='2' style='font-size:8pt'><thead><tr>{head}</tr></thead>{body}</table><br>"
 
     def save_pdf(self, path: str) -> bool:
         """The review as an A4 PDF at `path`, charts included; a sentence in the window when that fails."""
@@ -782,13 +1023,8 @@ class ReviewView(QWidget):
         except OSError as exc:
             self.say(f"The PDF could not be saved to {path} ({exc.strerror or exc}). Choose another folder.")
             return False
-        writer = QPdfWriter(path)
-        writer.setTitle("Review")
-        writer.setCreator("Rapport")
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setPageMargins(QMarginsF(PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM),
-                              QPageLayout.Unit.Millimeter)
-        self.document().print_(writer)
+        writer = pdf_writer(path)
+        self.document_for(writer).print_(writer)
         del writer
         self.ctx.events.message_reported.emit(f"Saved the review as {Path(path).name}.")
         return True
@@ -811,8 +1047,19 @@ class ReviewView(QWidget):
         printer.setDocName("Review")
         dialog = QPrintDialog(printer, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.document().print_(printer)
+            self.document_for(printer).print_(printer)
             self.ctx.events.message_reported.emit("The review was sent to the printer.")
+
+
+def pdf_writer(path: str) -> QPdfWriter:
+    """An A4 PDF with the review's margins."""
+    writer = QPdfWriter(path)
+    writer.setTitle("Review")
+    writer.setCreator("Rapport")
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM),
+                          QPageLayout.Unit.Millimeter)
+    return writer
 
 
 def open_review(window: QWidget) -> None:
