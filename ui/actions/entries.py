@@ -1,7 +1,7 @@
 """What a desk can do to a timeline entry: correct it, pin it, move it to the Trash, bring it back."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
 from models import store
 from models.store import InteractionEntry, NoteEntry, TimelineEntry
@@ -32,17 +32,10 @@ def toggle_pin(ctx: AppContext, entry: NoteEntry) -> None:
 
 
 def correct(ctx: AppContext, parent: QWidget, entry: TimelineEntry) -> None:
-    """Correct an interaction's summary or a note's text; the earlier text stays in the change log."""
-    by, eid = ctx.staff_id, entry.id
+    """Correct an interaction (summary, details, channel, how it went, topic) or a note's text, in a form that keeps
+    what was typed when the save is refused; the earlier values stay in the change log."""
+    from ui.dialogs.entry_edit import CorrectInteractionDialog, CorrectNoteDialog
     if isinstance(entry, InteractionEntry):
-        text, ok = QInputDialog.getText(parent, "Correct the summary", "Summary", QLineEdit.EchoMode.Normal,
-                                        entry.summary)
-        if ok and text != entry.summary:
-            ctx.tasks.run(lambda: store.edit_interaction(eid, by=by, summary=text), None,
-                          lambda error: ctx.events.error_reported.emit(error.message))
-        return
-    current = getattr(entry, "text", "")
-    text, ok = QInputDialog.getMultiLineText(parent, "Correct the note", "Note", current)
-    if ok and text != current:
-        ctx.tasks.run(lambda: store.edit_note(eid, by=by, text=text), None,
-                      lambda error: ctx.events.error_reported.emit(error.message))
+        CorrectInteractionDialog(ctx, entry, parent).open()
+    elif isinstance(entry, NoteEntry):
+        CorrectNoteDialog(ctx, entry, parent).open()
