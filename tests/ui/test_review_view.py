@@ -1,6 +1,9 @@
 """Office > Review on the demo office: the sections fill in, every number opens what it counts, PDF and CSV."""
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -81,6 +84,13 @@ def test_pdf_and_csv(view: ReviewView, tmp_path: Path) -> None:
     width_mm = 210 - 2 * PDF_MARGIN_MM
     assert doc.pageSize().width() == pytest.approx(width_mm / 25.4 * 96, abs=1)  # the same on every screen
     assert doc.pageCount() <= 7  # the trend's 12 small charts two a row (one a row took 9 pages)
+    if shutil.which("pdftotext"):  # each page says its number (print_ numbers pages only when it lays them out)
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        pages = text.split("\f")[:-1]
+        assert len(pages) == doc.pageCount()
+        assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))
+        assert "Needs attention" in pages[0]
     target = tmp_path / "channels.csv"
     assert view.save_csv(str(target), view.channel_model.csv_rows)
     lines = target.read_text(encoding="utf-8-sig").splitlines()

@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode
 
-from PySide6.QtCore import QDate, QMarginsF, QSize, QSizeF, QSortFilterProxyModel, QStandardPaths, Qt, QUrl
+from PySide6.QtCore import QDate, QMarginsF, QRectF, QSize, QSizeF, QSortFilterProxyModel, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import (
     QContextMenuEvent,
+    QFont,
     QKeySequence,
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
+    QPainter,
     QPdfWriter,
     QShortcut,
     QShowEvent,
@@ -64,6 +66,7 @@ from ui.widgets import ColumnsModel, Index
 
 PERIODS = ("This week", "Last week", "This month", "Last 30 days", "This quarter", "Custom")
 PDF_MARGIN_MM = 14.0
+FOOTER_PX = 24  # room at the foot of a printed page for its number (layout pixels)
 LAYOUT_DPI = 96  # the review on paper is laid out in pixels of this size, then scaled to the page
 SHOWN_EVENTS = 5  # events shown under a Needs attention line (all of them one click away)
 TREND_FIGURES = (("interactions", "Interactions", ""), ("went_well", "Went well", "%"),
@@ -441,7 +444,8 @@ class ReviewView(QWidget):
         self.error.hide()
         self.pdf_button = QPushButton("Save as PDF...")
         self.print_button = QPushButton("Print...")
-        self.csv_button = QToolButton(text="Save a table as CSV", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.csv_button = QToolButton(text="Save a table as CSV",
+                                      popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
         self.csv_menu = QMenu(self.csv_button)
         self.csv_button.setMenu(self.csv_menu)
         for button in (self.pdf_button, self.print_button, self.csv_button):
@@ -995,11 +999,12 @@ class ReviewView(QWidget):
 
     def document_for(self, device: QPagedPaintDevice) -> QTextDocument:
         """document() laid out on the device's printable page, in the same units on every computer (the screen's
-        dots per inch would otherwise decide whether two trend charts fit side by side)."""
+        dots per inch would otherwise decide whether two trend charts fit side by side); the page's last lines
+        are left for its number (print_paged)."""
         doc = self.document()
         resolution = device.pageLayout().paintRectPixels(device.resolution())
         scale = LAYOUT_DPI / device.resolution()
-        doc.setPageSize(QSizeF(resolution.width() * scale, resolution.height() * scale))
+        doc.setPageSize(QSizeF(resolution.width() * scale, resolution.height() * scale - FOOTER_PX))
         return doc
 
     @staticmethod
@@ -1013,7 +1018,8 @@ class ReviewView(QWidget):
         head = "".join(f"<th align='left'>{_e(c)}</th>" for c in rows[0])
         body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows[1:])
         # <thead>: the header row is repeated on the next page when a table breaks
-        return f"<table border='1' cellspacing='0' cellpadding='2' style='font-size:8pt'><thead><tr>{head}</tr></thead>{body}</table><br>"
+        return (f"<table border='1' cellspacing='0' cellpadding='2' style='font-size:8pt'><thead><tr>{head}</tr>"
+                f"</thead>{body}</table><br>")
 
     def save_pdf(self, path: str) -> bool:
         """The review as an A4 PDF at `path`, charts included; a sentence in the window when that fails."""
@@ -1024,7 +1030,7 @@ class ReviewView(QWidget):
             self.say(f"The PDF could not be saved to {path} ({exc.strerror or exc}). Choose another folder.")
             return False
         writer = pdf_writer(path)
-        self.document_for(writer).print_(writer)
+        print_paged(self.document_for(writer), writer)
         del writer
         self.ctx.events.message_reported.emit(f"Saved the review as {Path(path).name}.")
         return True
@@ -1047,8 +1053,35 @@ class ReviewView(QWidget):
         printer.setDocName("Review")
         dialog = QPrintDialog(printer, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.document_for(printer).print_(printer)
+            print_paged(self.document_for(printer), printer)
             self.ctx.events.message_reported.emit("The review was sent to the printer.")
+
+
+def print_paged(doc: QTextDocument, device: QPagedPaintDevice) -> int:
+    """Print a document laid out by document_for() page by page, with "Page 2 of 6" at the foot of each page
+    (QTextDocument.print_ numbers pages only when it lays the document out itself); returns the page count."""
+    scale = device.resolution() / LAYOUT_DPI
+    page = doc.pageSize()
+    pages = doc.pageCount()
+    painter = QPainter(device)
+    try:
+        for number in range(pages):
+            if number:
+                device.newPage()
+            painter.save()
+            painter.scale(scale, scale)
+            painter.translate(0, -number * page.height())
+            doc.drawContents(painter, QRectF(0, number * page.height(), page.width(), page.height()))
+            painter.restore()
+            font = QFont(doc.defaultFont())  # in the device's own units: a point is a point on paper
+            font.setPointSizeF(8)
+            painter.setFont(font)
+            footer = QRectF(0, page.height() * scale, page.width() * scale, FOOTER_PX * scale)
+            painter.drawText(footer, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
+                             f"Page {number + 1} of {pages}")
+    finally:
+        painter.end()
+    return pages
 
 
 def pdf_writer(path: str) -> QPdfWriter:
