@@ -55,8 +55,9 @@ def table_spec(model: type[t.BaseTable], *, skip: tuple[str, ...] = ()) -> Table
 
 # In an order that satisfies every foreign key when loaded front to back.
 EXPORT_TABLES = (
-    table_spec(t.Meta), table_spec(t.Staff, skip=("pin_hash",)), table_spec(t.Client), table_spec(t.Interaction),
-    table_spec(t.Note), table_spec(t.Promise), table_spec(t.PromiseEvent), table_spec(t.Change),
+    table_spec(t.Meta), table_spec(t.Setting), table_spec(t.Staff, skip=("pin_hash",)), table_spec(t.Client),
+    table_spec(t.Interaction), table_spec(t.Note), table_spec(t.Promise), table_spec(t.PromiseEvent),
+    table_spec(t.Change), table_spec(t.Erasure),
 )
 # A copy is the same office elsewhere: PINs, the score cache and the office's settings go too; who is online does
 # not.
@@ -138,7 +139,7 @@ def count_of(number: int, noun: str) -> str:
 
 LABELS = {"meta": "office setting", "staff": "staff", "client": "client", "interaction": "interaction",
            "note": "note", "promise": "promise", "promise_event": "promise step", "change": "change-log",
-           "score_cache": "score"}
+           "score_cache": "score", "setting": "office setting", "erasure": "erasure-list"}
 def filter_for(db: pw.Database, spec: Table) -> tuple[str, tuple[Any, ...]]:
     return (f'"key" <> {db.param}', (SCHEMA_ROW,)) if spec.model is t.Meta else ("", ())
 

@@ -40,6 +40,7 @@ from models.store.bulk import (
     snapshot,
 )
 from models.store.duplicates import rebuild_keys
+from models.store.settings import check_settings, setting_names
 
 FORMAT = "rapport-export"
 FORMAT_VERSION = 1
@@ -352,6 +353,7 @@ def _importer(spec: Table, name: str) -> Callable[[Any], tuple[Any, ...]]:
     plan = [(column, _kind(field), _default(field), field.null, getattr(field, "max_length", None), *_naming(column))
             for column, field in zip(columns, spec.fields, strict=True)]
     rules = _value_rules(spec.name)
+    row_check = _ROW_CHECKS.get(spec.name)
 
     def refuse(row: dict, problem: str) -> ValidationError:
         log.warning("%s: %s row %r refused: %s", name, spec.name, row.get("id"), problem)
@@ -397,8 +399,27 @@ def _importer(spec: Table, name: str) -> Callable[[Any], tuple[Any, ...]]:
                 if problem:
                     raise refuse(row, problem)
             out.append(value)
+        if row_check is not None and (problem := row_check(dict(zip(columns, out, strict=True)))):
+            raise refuse(row, problem)
         return tuple(out)
     return convert
+
+
+def _setting_problem(values: dict[str, Any]) -> str | None:
+    """An office setting is loaded only if update_office_settings would take its value."""
+    key = values["key"]
+    if key not in setting_names():
+        return f"for a setting Rapport does not know ('{key}')" if len(key) <= 40 else \
+            "for a setting Rapport does not know"
+    try:
+        check_settings({key: json.loads(values["value"])})
+    except (ValueError, RecursionError, ValidationError):
+        return f"whose value for the setting '{key}' is not one Rapport accepts"
+    return None
+
+
+# Checks that need a whole row (a setting's value is checked as its own setting).
+_ROW_CHECKS: dict[str, Callable[[dict[str, Any]], str | None]] = {"setting": _setting_problem}
 
 
 _MISSING = object()
@@ -457,6 +478,8 @@ _PROMISE_STATES = ("open", "kept", "cancelled")
 # control characters, ratings, roles, channels, states. A file is never a way round the API.
 _RULES: dict[str, dict[str, _Rule]] = {
     "meta": {"value": _RECORD},
+    "setting": {"value": _RECORD},
+    "erasure": {"key": _text_rule(limit=64, required=True)},
     "staff": {"name": _NAME, "initials": _text_rule(limit=4, required=True), "role": _choice_rule(ROLES),
               "away_reason": _SHORT, "version": _range_rule(0, b.INT_MAX)},
     "client": {"name": _NAME, "organisation": _SHORT, "phone": _text_rule(limit=SHORT_LIMIT, extra=check_phone),

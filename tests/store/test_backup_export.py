@@ -333,8 +333,8 @@ def test_the_export_is_readable_json_with_a_header_and_iso_times(sqlite_office: 
     assert document["format"] == "rapport-export" and document["format_version"] == 1
     assert document["schema_version"] == migrations.SCHEMA_VERSION and document["scope"] == "office"
     assert datetime.fromisoformat(document["exported_at"]).tzinfo is not None
-    assert list(document["tables"]) == ["meta", "staff", "client", "interaction", "note", "promise",
-                                        "promise_event", "change"]
+    assert list(document["tables"]) == ["meta", "setting", "staff", "client", "interaction", "note", "promise",
+                                        "promise_event", "change", "erasure"]
     assert document["counts"] == {name: len(rows) for name, rows in document["tables"].items()}
     assert all("pin_hash" not in s for s in document["tables"]["staff"])
     oliver = document["tables"]["client"][0]
@@ -536,3 +536,47 @@ def test_a_failed_copy_leaves_no_new_file_behind(sqlite_office: Path, tmp_path: 
                                             r"please try the copy again\.$"):
         store.copy_office(tmp_path / "copy.db")
     assert not (tmp_path / "copy.db").exists()
+
+
+def test_an_office_export_carries_the_office_settings_and_the_erasure_list(sqlite_office: Path, tmp_path: Path) -> None:
+    """The settings (country, hours, topics) and the erasure list go with the office: an export loaded into a new
+    office reads the same settings, and an import there still notices an erased person coming back."""
+    chloe = fill_office()["chloe"]  # an administrator
+    settings = store.office_settings()
+    store.update_office_settings(version=settings.version, by=chloe, country="DE", office_name="Praxis am Hafen",
+                                 topics=("Termin", "Rechnung"))
+    erased = store.add_client(name="Maria Schmidt", by=chloe, email="maria@example.de").id
+    store.erase_client(erased, by=chloe)
+    erasures = list(t.Erasure.select(t.Erasure.client, t.Erasure.key).tuples())
+    assert len(erasures) == 1
+    before = store.office_settings()
+    store.export_office(tmp_path / "office.json")
+    rows = {row["key"]: row for row in _table_rows(tmp_path / "office.json", "setting")}
+    assert json.loads(rows["country"]["value"]) == "DE"
+    store.close()
+    store.open(tmp_path / "new.db")
+    store.import_office(tmp_path / "office.json")
+    after = store.office_settings()
+    assert (after.country, after.office_name, after.topics, after.version) == \
+        ("DE", "Praxis am Hafen", ("Termin", "Rechnung"), before.version)
+    assert list(t.Erasure.select(t.Erasure.client, t.Erasure.key).tuples()) == erasures
+
+
+def test_an_office_export_with_a_setting_the_store_would_refuse_loads_nothing(sqlite_office: Path,
+                                                                            tmp_path: Path) -> None:
+    fill_office()
+    store.export_office(tmp_path / "office.json")
+    text = (tmp_path / "office.json").read_text(encoding="utf-8")
+    bad = text.replace('"tables": {', '"tables": {\n"setting": [\n{"key":"country","value":"\\"Narnia\\"",'
+                       '"version":1}\n],', 1)
+    (tmp_path / "bad.json").write_text(bad.replace('"counts": {', '"counts": {"setting":1,', 1), encoding="utf-8")
+    store.close()
+    store.open(tmp_path / "new.db")
+    with pytest.raises(ValidationError) as caught:
+        store.import_office(tmp_path / "bad.json")
+    assert "setting 'country' is not one Rapport accepts" in caught.value.message
+    assert store.office_settings().country == "" and not store.list_clients()
+
+
+def _table_rows(path: Path, table: str) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["tables"][table]
