@@ -5,7 +5,6 @@ from collections.abc import Callable
 
 import peewee as pw
 
-from models import search_index
 from models import tables as t
 
 SCHEMA_VERSION = 8
@@ -73,6 +72,8 @@ def step_search(db: pw.Database) -> None:
         "note": (t.Note, ("text",)),
         "promise": (t.Promise, ("text",)),
     }
+    from models import search_index  # noqa: PLC0415 - the index module loads when a schema is made, not at start
+
     for table, _ in indexed.values():
         db.execute_sql(f'ALTER TABLE "{table._meta.table_name}" ADD COLUMN "search_words" TEXT NOT NULL DEFAULT \'\'')
     search_index.install(db, indexed)
@@ -108,6 +109,8 @@ def write_version(db: pw.Database, version: int) -> None:
 
 def create_schema(db: pw.Database) -> None:
     """Create every table of the current schema in an empty database."""
+    from models import search_index  # noqa: PLC0415
+
     db.create_tables(t.ALL_TABLES, safe=True)
     search_index.install(db)  # what tables.py cannot say: the full-text index and its triggers
     if isinstance(db, pw.SqliteDatabase):
