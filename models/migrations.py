@@ -7,7 +7,7 @@ import peewee as pw
 
 from models import tables as t
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 APPLICATION_ID = 0x52415054  # "RAPT": marks a SQLite file as Rapport's (PRAGMA application_id)
 SCHEMA_KEY = "schema_version"
 
@@ -79,6 +79,12 @@ def step_search(db: pw.Database) -> None:
     search_index.install(db, indexed)
 
 
+def step_score_index(db: pw.Database) -> None:
+    """9: the score cache's indexes by `stable_until` (and by client): which badges ran out is a range of an index,
+    not a pass over every client (issue 10)."""
+    t.ScoreCache._schema.create_indexes(safe=True)
+
+
 UPGRADES: dict[int, Callable[[pw.Database], None]] = {
     2: step_settings,
     3: step_duplicates,
@@ -87,6 +93,7 @@ UPGRADES: dict[int, Callable[[pw.Database], None]] = {
     6: step_history_and_erasure,
     7: step_write_receipts,
     8: step_search,
+    9: step_score_index,
 }
 
 

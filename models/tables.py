@@ -255,6 +255,12 @@ class ScoreCache(BaseTable):
     summary = pw.TextField()
     computed_at = pw.BigIntegerField()
 
+    class Meta:
+        # Which badges have run out (refresh_scores, stale_scores): a range of this index, not a pass over every
+        # client (issue 10: 39 ms at 50,000 clients on every refresh). With the client id in it, the index also
+        # answers "which clients have no badge at all" without reading the cache's wide rows.
+        indexes = ((("stable_until", "client"), False), (("client", "stable_until"), False))
+
 
 class Setting(BaseTable):
     """One office-wide setting (models/store/settings.py): its value as JSON, versioned like a client."""

@@ -264,8 +264,13 @@ def _rows(query: pw.Select) -> list[ClientRow]:
 
 
 def forget_score(client_id: int) -> None:
-    """Drop the client's cached score state (inside the write that made it stale)."""
-    t.ScoreCache.delete().where(t.ScoreCache.client == client_id).execute()
+    """Forget the client's cached score state (inside the write that made it stale).
+
+    The row stays, run out (`stable_until` 0) and with no Summary to reuse (`valid_until` 0): the badge is not
+    shown and refresh_scores recomputes it from the events, finding it in the index by `stable_until` rather
+    than by a pass over every client (issue 10).
+    """
+    t.ScoreCache.update(stable_until=0, valid_until=0).where(t.ScoreCache.client == client_id).execute()
 
 
 def refresh_contact_columns(client_id: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import random
 import time
 
+import peewee as pw
 import pytest
 
 from models import store
@@ -63,3 +64,22 @@ def test_scoring_one_busy_client_through_the_store(opened: BigOffice) -> None:
     report(f"client_score for one client with {events:,} score events: {ms:.0f} ms (the header loads it on the "
            "database thread)")
     assert 0 <= score.badge.score <= 100
+
+
+def test_stale_scores_answers_from_the_index_not_from_a_pass_over_every_client(opened: BigOffice) -> None:
+    """Schema step 9 (issue 10): with every badge current, how many are stale is a range of the score cache's
+    `stable_until` index plus two index counts; before, it was a pass over every client on each refresh."""
+    warm_scores()
+    assert store.stale_scores() == 0
+    c, s = t.Client, t.ScoreCache
+    now_us = t.to_micros(store.utcnow())
+    sql, params = (c.select(pw.fn.COUNT(c.id)).join(s, pw.JOIN.LEFT_OUTER, on=(s.client == c.id))
+                   .where(c.deleted_at.is_null() & (s.client.is_null() | (s.stable_until <= now_us)))).sql()
+    db = t.database.obj
+    assert db.execute_sql(sql, params).fetchone()[0] == 0
+    new_ms, pass_ms = interleaved_medians(store.stale_scores, lambda: db.execute_sql(sql, params).fetchone(), runs=41)
+    report(f"stale_scores, {opened.clients:,} clients with current badges: {new_ms:.2f} ms vs the pass over every "
+           f"client it replaced {pass_ms:.2f} ms = {new_ms / pass_ms:.2f}x")
+    refresh_ms, _ = interleaved_medians(lambda: store.refresh_scores(), lambda: None, runs=21)
+    report(f"refresh_scores with nothing stale (each clock tick and save): {refresh_ms:.2f} ms")
+    assert new_ms / pass_ms <= 0.5
