@@ -80,8 +80,8 @@ def step_search(db: pw.Database) -> None:
 
 
 def step_score_index(db: pw.Database) -> None:
-    """9: the score cache's indexes by `stable_until` (and by client): which badges ran out is a range of an index,
-    not a pass over every client (issue 10)."""
+    """9: the score cache's index by `stable_until`: which badges ran out is a range of an index, not a pass over
+    every client (issue 10)."""
     t.ScoreCache._schema.create_indexes(safe=True)
 
 
