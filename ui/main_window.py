@@ -317,6 +317,7 @@ class MainWindow(QMainWindow):
 
     def _on_session_ready(self) -> None:
         _lazy("ui.dialogs.trust").install_idle_lock(self)  # issue 11, after the first rows (start-up budget)
+        _lazy("ui.actions.country").settle(self.ctx, self, created=self.session.created_here)  # its country
         if self.right.currentWidget() is self.placeholder:
             self.show_today()
 
