@@ -172,16 +172,22 @@ def _run_out(now_us: int) -> pw.Select:
     return c.select(c.id).where(c.deleted_at.is_null() & c.id.in_(s.select(s.client).where(s.stable_until <= now_us)))
 
 
+def _count(query: pw.Select) -> int:
+    return int(query.select(pw.fn.COUNT(pw.SQL("*"))).scalar() or 0)
+
+
 def _never_scored() -> int:
-    """How many live clients have no cached badge at all (new ones): counted from two indexes, not found one by one.
+    """How many live clients have no cached badge at all (new ones): a difference of counts, not a search.
 
     A write forgets a badge by running it out (clients.forget_score), so only a client never scored lacks a row.
+    A plain count of a whole table is a count of its smallest index's pages on SQLite; the clients in the Trash
+    are a short range of the client list's index.
     """
     c, s = t.Client, t.ScoreCache
-    live = c.select().where(c.deleted_at.is_null()).count()
-    cached = s.select().count()
-    cached_deleted = s.select().join(c, on=(c.id == s.client)).where(c.deleted_at.is_null(False)).count()
-    return live - (cached - cached_deleted)
+    deleted = c.deleted_at.is_null(False)
+    live = _count(c.select()) - _count(c.select().where(deleted))
+    cached_live = _count(s.select()) - _count(s.select().join(c, on=(c.id == s.client)).where(deleted))
+    return live - cached_live
 
 
 def _stale_ids(now_us: int, limit: int) -> list[int]:
@@ -203,7 +209,7 @@ def stale_scores() -> int:
     never scored a difference of counts (issue 10: this was a pass over every client, 39 ms at 50,000).
     """
     def work() -> int:
-        return _run_out(t.to_micros(b.utcnow())).count() + _never_scored()
+        return _count(_run_out(t.to_micros(b.utcnow()))) + _never_scored()
     return b.read(work)
 
 
