@@ -111,14 +111,15 @@ def main(argv: list[str] | None = None) -> int:
     preload_store()
     from PySide6.QtWidgets import QApplication
 
-    from ui.app import apply_style
+    from ui.app import QT_ARGUMENTS, apply_style
     from ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing or QApplication(sys.argv[:1] + QT_ARGUMENTS)
     app.setApplicationName("Rapport")
     app.setOrganizationName("Rapport")
     app.setApplicationVersion(VERSION)
-    apply_style(app)
+    apply_style(app, made_with_style=existing is None)
     window = MainWindow()
     window.show()
     if args.exit_when_ready:

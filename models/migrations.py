@@ -5,10 +5,9 @@ from collections.abc import Callable
 
 import peewee as pw
 
-from models import search_index
 from models import tables as t
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 APPLICATION_ID = 0x52415054  # "RAPT": marks a SQLite file as Rapport's (PRAGMA application_id)
 SCHEMA_KEY = "schema_version"
 
@@ -73,9 +72,17 @@ def step_search(db: pw.Database) -> None:
         "note": (t.Note, ("text",)),
         "promise": (t.Promise, ("text",)),
     }
+    from models import search_index  # noqa: PLC0415 - the index module loads when a schema is made, not at start
+
     for table, _ in indexed.values():
         db.execute_sql(f'ALTER TABLE "{table._meta.table_name}" ADD COLUMN "search_words" TEXT NOT NULL DEFAULT \'\'')
     search_index.install(db, indexed)
+
+
+def step_score_index(db: pw.Database) -> None:
+    """9: the score cache's index by `stable_until`: which badges ran out is a range of an index, not a pass over
+    every client (issue 10)."""
+    t.ScoreCache._schema.create_indexes(safe=True)
 
 
 UPGRADES: dict[int, Callable[[pw.Database], None]] = {
@@ -86,6 +93,7 @@ UPGRADES: dict[int, Callable[[pw.Database], None]] = {
     6: step_history_and_erasure,
     7: step_write_receipts,
     8: step_search,
+    9: step_score_index,
 }
 
 
@@ -108,6 +116,8 @@ def write_version(db: pw.Database, version: int) -> None:
 
 def create_schema(db: pw.Database) -> None:
     """Create every table of the current schema in an empty database."""
+    from models import search_index  # noqa: PLC0415
+
     db.create_tables(t.ALL_TABLES, safe=True)
     search_index.install(db)  # what tables.py cannot say: the full-text index and its triggers
     if isinstance(db, pw.SqliteDatabase):

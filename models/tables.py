@@ -255,6 +255,12 @@ class ScoreCache(BaseTable):
     summary = pw.TextField()
     computed_at = pw.BigIntegerField()
 
+    class Meta:
+        # Which badges have run out (refresh_scores, stale_scores): a range of this index, not a pass over every
+        # client (issue 10: 39 ms at 50,000 clients on every refresh). With the client id in it, it also counts
+        # the cache's rows without reading its wide ones.
+        indexes = ((("stable_until", "client"), False),)
+
 
 class Setting(BaseTable):
     """One office-wide setting (models/store/settings.py): its value as JSON, versioned like a client."""

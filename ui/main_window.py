@@ -20,6 +20,7 @@ from ui import settings as desk
 from ui.actions.undo import UndoStack
 from ui.context import AppContext
 from ui.events import Events
+from ui.find_field import install as install_find_field
 from ui.lifetime import delete_on_close
 from ui.session import Session
 from ui.tasks import BUSY_WAITING, SyncTasks, Tasks
@@ -100,7 +101,7 @@ class MainWindow(QMainWindow):
         self.session.staff_set.connect(self._on_session_staff_set)
         self.session.ready.connect(self._on_session_ready)
         self.session.left.connect(self._on_session_left)
-        self.session.watcher.presence_changed.connect(self._on_presence_changed)
+        self.session.watcher.presence_changed.connect(lambda online: self.presence_label.setText(online_text(online)))
         self.session.watcher.connection_changed.connect(lambda ok: ok and self.error_banner.hide())
         self.undo_stack.changed.connect(lambda: self.undo_stack.show_on(self.undo_action, self.redo_action))
         events.error_reported.connect(self.error_banner.say)
@@ -188,7 +189,7 @@ class MainWindow(QMainWindow):
         self.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("Ctrl+/")])
 
         bar = QToolBar("Main", movable=False, toolButtonStyle=Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.addToolBar(_lazy("ui.dialogs.quick_find").install(self, bar))  # issue 14: Ctrl+K, its field, Edit menu
+        self.addToolBar(install_find_field(self, bar))  # issue 14: Ctrl+K, its field, Edit menu
         for action in (self.today_action, self.new_client_action, self.edit_client_action, self.team_action):
             bar.addAction(action)
         spacer = QWidget()
@@ -287,6 +288,7 @@ class MainWindow(QMainWindow):
         self._set_ready(False)
 
     def _on_session_opened(self, office: Office) -> None:
+        self.client_list.prefetch()  # the first rows are read while the team is (start-up budget)
         self.database_label.setText(f"Database: {office.display}")
         self.database_label.setToolTip(office.location)
 
@@ -315,6 +317,7 @@ class MainWindow(QMainWindow):
 
     def _on_session_ready(self) -> None:
         _lazy("ui.dialogs.trust").install_idle_lock(self)  # issue 11, after the first rows (start-up budget)
+        _lazy("ui.actions.country").settle(self.ctx, self, created=self.session.created_here)  # its country
         if self.right.currentWidget() is self.placeholder:
             self.show_today()
 
@@ -364,9 +367,6 @@ class MainWindow(QMainWindow):
         delete_on_close(_lazy("ui.dialogs.help").ShortcutsDialog(self.findChildren(QAction), self)).open()
 
     # --- what the window shows of the rest ---
-    def _on_presence_changed(self, online: list[object]) -> None:
-        self.presence_label.setText(online_text(online))  # type: ignore[arg-type]
-
     def _flush_drafts(self) -> None:
         if self._client_view is not None:
             self._client_view.flush_drafts()

@@ -71,6 +71,7 @@ class Session(QObject):
         self.auto_backup: AutoBackup | None = None
         self._wanted_staff: str | None = None
         self._create = True
+        self._demo = False
         self._after_ready_pending = False
         self._last_date = date.today()
         self._ticks = 0
@@ -94,6 +95,7 @@ class Session(QObject):
         be: a missing file is said, and "Try again" keeps that promise too (issue 12).
         """
         self._wanted_staff = staff
+        self._demo = demo
         self.location = location
         self._create = create
         self.opening.emit(OPENING)
@@ -115,6 +117,11 @@ class Session(QObject):
 
     def retry(self, allow_cloud: bool = False) -> None:
         self.switch(self.location, allow_cloud, create=self._create)
+
+    @property
+    def created_here(self) -> bool:
+        """The open office was made by this start (not a demo): its first start, when its country is settled."""
+        return self.office is not None and self.office.created and not self._demo
 
     def leave(self, doing: str) -> None:
         """Stop working on the open office (before another one opens): nothing of this desk touches it after."""

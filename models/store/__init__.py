@@ -33,26 +33,14 @@ from models.store.clients import (
     restore_client,
     update_client,
 )
-from models.store.records import (
-    ChangeKind,
-    Changes,
-    ClientDetails,
-    ClientRow,
-    InteractionEntry,
-    NoteEntry,
-    Office,
-    PromiseEntry,
-    PromiseRow,
-    StaffMember,
-    TimelineCursor,
-    TimelineEntry,
-    TimelinePage,
-)
+from models.store.records import ChangeKind, Changes, ClientDetails, ClientRow, Office, StaffMember
 from models.store.staff import PinWait, add_staff, check_pin, get_staff, list_staff, set_away, update_staff
 
 _LAZY: dict[str, str] = {
     **dict.fromkeys(("TrashItem", "delete_promise", "describe", "restore", "trash", "undo"), "models.store.recycle"),
     **dict.fromkeys(("redo",), "models.store.recycle"),
+    **dict.fromkeys(("InteractionEntry", "NoteEntry", "PromiseEntry", "PromiseRow", "TimelineCursor", "TimelineEntry",
+                     "TimelinePage"), "models.store.entry_records"),  # issue 10: made when first needed
     **dict.fromkeys(("add_note", "delete_entry", "edit_interaction", "edit_note", "log_interaction", "restore_entry",
                      "timeline"), "models.store.timelines"),
     **dict.fromkeys(("DeskDay", "cancel_promise", "client_promises", "desk_day", "get_promise", "keep_promise",
@@ -173,6 +161,15 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
     )
     from models.store.searching import SearchHit, matching_clients, rebuild_search_index, search  # noqa: F401
     from models.store.searching import catch_up_search_index  # noqa: F401
+    from models.store.entry_records import (  # noqa: F401
+        InteractionEntry,
+        NoteEntry,
+        PromiseEntry,
+        PromiseRow,
+        TimelineCursor,
+        TimelineEntry,
+        TimelinePage,
+    )
     from models.store.imports import (  # noqa: F401
         ENCODINGS,
         ImportInfo,

@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 import peewee as pw
 
 from models import db as dbmod
-from models import search_index
 from models import tables as t
 from models.errors import DatabaseError, PermissionDenied, ValidationError
 from models.rules.text import check_text
@@ -43,6 +42,13 @@ def set_clock(clock: Callable[[], datetime] | None) -> None:
     _clock = clock or (lambda: datetime.now(UTC))
 
 
+def _indexed() -> dict[str, Any]:
+    """The entities the search index keeps words for (models/search_index.py, loaded by the first write)."""
+    from models import search_index  # noqa: PLC0415
+
+    return search_index.INDEXED
+
+
 class Tx:
     """The open write transaction: collects what changed and appends change-log rows."""
 
@@ -66,7 +72,7 @@ class Tx:
             after=None if after is None else json.dumps(after, default=str, ensure_ascii=False),
         ).execute()
         self.change_ids.append(int(change_id))
-        if entity_id is not None and entity in search_index.INDEXED:
+        if entity_id is not None and entity in _indexed():
             self.rows.setdefault(entity, set()).add(int(entity_id))
         if client_id is not None:
             self.clients.add(client_id)
@@ -111,6 +117,8 @@ def write(by: object, work: Callable[[Tx], int | None], *, need_staff: bool = Tr
             if "client" in tx.kinds and tx.clients:  # a merge, an erasure ...: the clients' details may have changed
                 tx.rows.setdefault("client", set()).update(tx.clients)
             if tx.rows:
+                from models import search_index  # noqa: PLC0415 - loaded by the first write, not at start-up
+
                 country = search_index.office_country()
                 for kind, ids in tx.rows.items():
                     search_index.refresh_rows(kind, sorted(ids), country)

@@ -12,7 +12,6 @@ from models.errors import ConflictError, ValidationError
 from models.rules.text import SEARCH_LIMIT, check_email, check_phone, search_key, too_long
 from models.rules.vocab import CHANNELS
 from models.store import _base as b
-from models.store.client_keys import index_clients, refuse_if_merged
 from models.store.records import ChangeKind, Changes, ClientDetails, ClientRow
 
 CLIENT_KINDS = (ChangeKind.CLIENT,)
@@ -106,6 +105,7 @@ def reindex(client_ids: Iterable[int]) -> None:
     calls this, so derived data has one door.
     """
     from models import search_index  # noqa: PLC0415
+    from models.store.client_keys import index_clients  # noqa: PLC0415 - phone and e-mail keys: not at start-up
 
     client_ids = list(client_ids)
     index_clients(client_ids)
@@ -178,6 +178,8 @@ def restore_client(client_id: int, *, by: int) -> Changes:
     client_id = b.as_id(client_id, "client")
 
     def work(tx: b.Tx) -> None:
+        from models.store.client_keys import refuse_if_merged  # noqa: PLC0415 - not needed at start-up
+
         b.require_client(client_id, allow_deleted=True)
         refuse_if_merged(client_id)
         t.Client.update(deleted_at=None, version=t.Client.version + 1).where(t.Client.id == client_id).execute()
@@ -262,8 +264,13 @@ def _rows(query: pw.Select) -> list[ClientRow]:
 
 
 def forget_score(client_id: int) -> None:
-    """Drop the client's cached score state (inside the write that made it stale)."""
-    t.ScoreCache.delete().where(t.ScoreCache.client == client_id).execute()
+    """Forget the client's cached score state (inside the write that made it stale).
+
+    The row stays, run out (`stable_until` 0) and with no Summary to reuse (`valid_until` 0): the badge is not
+    shown and refresh_scores recomputes it from the events, finding it in the index by `stable_until` rather
+    than by a pass over every client (issue 10).
+    """
+    t.ScoreCache.update(stable_until=0, valid_until=0).where(t.ScoreCache.client == client_id).execute()
 
 
 def refresh_contact_columns(client_id: int) -> None:

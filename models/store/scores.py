@@ -146,10 +146,12 @@ def refresh_scores(*, limit: int = REFRESH_BATCH, client_ids: Iterable[int] | No
         now_us = t.to_micros(tx.at)
         c, s = t.Client, t.ScoreCache
         query = (c.select(c.id, s.summary, s.valid_from, s.valid_until)
-                 .join(s, pw.JOIN.LEFT_OUTER, on=(s.client == c.id))
-                 .where(c.deleted_at.is_null() & (s.client.is_null() | (s.stable_until <= now_us))))
+                 .join(s, pw.JOIN.LEFT_OUTER, on=(s.client == c.id)))
         if wanted is not None:
-            query = query.where(c.id.in_(wanted))
+            query = query.where(c.id.in_(wanted) & c.deleted_at.is_null()
+                                & (s.client.is_null() | (s.stable_until <= now_us)))
+        else:
+            query = query.where(c.id.in_(_stale_ids(now_us, limit)))
         for cid, cached, valid_from, valid_until in t.database.obj.execute(query.limit(limit)).fetchall():
             summary = None
             if cached is not None and valid_from <= now_us < valid_until:
@@ -163,13 +165,51 @@ def refresh_scores(*, limit: int = REFRESH_BATCH, client_ids: Iterable[int] | No
     return b.write(None, work, need_staff=False)
 
 
-def stale_scores() -> int:
-    """How many live clients have no current cached badge (the UI keeps refreshing while this is > 0)."""
-    def work() -> int:
-        now_us = t.to_micros(b.utcnow())
+def _run_out(now_us: int) -> pw.Select:
+    """The live clients whose cached badge has run out: a range of the score cache's `stable_until` index (schema
+    step 9), then each client by its id; never a pass over every client."""
+    c, s = t.Client, t.ScoreCache
+    return c.select(c.id).where(c.deleted_at.is_null() & c.id.in_(s.select(s.client).where(s.stable_until <= now_us)))
+
+
+def _count(query: pw.Select) -> int:
+    return int(query.select(pw.fn.COUNT(pw.SQL("*"))).scalar() or 0)
+
+
+def _never_scored() -> int:
+    """How many live clients have no cached badge at all (new ones): a difference of counts, not a search.
+
+    A write forgets a badge by running it out (clients.forget_score), so only a client never scored lacks a row.
+    A plain count of a whole table is a count of its smallest index's pages on SQLite; the clients in the Trash
+    are a short range of the client list's index.
+    """
+    c, s = t.Client, t.ScoreCache
+    deleted = c.deleted_at.is_null(False)
+    live = _count(c.select()) - _count(c.select().where(deleted))
+    cached_live = _count(s.select()) - _count(s.select().join(c, on=(c.id == s.client)).where(deleted))
+    return live - cached_live
+
+
+def _stale_ids(now_us: int, limit: int) -> list[int]:
+    """Up to `limit` live clients whose badge is stale: run out first, then never scored (looked for only when the
+    counts say there are some)."""
+    ids = [cid for (cid,) in t.database.obj.execute(_run_out(now_us).limit(limit)).fetchall()]
+    if len(ids) < limit and _never_scored() > 0:
         c, s = t.Client, t.ScoreCache
-        return (c.select().join(s, pw.JOIN.LEFT_OUTER, on=(s.client == c.id))
-                .where(c.deleted_at.is_null() & (s.client.is_null() | (s.stable_until <= now_us))).count())
+        missing = (c.select(c.id).join(s, pw.JOIN.LEFT_OUTER, on=(s.client == c.id))
+                   .where(c.deleted_at.is_null() & s.client.is_null()).limit(limit - len(ids)))
+        ids += [cid for (cid,) in t.database.obj.execute(missing).fetchall()]
+    return ids
+
+
+def stale_scores() -> int:
+    """How many live clients have no current cached badge (the UI keeps refreshing while this is > 0).
+
+    Answered from indexes (schema step 9): the badges that ran out are a range of `stable_until`, the clients
+    never scored a difference of counts (issue 10: this was a pass over every client, 39 ms at 50,000).
+    """
+    def work() -> int:
+        return _count(_run_out(t.to_micros(b.utcnow()))) + _never_scored()
     return b.read(work)
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 import random
 import time
 
+import peewee as pw
 import pytest
 
 from models import store
 from models import tables as t
 from models.generate import BigOffice
 from models.rules import impression as imp
+from models.store import _base as b
 from models.store.clients import client_rows_query
 from models.store.scores import day_of_us, events_for
 from tests.perf.bench import interleaved_medians, report
@@ -63,3 +65,26 @@ def test_scoring_one_busy_client_through_the_store(opened: BigOffice) -> None:
     report(f"client_score for one client with {events:,} score events: {ms:.0f} ms (the header loads it on the "
            "database thread)")
     assert 0 <= score.badge.score <= 100
+
+
+def _stale_by_a_pass_over_every_client() -> int:
+    """stale_scores() as it was before schema step 9: every live client joined to its badge, each one read."""
+    def work() -> int:
+        now_us = t.to_micros(store.utcnow())
+        c, s = t.Client, t.ScoreCache
+        return (c.select().join(s, pw.JOIN.LEFT_OUTER, on=(s.client == c.id))
+                .where(c.deleted_at.is_null() & (s.client.is_null() | (s.stable_until <= now_us))).count())
+    return b.read(work)
+
+
+def test_stale_scores_answers_from_the_index_not_from_a_pass_over_every_client(opened: BigOffice) -> None:
+    """Schema step 9 (issue 10): how many badges are stale is a range of the score cache's `stable_until` index
+    plus whole-table counts; before, it was a pass over every client (and its badge) on each refresh."""
+    warm_scores()
+    assert store.stale_scores() == _stale_by_a_pass_over_every_client()
+    new_ms, pass_ms = interleaved_medians(store.stale_scores, _stale_by_a_pass_over_every_client, runs=41)
+    report(f"stale_scores, {opened.clients:,} clients with current badges: {new_ms:.2f} ms vs the pass over every "
+           f"client it replaced {pass_ms:.2f} ms = {new_ms / pass_ms:.2f}x")
+    refresh_ms, _ = interleaved_medians(lambda: store.refresh_scores(), lambda: None, runs=21)
+    report(f"refresh_scores with nothing stale (each clock tick and save): {refresh_ms:.2f} ms")
+    assert new_ms / pass_ms <= 0.8

@@ -6,6 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import peewee as pw
 import pytest
 
 from models import store
@@ -178,6 +179,45 @@ def test_a_write_drops_the_cached_badge_in_the_same_transaction(clock, client: i
     assert store.stale_scores() == 0
     assert store.refresh_scores() == store.Changes()
 
+
+
+def _stale_by_a_pass_over_every_client() -> int:
+    """What stale_scores() answered before schema step 9: every live client with no badge or one run out."""
+    c, s = t.Client, t.ScoreCache
+    now_us = t.to_micros(store.utcnow())
+    return (c.select().join(s, pw.JOIN.LEFT_OUTER, on=(s.client == c.id))
+            .where(c.deleted_at.is_null() & (s.client.is_null() | (s.stable_until <= now_us))).count())
+
+
+def test_stale_scores_counts_new_run_out_and_forgotten_badges_but_not_the_trash(clock, client: int, anna: int) -> None:
+    """stale_scores() answers from the score cache's indexes (schema step 9), the same as a pass over every client:
+    each kind of stale badge is counted, a client in the Trash is not, and refresh_scores finds every one."""
+    def stale() -> int:
+        answer = store.stale_scores()
+        assert answer == _stale_by_a_pass_over_every_client()
+        return answer
+
+    store.log_interaction(client, by=anna, summary="Complaint", rating=-2)
+    assert stale() == 1  # never scored
+    store.refresh_scores()
+    assert stale() == 0
+    second = store.add_client(name="Nadia", by=anna).id
+    third = store.add_client(name="Tomas", by=anna).id
+    assert stale() == 2  # two new clients
+    store.refresh_scores()
+    assert stale() == 0
+    store.log_interaction(second, by=anna, summary="Complaint", rating=-2)  # forgotten by the write
+    store.log_interaction(third, by=anna, summary="Complaint", rating=-2)
+    store.delete_client(third, by=anna)  # a stale badge in the Trash does not count
+    assert stale() == 1
+    clock.now += timedelta(days=400)  # the complaint about the first client has faded: its badge ran out
+    assert stale() == 2
+    changes = store.refresh_scores()
+    assert changes.clients == {client, second}
+    assert stale() == 0 and store.refresh_scores() == store.Changes()
+    store.restore_client(third, by=anna)
+    assert stale() == 1 and store.refresh_scores().clients == {third}
+    assert stale() == 0
 
 def test_history_has_weekly_points_ending_now_with_failures_marked(clock, anna: int) -> None:
     cid = store.add_client(name="Oliver", by=anna).id

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
-from PySide6.QtCore import QLocale, QTime
+from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from models import store
 from models.store import ChangeKind, Changes, ConflictError, StoreError
 from ui import settings as desk
+from ui.actions.country import locale_country
 from ui.context import AppContext
 from ui.lifetime import delete_on_close, subscribe
 from ui.widgets import FormDialog
@@ -43,12 +44,6 @@ THRESHOLDS = (
     ("attention_min_second", "Second-impression cases before judging them", 1, 10_000),
     ("attention_second_below", "Share of second impressions put right, below which (%)", 0, 100),
 )
-
-
-def locale_country() -> str:
-    """This computer's country as a two-letter code ("GB"), or '' when the locale does not say."""
-    code = QLocale.territoryToCode(QLocale.system().territory())
-    return code if len(code) == 2 and code.isalpha() and code.upper() != "ZZ" else ""
 
 
 def _qtime(value: time) -> QTime:

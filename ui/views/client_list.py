@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Sized
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QPainter, QPalette, QShortcut
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -15,9 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -32,6 +30,10 @@ from ui.context import AppContext
 from ui.lifetime import subscribe
 from ui.views.score import badge_text, badge_tooltip, paint_badge
 from ui.widgets import ColumnsModel
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 Index = QModelIndex | QPersistentModelIndex
 # Rows shown before the rest of a big office's list has been read.
@@ -165,17 +167,21 @@ class ClientTableModel(ColumnsModel):
 
 
 class ScoreDelegate(QStyledItemDelegate):
-    """Paints the score column as the same badge the client header shows."""
+    """Paints the score column as the same badge the client header shows.
+
+    Whether the row is selected comes from the view's selection, not from `option.state`: reading that makes
+    PySide build its whole QStyle class (about 5 ms) as the first rows are painted (start-up budget, issue 10).
+    """
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         row = index.data(Qt.ItemDataRole.UserRole)
-        if option.state & QStyle.StateFlag.State_Selected:
+        selected = self.parent().selectionModel().isSelected(index)
+        if selected:
             painter.fillRect(option.rect, option.palette.highlight())
         if row is None:
             return
         rect = QRectF(option.rect).adjusted(3, 3, -3, -3)
-        text = option.palette.color(QPalette.ColorRole.HighlightedText if option.state & QStyle.StateFlag.State_Selected
-                                    else QPalette.ColorRole.Text)
+        text = option.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         paint_badge(painter, rect, row.score, row.band, row.trend, (), option.font, text)
 
 
@@ -204,6 +210,8 @@ class ClientListPanel(QWidget):
         self.model = ClientTableModel(self)
         self._loaded = False
         self._loading = False
+        self._early: tuple[int, list[ClientRow]] | None = None  # first rows read before the list showed (prefetch)
+        self._office = 0  # which office the rows in flight belong to: forget() outdates them
         self._reload_again = False
         self._refreshing = False
         self._stale = True
@@ -329,6 +337,15 @@ class ClientListPanel(QWidget):
         return [row.id for row in self.model.shown_rows()]
 
     # --- loading ---
+    def prefetch(self) -> None:
+        """The office just opened: read the first screenful now, while the desk is being set up, so that the list
+        paints its first rows as soon as it is shown (start-up budget, issue 10); the rest is read then."""
+        if self._loaded or self._loading:
+            return
+        self._stale = False
+        self._loading = True
+        self._read_first()
+
     def reload(self) -> None:
         """Read the whole list again (start, a new day, another desk's bulk change).
 
@@ -344,22 +361,36 @@ class ClientListPanel(QWidget):
             return
         self._loading = True
         if not self._loaded:
-            self.ctx.tasks.run(lambda: store.list_clients(limit=FIRST_ROWS), self._on_first_rows_loaded,
-                               self._on_load_failed)
+            self._read_first()
         else:
             self._read_all()
 
+    def _read_first(self) -> None:
+        office = self._office
+        self.ctx.tasks.run(lambda: (office, store.list_clients(limit=FIRST_ROWS)), self._on_first_rows_loaded,
+                           self._on_load_failed)
+
     def _read_all(self) -> None:
-        self.ctx.tasks.run(lambda: store.list_clients(), self._on_rows_loaded, self._on_load_failed)
+        office = self._office
+        self.ctx.tasks.run(lambda: (office, store.list_clients()), self._on_rows_loaded, self._on_load_failed)
 
-    def _on_first_rows_loaded(self, rows: list[ClientRow]) -> None:
-        if not self._loaded:
-            self._show_rows(rows)
-            self.count.setText("Loading the rest of the clients...")
+    def _on_first_rows_loaded(self, answer: tuple[int, list[ClientRow]]) -> None:
+        office, rows = answer
+        if self._loaded or office != self._office:
+            return  # the whole list is here already, or these are the rows of an office this desk has left
+        if not self.isVisible():
+            self._early = answer  # prefetched: shown (and the rest read) when the list is
+            return
+        self.count.setText("Loading the rest of the clients...")
+        self._show_rows(rows)
         # Only now the rest: read while the first rows were being shown, it slowed them down (one GIL).
-        self._read_all()
+        if office == self._office:  # (showing them did not make the desk leave the office)
+            self._read_all()
 
-    def _on_rows_loaded(self, rows: list[ClientRow]) -> None:
+    def _on_rows_loaded(self, answer: tuple[int, list[ClientRow]]) -> None:
+        office, rows = answer
+        if office != self._office:
+            return
         self._loading = False
         self._loaded = True
         self._show_rows(rows)
@@ -372,6 +403,10 @@ class ClientListPanel(QWidget):
     def forget(self) -> None:
         """Another database is being opened: show nothing until its list arrives."""
         self._loaded = False
+        self._loading = False
+        self._reload_again = False
+        self._early = None
+        self._office += 1  # a read of the office being left that is still in flight is ignored
         self._stale = True
         self._selected = None
         self.model.set_rows([])
@@ -402,6 +437,7 @@ class ClientListPanel(QWidget):
 
     def _on_load_failed(self, error: Any) -> None:
         self._loading = False
+        self._stale = True  # shown again, it tries again
         self.ctx.events.error_reported.emit(error.message)
 
     def _show_rows(self, rows: list[ClientRow]) -> None:
@@ -433,7 +469,10 @@ class ClientListPanel(QWidget):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
-        if self._stale:
+        if self._early is not None:
+            early, self._early = self._early, None
+            self._on_first_rows_loaded(early)
+        elif self._stale:
             self.reload()
 
     # --- interaction ---

@@ -1,0 +1,144 @@
+"""Start-up paints the client list's first screenful from a small first query, read while the desk is being set up;
+the rest arrives from the database thread right after, and the list then works fully (issue 10, start-up budget).
+
+These run with the real database thread: the order in which the first rows, the team and the rest arrive is
+what is being tested.
+"""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor
+
+from models import store
+from ui.views import client_list
+from ui.views.client_list import ClientTableModel
+
+CLIENTS = 30
+FIRST = 8
+
+
+@pytest.fixture
+def office(db_path: Path, settings) -> list[str]:  # noqa: ANN001
+    """30 clients added in a shuffled order (the list's order is the name's, not the insertion's); Anna remembered."""
+    names = [f"Client {n:02d}" for n in range(CLIENTS)]
+    store.open(db_path)
+    anna = store.add_staff("Anna Keller").id
+    for name in random.Random(10).sample(names, len(names)):
+        store.add_client(name=name, by=anna)
+    store.close()
+    settings.setValue(f"desk/staff/{db_path}", anna)
+    return names
+
+
+class FirstPaint(QObject):
+    """Remembers how many rows the list's model had when the table's viewport was first painted."""
+
+    def __init__(self, panel: client_list.ClientListPanel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+        self.rows: int | None = None
+        panel.table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint and self.rows is None:
+            self.rows = self.panel.model.rowCount()
+        return False
+
+
+def _ink_in(image, rect) -> int:  # noqa: ANN001
+    """How many pixels of `rect` differ clearly from the rect's first pixel (text painted there)."""
+    ground = QColor(image.pixel(rect.left() + 1, rect.top() + 1))
+    ink = 0
+    for x in range(rect.left(), rect.right(), 2):
+        for y in range(rect.top(), rect.bottom(), 2):
+            pixel = QColor(image.pixel(x, y))
+            if abs(pixel.lightness() - ground.lightness()) > 60:
+                ink += 1
+    return ink
+
+
+def test_ready_means_the_first_rows_are_painted_and_then_the_whole_list_works(
+        office: list[str], make_window, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client_list, "FIRST_ROWS", FIRST)
+    window = make_window(sync=False)
+    panel = window.client_list
+    first_paint = FirstPaint(panel)
+    at_ready: dict[str, object] = {}
+
+    def on_loaded() -> None:  # what main.py does before it says READY (--exit-when-ready)
+        window.repaint()
+        model = panel.model
+        at_ready["names"] = [model.client_at(i).name for i in range(model.rowCount())]
+        rect = panel.table.visualRect(model.index(0, ClientTableModel.NAME))
+        at_ready["ink"] = _ink_in(panel.table.viewport().grab().toImage(), rect)
+        at_ready["count"] = panel.count.text()
+    panel.loaded.connect(on_loaded)
+
+    qtbot.waitUntil(lambda: "names" in at_ready, timeout=10_000)
+    # The list was never painted empty first: the first rows were read while the team was ...
+    assert first_paint.rows == FIRST
+    # ... the first screenful, in the list's own order, painted (there is text in the first name's cell).
+    assert at_ready["names"] == office[:FIRST]
+    assert at_ready["ink"] > 10
+    assert at_ready["count"] == "Loading the rest of the clients..."
+
+    # The rest arrives from the database thread: the whole list, counted.
+    qtbot.waitUntil(lambda: panel.model.total == CLIENTS, timeout=10_000)
+    assert panel.count.text() == f"{CLIENTS} clients"
+    assert [panel.model.client_at(i).name for i in range(CLIENTS)] == office
+
+    # Filter: every client, not just the first screenful.
+    qtbot.keyClicks(panel.search, "Client 2")
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 10, timeout=10_000)
+    assert {panel.model.client_at(i).name for i in range(10)} == {f"Client {n}" for n in range(20, 30)}
+    assert panel.count.text() == f"10 of {CLIENTS} clients match"
+    panel.search.clear()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == CLIENTS, timeout=10_000)
+
+    # Sort: the name column the other way round starts at the last client.
+    panel.table.sortByColumn(ClientTableModel.NAME, Qt.SortOrder.DescendingOrder)
+    assert panel.model.client_at(0).name == office[-1]
+
+    # Selection: a client beyond the first screenful opens, and stays the one highlighted.
+    row = next(i for i in range(CLIENTS) if panel.model.client_at(i).name == "Client 03")
+    panel.table.clicked.emit(panel.model.index(row, ClientTableModel.NAME))
+    qtbot.waitUntil(lambda: window.client_view.client is not None
+                    and window.client_view.client.name == "Client 03", timeout=10_000)
+    selected = panel.table.selectionModel().selectedRows()
+    assert [panel.model.client_at(i.row()).name for i in selected] == ["Client 03"]
+
+
+def test_the_rest_of_an_office_left_meanwhile_is_never_shown_for_the_next(
+        office: list[str], make_window, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The desk moves to another office while the rest of this one's list is still being read: that read is
+    dropped when it arrives, and the other office's list shows its own clients (none), not even for a moment."""
+    import threading
+
+    reading, go_on = threading.Event(), threading.Event()
+    list_clients = store.list_clients
+
+    def slow_whole_list(**kwargs):  # noqa: ANN003, ANN202 - the real read, held back until the desk has moved on
+        if kwargs.get("limit") is None and kwargs.get("ids") is None and not go_on.is_set():
+            reading.set()
+            go_on.wait(10)
+        return list_clients(**kwargs)
+    monkeypatch.setattr(store, "list_clients", slow_whole_list)
+    window = make_window(sync=False)
+    panel = window.client_list
+    qtbot.waitUntil(reading.is_set, timeout=10_000)  # the first rows are shown; the rest is being read
+    shown_after: list[int] = []  # how many clients the list held at each reset once the office was left
+    window.session.switch(str(tmp_path / "other.db"))
+    panel.model.modelReset.connect(lambda: shown_after.append(panel.model.total))
+    go_on.set()
+    qtbot.waitUntil(lambda: getattr(window, "staff_picker", None) is not None and window.staff_picker.isVisible()
+                    and window.ctx.database.endswith("other.db"), timeout=10_000)
+    qtbot.keyClicks(window.staff_picker.name, "Ben Okafor")
+    qtbot.keyClick(window.staff_picker.name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.isVisible() and panel.count.text().startswith("No clients yet"), timeout=10_000)
+    qtbot.wait(200)
+    assert panel.model.total == 0 and panel.count.text().startswith("No clients yet")
+    assert shown_after and set(shown_after) == {0}

@@ -1,0 +1,47 @@
+"""The window's Find anything field (in the toolbar) and Ctrl+K; the quick-find dialog itself
+(ui/dialogs/quick_find.py, issue 14) is loaded the first time somebody searches: start-up budget (issue 10)."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLineEdit, QToolBar, QWidgetAction
+
+
+def install(window: Any, bar: QToolBar) -> QToolBar:
+    """Ctrl+K, Edit > Find anything... and a field in the toolbar (after its buttons), on the main window.
+
+    Called as the window builds its toolbar (before its menus: the Edit menu gets the action once it exists).
+    """
+    field = QLineEdit(placeholderText="Find anything (Ctrl+K)", maximumWidth=260)
+    field.setAccessibleName("Find anything")
+    action = QAction("Find anything...", window, shortcut=QKeySequence("Ctrl+K"),
+                     toolTip="Search every client, call, note and promise (Ctrl+K)")
+
+    def find(text: str = "") -> None:
+        from ui.dialogs.quick_find import open_quick_find
+
+        field.clear()
+        view = window._client_view if window.right.currentWidget() is window._client_view else None
+        open_quick_find(window, window.ctx, view, text)
+    action.triggered.connect(lambda: find())
+    field.textEdited.connect(find)
+    action.changed.connect(lambda: field.setEnabled(action.isEnabled()))  # off until someone is at the desk
+    window.addAction(action)
+    window.quick_find_action, window.find_field = action, field
+    QTimer.singleShot(0, window, lambda: _place(window, bar, field, action))
+    return bar
+
+
+def _place(window: Any, bar: QToolBar, field: QLineEdit, action: QAction) -> None:
+    """Once the window is built: the field after the toolbar's buttons (before its spacer), the Edit menu entry."""
+    spacer = next((a for a in bar.actions() if isinstance(a, QWidgetAction)), None)
+    if spacer is None:
+        bar.addWidget(field)
+    else:
+        bar.insertWidget(spacer, field)
+    menu = getattr(window, "edit_menu", None)
+    if menu is not None:
+        menu.addSeparator()
+        menu.addAction(action)
