@@ -12,8 +12,7 @@ from typing import Any
 import peewee as pw
 
 from models import db as dbmod
-from models import search_index
-from models import migrations
+from models import migrations, search_index
 from models import tables as t
 from models.errors import DatabaseError, ValidationError
 from models.store import _base as b

@@ -21,8 +21,8 @@ from models.normalise import email_key, phone_key, words
 from models.rules import history as hist
 from models.rules.words import month_name
 from models.store import _base as b
-from models.store.records import Changes
 from models.store.clients import forget_score
+from models.store.records import Changes
 
 ERASE_KINDS = ("client", "timeline", "promise", "score")
 ERASED_TEXT = hist.ERASED

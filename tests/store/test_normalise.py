@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models import normalise, search_index
-
 from models.normalise import email_key, fold, phone_key, phone_region, words
 
 

@@ -5,8 +5,6 @@ Messages are asserted on their stable parts (the field's words, "empty", "too lo
 """
 from __future__ import annotations
 
-from tests.ui.conftest import open_dialog
-
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,9 +15,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 import main
 from models import store
 from tests.store.conftest import database_rows as all_rows
+from tests.ui.conftest import open_dialog
 from ui.dialogs.client_dialog import ClientDialog
-from ui.main_window import MainWindow
 from ui.dialogs.staff import StaffPicker
+from ui.main_window import MainWindow
 from ui.tasks import SyncTasks
 
 FIVE_MB = 5_000_000

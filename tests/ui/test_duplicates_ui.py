@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QDialog, QRadioButton
 
 from models import store
 from tests.ui.conftest import open_dialog
-from ui.dialogs.client_dialog import ClientDialog
 from ui.context import AppContext
+from ui.dialogs.client_dialog import ClientDialog
 from ui.dialogs.duplicates import DuplicatesDialog
 from ui.dialogs.merge import MergeDialog
 from ui.dialogs.unmerge import UnmergeDialog

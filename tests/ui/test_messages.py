@@ -14,8 +14,8 @@ from models.rules.text import LONG_LIMIT
 from models.store import BusyError, PromiseEntry, ScoreHistory
 from ui.dialogs.backups import PG_WORDS
 from ui.events import Events
-from ui.views.score import HistoryChart, history_tooltip
 from ui.tasks import Tasks
+from ui.views.score import HistoryChart, history_tooltip
 from ui.views.timeline import card_for
 
 BUSY_BANNER = "The shared database is busy at another desk. Rapport keeps trying; what you typed is kept."

@@ -2,10 +2,6 @@
 menu, automatic backups and the Backups window, export, loading an export, copying the office elsewhere."""
 from __future__ import annotations
 
-from tests.ui.conftest import open_dialog
-
-from ui.dialogs.handoff import HandoffDialog
-
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -16,8 +12,10 @@ from PySide6.QtWidgets import QApplication
 
 from models import store
 from models.store.backup import backup_due
+from tests.ui.conftest import open_dialog
 from ui.dialogs import pin
 from ui.dialogs.backups import PG_WORDS, AutoBackup, BackupsDialog, backup_line, size_words
+from ui.dialogs.handoff import HandoffDialog
 from ui.main_window import MainWindow
 from ui.views.today import TodayView
 

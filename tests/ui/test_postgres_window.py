@@ -1,16 +1,14 @@
 """The whole desk app on PostgreSQL: the same window, the same flows (runs when a server is reachable)."""
 from __future__ import annotations
 
-from tests.ui.conftest import open_dialog
-
-from ui.dialogs.backups import BackupsDialog
-
 import pytest
 from PySide6.QtCore import Qt
 
 from models import store
 from models.store import NoteEntry
 from tests.store.conftest import PG_SKIP, PG_URL, reset_postgres
+from tests.ui.conftest import open_dialog
+from ui.dialogs.backups import BackupsDialog
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -18,8 +17,8 @@ from models.store import Share
 from ui.context import AppContext
 from ui.events import Events
 from ui.tasks import SyncTasks
-from ui.views.timeline import card_for
 from ui.views.review import EventsDialog, Link, ReviewView, period_bounds
+from ui.views.timeline import card_for
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 

@@ -1,7 +1,6 @@
 """The team: add a colleague, mark them away (their promises then go to Covering), back at work."""
 from __future__ import annotations
 
-
 from PySide6.QtCore import QDate, Qt
 
 from models import store

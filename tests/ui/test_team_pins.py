@@ -1,9 +1,6 @@
 """Issue 11 at the desk: PINs asked when they matter, Office > Team managing the team, the idle lock."""
 from __future__ import annotations
 
-from tests.ui.conftest import open_dialog
-from ui.dialogs.backups import BackupsDialog
-
 from collections.abc import Iterator
 
 import pytest
@@ -13,8 +10,10 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from models import store
+from tests.ui.conftest import open_dialog
 from ui.context import AppContext
 from ui.dialogs import pin
+from ui.dialogs.backups import BackupsDialog
 from ui.dialogs.team import IDLE_LOCK_KEY, RenameDialog, TeamDialog
 from ui.events import Events
 from ui.tasks import SyncTasks

@@ -76,7 +76,6 @@ def test_a_promise_changed_at_another_desk_is_a_conflict_shown_not_an_overwrite(
                                                                                monkeypatch) -> None:
     from datetime import timedelta
 
-
     from models.store import PromiseEntry
 
     oliver, anna, ben = seeded["oliver"], seeded["anna"], seeded["ben"]

@@ -1,8 +1,6 @@
 """The Today view, notices, covering for colleagues and the hand-off card, driven through the real widgets."""
 from __future__ import annotations
 
-from tests.ui.conftest import open_dialog
-
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,9 +10,10 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QSystemTrayIcon
 
 from models import store
 from models.store import Changes, DeskDay, PromiseEntry
+from models.store.day import promises_to_announce
+from tests.ui.conftest import open_dialog
 from ui.dialogs.handoff import HandoffDialog, handoff_html, save_pdf
 from ui.main_window import MainWindow
-from models.store.day import promises_to_announce
 from ui.notify import Notifier, notice_text, summary_text
 from ui.views.today import PromiseTableModel, TodayView
 

@@ -1,16 +1,15 @@
 """The desk flows of the walking skeleton, driven through the real widgets."""
 from __future__ import annotations
 
-from tests.ui.conftest import open_dialog
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from models import store
 from models.store import InteractionEntry, NoteEntry, PromiseEntry
+from tests.ui.conftest import open_dialog
 from ui.dialogs.client_dialog import ClientDialog
-from ui.main_window import MainWindow
 from ui.dialogs.staff import StaffPicker
+from ui.main_window import MainWindow
 
 
 def open_client(window: MainWindow, name: str) -> int:
