@@ -1,14 +1,18 @@
 """Rapport's composition root: read the arguments, find the data folder, open the database, start the UI."""
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from models import APP_VERSION as VERSION
 from models import paths
+
+if TYPE_CHECKING:
+    import argparse
 
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 LOG_NAME = "rapport.log"
@@ -16,23 +20,56 @@ LOG_MAX_BYTES = 1_000_000  # a log this big is put aside when the desk starts
 LOG_KEEP = 3  # old logs kept: rapport.log.1 (newest) to rapport.log.3
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+# The command line: (option, its value's name or None for a switch, help). A usual start (--db, --staff, ...)
+# is read directly; argparse (about 3 ms of start-up) is built from this table only for what that reading does not
+# understand: --help, --version, an abbreviation, a mistake to explain.
+OPTIONS: tuple[tuple[str, str | None, str | None], ...] = (
+    ("--db", "PATH_OR_URL", "the office database: a file (created if missing) or postgresql://user@host/name"),
+    ("--demo", None, "open a fresh throw-away database filled with a believable small office"),
+    ("--allow-cloud-folder", None, "use a database inside a cloud-sync folder anyway (not recommended)"),
+    ("--staff", "NAME", "start with this team member at the desk (a desk shortcut for one person)"),
+    ("--exit-when-ready", None, None),  # for the start-up benchmark (tests/perf): quit once the window is usable
+)
+
+
+def parse_args(argv: list[str] | None = None) -> SimpleNamespace:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _read_usual_args(argv)
+    return args if args is not None else _parser().parse_args(argv, namespace=SimpleNamespace())
+
+
+def _read_usual_args(argv: list[str]) -> SimpleNamespace | None:
+    """The options of OPTIONS as argparse would read them, or None for anything else (argparse answers it)."""
+    values: dict[str, object] = {option[2:].replace("-", "_"): None if value else False
+                                 for option, value, _help in OPTIONS}
+    takes_value = {option: value is not None for option, value, _help in OPTIONS}
+    words = iter(argv)
+    for word in words:
+        option, equals, value = word.partition("=")
+        if option not in takes_value or (equals and not takes_value[option]):
+            return None
+        if takes_value[option] and not equals:
+            value = next(words, "")
+            if not value or value.startswith("-"):
+                return None
+        values[option[2:].replace("-", "_")] = value if takes_value[option] else True
+    return SimpleNamespace(**values)
+
+
+def _parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(prog="rapport", description="Rapport: client timelines and promises kept.")
-    parser.add_argument("--db", metavar="PATH_OR_URL",
-                        help="the office database: a file (created if missing) or postgresql://user@host/name")
-    parser.add_argument("--demo", action="store_true",
-                        help="open a fresh throw-away database filled with a believable small office")
-    parser.add_argument("--allow-cloud-folder", action="store_true",
-                        help="use a database inside a cloud-sync folder anyway (not recommended)")
-    parser.add_argument("--staff", metavar="NAME",
-                        help="start with this team member at the desk (a desk shortcut for one person)")
+    for option, value, text in OPTIONS:
+        if value is None:
+            parser.add_argument(option, action="store_true", help=argparse.SUPPRESS if text is None else text)
+        else:
+            parser.add_argument(option, metavar=value, help=text)
     parser.add_argument("--version", action="version", version=f"Rapport {VERSION}")
-    # For the start-up benchmark (tests/perf): quit as soon as the window is usable.
-    parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    return parser
 
 
-def database_location(args: argparse.Namespace) -> str:
+def database_location(args: SimpleNamespace) -> str:
     """Where the database is: --demo makes a throw-away file, --db names one, else the data folder's."""
     if args.demo:
         import tempfile

@@ -7,7 +7,7 @@ import peewee as pw
 
 from models import tables as t
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 APPLICATION_ID = 0x52415054  # "RAPT": marks a SQLite file as Rapport's (PRAGMA application_id)
 SCHEMA_KEY = "schema_version"
 
@@ -85,6 +85,14 @@ def step_score_index(db: pw.Database) -> None:
     t.ScoreCache._schema.create_indexes(safe=True)
 
 
+def step_client_name_index(db: pw.Database) -> None:
+    """10: the live clients by name without case (`client_folded_name`): the client list (and its first screenful) is read
+    in the list's own order from an index, not sorted (issue 10). It takes the place of the index by name as the
+    database compares names."""
+    db.execute_sql('DROP INDEX IF EXISTS "client_deleted_at_name_id"')
+    t.Client._schema.create_indexes(safe=True)
+
+
 UPGRADES: dict[int, Callable[[pw.Database], None]] = {
     2: step_settings,
     3: step_duplicates,
@@ -94,6 +102,7 @@ UPGRADES: dict[int, Callable[[pw.Database], None]] = {
     7: step_write_receipts,
     8: step_search,
     9: step_score_index,
+    10: step_client_name_index,
 }
 
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import main
 from models import store
 from tests.conftest import ROOT
@@ -27,6 +29,34 @@ def test_demo_gets_a_fresh_throw_away_file_each_time() -> None:
 def test_without_arguments_the_database_is_in_the_data_folder(_own_data_folder: Path, monkeypatch) -> None:
     monkeypatch.setattr(main, "remembered_location", lambda: "")
     assert main.database_location(main.parse_args([])) == str(_own_data_folder / "rapport.db")
+
+
+USUAL_STARTS = [[], ["--demo"], ["--db", "office.db"], ["--db=office.db", "--staff", "Anna Keller"],
+                ["--db", "postgresql://desk@server/rapport", "--allow-cloud-folder", "--exit-when-ready"],
+                ["--staff=Ben", "--staff", "Anna"], ["--db="], ["--db", "a b.db", "--demo", "--demo"]]
+
+
+def test_a_usual_start_reads_its_arguments_as_argparse_does_without_importing_it() -> None:
+    """argparse is built (from the same OPTIONS) only for what the quick reading leaves to it (start-up budget)."""
+    for argv in USUAL_STARTS:
+        quick = main._read_usual_args(argv)
+        assert quick is not None and vars(quick) == vars(main._parser().parse_args(argv)), argv
+        assert vars(main.parse_args(argv)) == vars(quick)
+    code = "import sys, main; main.parse_args(['--db', 'x.db', '--staff', 'Anna']); print('argparse' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_anything_else_on_the_command_line_is_answered_by_argparse(capsys) -> None:
+    for argv in (["--db"], ["--db", "--demo"], ["--demo=yes"], ["--dem"], ["--nonsense"], ["office.db"], ["-h"],
+                 ["--version"], ["--staff", "-x"]):
+        assert main._read_usual_args(argv) is None, argv
+    assert main.parse_args(["--dem"]).demo is True  # argparse's abbreviations still work
+    for argv, words in ((["--help"], "the office database"), (["--version"], "Rapport"), (["--db"], "expected")):
+        with pytest.raises(SystemExit):
+            main.parse_args(argv)
+        shown = capsys.readouterr()
+        assert words in shown.out + shown.err, argv
 
 
 def test_a_big_log_is_put_aside_when_the_desk_starts(tmp_path: Path) -> None:

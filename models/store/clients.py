@@ -202,7 +202,7 @@ def client_rows_query(*, deleted: bool = False) -> pw.Select:
     cond = t.Client.deleted_at.is_null(False) if deleted else t.Client.deleted_at.is_null()
     return (t.Client.select(*LIST_COLUMNS, *SCORE_COLUMNS)
             .join(t.ScoreCache, pw.JOIN.LEFT_OUTER, on=(t.ScoreCache.client == t.Client.id))
-            .where(cond).order_by(t.Client.name, t.Client.id))
+            .where(cond).order_by(pw.fn.LOWER(t.Client.name), t.Client.id))  # the list's order (client_folded_name)
 
 
 def list_clients(*, text: str = "", deleted: bool = False, limit: int | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import peewee as pw
 import pytest
 
 from models import store
@@ -91,6 +92,24 @@ def test_bad_client_input_is_refused_with_the_field_named(anna: int, field: str,
 def test_unknown_client_fields_are_refused(anna: int) -> None:
     with pytest.raises(ValidationError, match="no field called"):
         store.add_client(name="A", by=anna, shoe_size="42")
+
+
+def test_the_first_screenful_is_read_in_the_lists_order_names_without_case(anna: int) -> None:
+    """The client list sorts names case-insensitively (ui/views/client_list.py): its first rows, read before
+    the rest, are the first names of that order, so "de Vries" comes before "Zed" even where the database
+    compares bytes (SQLite: uppercase before lowercase)."""
+    for name in ("Zed Young", "de Vries", "Adams", "Zed Young", "emma Stone", "Brown"):
+        store.add_client(name=name, by=anna)
+    everyone = sorted(store.list_clients(), key=lambda r: (r.name.casefold(), r.id))
+    assert store.list_clients() == everyone
+    for limit in range(len(everyone) + 1):
+        assert store.list_clients(limit=limit) == everyone[:limit]
+    assert [r.name for r in store.list_clients(limit=3)] == ["Adams", "Brown", "de Vries"]
+    if isinstance(t.database.obj, pw.SqliteDatabase):  # read from the index in that order: no sort of every client
+        from models.store.clients import client_rows_query
+        sql, params = client_rows_query().limit(3).sql()
+        plan = " ".join(str(row) for row in t.database.obj.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params))
+        assert "client_folded_name" in plan and "TEMP B-TREE" not in plan
 
 
 def test_update_client_bumps_the_version_and_logs_before_and_after(client: int, anna: int) -> None:
