@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QShortcut
 
 from models import store
 from ui.context import AppContext
@@ -130,6 +131,21 @@ def test_filters_this_client_only_notes_a_date_range_and_a_colleague(qtbot, ctx:
     assert rows_of(dialog) == []
     dialog.when.setCurrentIndex(1)  # the past week
     assert len(rows_of(dialog)) == 6  # the entries; the clients' last contact is today only for Zoë
+
+
+def test_the_filters_are_reached_from_the_keyboard(qtbot, ready, seeded) -> None:
+    ready.open_client(seeded["oliver"])
+    qtbot.keyClick(ready, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    dialog = ready.findChild(QuickFindDialog)
+    assert dialog is not None and dialog.isVisible()
+    qtbot.keyClicks(dialog.search, "Bayview")
+    # offscreen, a dialog over the window never becomes the active window, so Qt does not route its shortcuts:
+    # each one is activated as the shortcut map would, and must move the keyboard to its filter
+    shortcuts = {s.key().toString(): s for s in dialog.findChildren(QShortcut)}
+    for key, widget in (("Alt+W", dialog.kinds), ("Alt+H", dialog.when), ("Alt+O", dialog.colleague)):
+        shortcuts[key].activated.emit()
+        assert dialog.focusWidget() is widget and key in widget.toolTip()
+    assert dialog.only_client.text() == "O&nly Oliver Thompson"  # Alt+N: the box's own mnemonic
 
 
 def test_a_pasted_blob_is_refused_with_a_sentence_and_kept(qtbot, ctx: AppContext) -> None:

@@ -14,7 +14,9 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QKeyEvent,
+    QKeySequence,
     QPalette,
+    QShortcut,
     QStandardItem,
     QStandardItemModel,
     QTextDocument,
@@ -161,7 +163,8 @@ class QuickFindDialog(QDialog):
         self.search = QLineEdit(placeholderText="Find a client, a call, a note or a promise: any words, a phone number")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Find anything")
-        self.only_client = QCheckBox(f"Only {client_name}" if client_name else "Only this client")
+        only = f"O&nly {client_name.replace('&', '&&')}" if client_name else "O&nly this client"
+        self.only_client = QCheckBox(only, toolTip="Only this client's results (Alt+N)")
         self.only_client.setVisible(client_id is not None)
         self.kinds = QComboBox()
         for label, _ in KIND_CHOICES:
@@ -188,6 +191,11 @@ class QuickFindDialog(QDialog):
         self.status.setObjectName("muted")
         self.status.setWordWrap(True)
 
+        # the filters from the keyboard too: Alt+N above, and Alt+W(hat), Alt+H (when), Alt+O (who)
+        for key, widget, words in (("Alt+W", self.kinds, "What to find"), ("Alt+H", self.when, "When"),
+                                   ("Alt+O", self.colleague, "Whose entries")):
+            widget.setToolTip(f"{words} ({key})")
+            QShortcut(QKeySequence(key), self, widget.setFocus)
         filters = QHBoxLayout()
         for widget in (self.only_client, self.kinds, self.when, self.colleague):
             filters.addWidget(widget)
