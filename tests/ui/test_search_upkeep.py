@@ -44,3 +44,23 @@ def test_a_catch_up_left_half_done_is_finished_by_the_next_desk_that_starts(qtbo
     qtbot.waitUntil(lambda: upkeep.job is not None and upkeep.job.finished, timeout=10_000)
     hits = window.ctx.tasks.on_thread(lambda: store.search("2025550143"))
     assert [h.entry_id for h in hits] == [note]
+
+
+def test_a_filter_typed_in_the_client_list_asks_again_when_the_country_changes(qtbot, make_window, seeded,
+                                                                              settings: QSettings,
+                                                                              db_path: Path) -> None:
+    store.open(db_path)
+    try:
+        dana = store.add_client(name="Dana Brooks", by=seeded["anna"], phone="1 (202) 555-0143").id
+    finally:
+        store.close()
+    settings.setValue(f"desk/staff/{db_path}", seeded["anna"])
+    window = make_window()
+    panel = window.client_list
+    qtbot.waitUntil(lambda: panel.model.total == 3, timeout=10_000)
+    panel.search.setText("2025550143")  # read without a country, the leading 1 is not known to be the country's
+    qtbot.waitUntil(lambda: panel.model.filtering and not panel.model.shown, timeout=5000)
+    qtbot.waitUntil(lambda: window.session.watcher.session is not None, timeout=3000)
+    desk = other_desk(db_path, seeded["anna"], seeded["oliver"], "country", "US")  # an administrator elsewhere
+    assert desk.wait(timeout=30) == 0
+    qtbot.waitUntil(lambda: panel.shown_ids() == [dana], timeout=8000)  # without retyping

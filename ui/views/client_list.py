@@ -449,6 +449,9 @@ class ClientListPanel(QWidget):
             self.loaded.emit()
 
     def _on_data_changed(self, changes: Changes) -> None:
+        if "settings" in changes.kinds and self._loaded and self.model.filtering:
+            # the office's country may have changed how phone numbers read: the typed filter asks again
+            self._on_search_text_changed(self.search.text())
         if not changes.kinds & {"client", "timeline", "promise", "score"} or not self._loaded:
             return
         if not changes.clients:
