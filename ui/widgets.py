@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -143,3 +144,20 @@ class DeskButton(QToolButton):
             action.triggered.connect(lambda _checked=False, m=member: self.chosen.emit(m))
         self.desk_menu.addSeparator()
         self.desk_menu.addAction("Someone else...", self.someone_else_requested.emit)
+
+
+NO_TOPIC = "No topic"
+
+
+def fill_topics(box: QComboBox, settings: Any, *, keep: str | None = None) -> None:
+    """A topic picker filled with the office's topics (Settings), "No topic" first; a hidden topic is not offered,
+    unless it is `keep` (the topic an entry already carries). The current choice stays chosen where it still is."""
+    chosen = box.currentData()
+    box.clear()
+    box.addItem(NO_TOPIC, None)
+    names = [name for name in settings.topics if name not in settings.hidden_topics]
+    if keep and keep not in names:
+        names.append(keep)
+    for name in names:
+        box.addItem(name, name)
+    box.setCurrentIndex(max(0, box.findData(chosen)))

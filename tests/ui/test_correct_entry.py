@@ -77,3 +77,16 @@ def test_edit_corrects_a_note(ready, qtbot, seeded) -> None:
     qtbot.waitUntil(lambda: not dialog.isVisible())
     entry = next(e for e in store.timeline(seeded["isla"]).entries if e.kind == "note" and e.id == nid)
     assert entry.text == "Prefers calls after 3pm" and entry.edited
+
+
+def test_a_topic_hidden_in_settings_stays_on_offer_for_the_entry_that_carries_it(ready, qtbot, seeded) -> None:
+    iid = _interaction(seeded["oliver"], seeded["anna"])
+    settings = store.office_settings()
+    store.update_office_settings(version=settings.version, by=seeded["anna"], hidden_topics=("Billing",))
+    ready.open_client(seeded["oliver"])
+    dialog = _edit(ready, qtbot, "interaction", iid)
+    qtbot.waitUntil(lambda: dialog.topic.findData("Quote") >= 0)  # the office's list arrived
+    assert dialog.topic.currentData() == "Billing"  # kept, so saving other fields does not drop it
+    assert dialog.changed_values() == {}
+    form = ready.client_view.composer.interaction
+    qtbot.waitUntil(lambda: form.topic.findData("Billing") < 0)  # no longer offered for new interactions

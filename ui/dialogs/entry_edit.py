@@ -13,9 +13,7 @@ from models.rules.vocab import CHANNELS, RATINGS
 from models.store import InteractionEntry, NoteEntry, StoreError
 from ui.context import AppContext
 from ui.lifetime import delete_on_close
-from ui.widgets import FormDialog
-
-NO_TOPIC = "No topic"
+from ui.widgets import NO_TOPIC, FormDialog, fill_topics
 
 
 class CorrectInteractionDialog(FormDialog):
@@ -57,15 +55,7 @@ class CorrectInteractionDialog(FormDialog):
 
     def _on_settings_read(self, settings: Any) -> None:
         """The office's topics to pick from (a hidden one is not offered, unless this entry carries it)."""
-        chosen = self.topic.currentData()
-        self.topic.clear()
-        self.topic.addItem(NO_TOPIC, None)
-        names = [name for name in settings.topics if name not in settings.hidden_topics]
-        if chosen and chosen not in names:
-            names.append(chosen)
-        for name in names:
-            self.topic.addItem(name, name)
-        self.topic.setCurrentIndex(max(0, self.topic.findData(chosen)))
+        fill_topics(self.topic, settings, keep=self.entry.topic)
 
     def changed_values(self) -> dict[str, Any]:
         """Only what the person changed (so a colleague's change to another field is not written back)."""

@@ -32,9 +32,9 @@ from ui import fmt
 from ui.actions import promises as promise_actions
 from ui.context import AppContext
 from ui.drafts import Drafts
-from ui.lifetime import subscribe
 from ui.due_input import DueInput, load_office_hours
-from ui.widgets import mark_invalid
+from ui.lifetime import subscribe
+from ui.widgets import NO_TOPIC, fill_topics, mark_invalid
 
 # While the shared database stays busy, a save is tried again this often (the text stays in the form).
 BUSY_RETRY_MS = 3000
@@ -206,7 +206,7 @@ class InteractionForm(ComposerForm):
         self.channel.setAccessibleName("Channel")
         self.topic = QComboBox(toolTip="Topic, optional (Alt+T, then type its first letters)")  # issue 17
         self.topic.setAccessibleName("Topic")
-        self.topic.addItem("No topic", None)
+        self.topic.addItem(NO_TOPIC, None)
         QShortcut(QKeySequence("Alt+T"), self, self.topic.setFocus)
         subscribe(self, ctx.events.data_changed, self._on_data_changed)  # a topic renamed, added, hidden
         self.rating_group = QButtonGroup(self)
@@ -282,13 +282,7 @@ class InteractionForm(ComposerForm):
 
     def _on_settings_read(self, settings: Any) -> None:
         """The office's topics (Settings) to pick from; a hidden one is no longer offered."""
-        chosen = self.topic.currentData()
-        self.topic.clear()
-        self.topic.addItem("No topic", None)
-        for name in settings.topics:
-            if name not in settings.hidden_topics:
-                self.topic.addItem(name, name)
-        self.topic.setCurrentIndex(max(0, self.topic.findData(chosen)))
+        fill_topics(self.topic, settings)
 
     def values(self) -> dict[str, Any]:
         return {"summary": self.summary.text(), "details": self.details.toPlainText(),
