@@ -1,10 +1,14 @@
-"""Application-wide look: the style sheet from resources/ and colours that stay readable on any palette."""
+"""Rapport's look: the Fusion style, the looks of labels and boxes (`dress`, resources/style.qss) and colours that
+stay readable on any palette."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+W = TypeVar("W", bound=QWidget)
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
@@ -17,15 +21,60 @@ QT_ARGUMENTS = ["-style", STYLE]
 
 
 def apply_style(app: QApplication, *, made_with_style: bool = False) -> None:
-    """Load resources/style.qss (a missing file leaves Qt's own look, which is fine), on the Fusion style.
+    """Rapport's look on the Fusion style. `made_with_style`: the application was made with QT_ARGUMENTS
+    (main.py); otherwise (a test's) it gets the Fusion style here.
 
-    The sheet's quiet text (`palette(placeholder-text)`) becomes `muted_colour`: the palette's placeholder
-    colour is half-transparent text, too faint for the sentences a receptionist must read. `made_with_style`: the
-    application was made with QT_ARGUMENTS (main.py); otherwise (a test's) it gets the Fusion style here.
+    No style sheet is set on the application: with one (or with one on any widget of the first window) Qt polishes
+    and paints through its style-sheet style, which cost start-up about 8 ms (issue 10). Widgets with a look of
+    their own get it from `dress`.
     """
     if not made_with_style:
         app.setStyle(STYLE)
-    app.setStyleSheet(style_sheet(app.palette()))
+    _sheet.clear()  # made again for this palette the next time a box is dressed
+
+
+# The looks of labels, given as a colour and a font (no style sheet): object name -> (colour, weight, pixel size,
+# padding above and below). "muted" is `muted_colour`, readable on the palette in use.
+LABEL_LOOKS: dict[str, tuple[str, QFont.Weight, int, int]] = {
+    "muted": ("muted", QFont.Weight.Normal, 0, 0),
+    "hint": ("muted", QFont.Weight.Normal, 0, 0),
+    "error": ("#c62828", QFont.Weight.DemiBold, 0, 2),
+    "presence": ("#3b7dd8", QFont.Weight.DemiBold, 0, 0),
+    "clientName": ("", QFont.Weight.DemiBold, 20, 0),
+}
+_sheet: list[str] = []  # resources/style.qss for the application's palette, made when the first box is dressed
+
+
+def dress(widget: W) -> W:
+    """Give `widget` the look its object name asks for, and return it.
+
+    A label (LABEL_LOOKS: muted, hint, error, presence, clientName) gets a colour and a font. Anything else (the
+    caution, context and offer boxes, the banners, a checkable QToolButton, a field marked invalid) gets
+    resources/style.qss as its own sheet, whose selectors decide as before (`QLabel#caution`,
+    `QToolButton:checked`, `*[invalid="true"]`); call it when the widget first needs its look (a banner when it
+    first shows) so that the first window has no sheet at all. A label renamed later (muted to error) is dressed
+    again by whoever renames it.
+    """
+    look = LABEL_LOOKS.get(widget.objectName()) if isinstance(widget, QLabel) else None
+    if look is not None:
+        colour, weight, pixels, padding = look
+        palette = widget.palette()
+        if colour:
+            palette.setColor(QPalette.ColorRole.WindowText, muted_colour(palette) if colour == "muted" else
+                             QColor(colour))
+            widget.setPalette(palette)
+        font = widget.font()
+        font.setWeight(weight)
+        if pixels:
+            font.setPixelSize(pixels)
+        widget.setFont(font)
+        widget.setContentsMargins(0, padding, 0, padding)
+        return widget
+    if not _sheet:
+        _sheet.append(style_sheet(QApplication.palette()))
+    if widget.styleSheet() != _sheet[0]:
+        widget.setStyleSheet(_sheet[0])
+    return widget
 
 
 def style_sheet(palette: QPalette) -> str:

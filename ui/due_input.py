@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButt
 from models import store
 from models.rules import due_phrases, words
 from ui import fmt
+from ui.app import dress
 
 # Alt+1 ... Alt+9 pick a choice; no phrase of the grammar has more than two.
 MAX_CHOICES = 9
@@ -53,8 +54,8 @@ class DueInput(QWidget):
         self.day_ends = time(0) if day_start else due_phrases.DEFAULT_DUE_TIME
         self.opens, self.closes = due_phrases.OFFICE_OPENS, due_phrases.OFFICE_CLOSES
         self.edit = QLineEdit(placeholderText=placeholder)
-        self.hint = QLabel(objectName="hint", wordWrap=True)
-        self.notes = QLabel(objectName="hint", wordWrap=True)
+        self.hint = dress(QLabel(objectName="hint", wordWrap=True))
+        self.notes = dress(QLabel(objectName="hint", wordWrap=True))
         self.notes.hide()
         self.choice_row = QWidget()
         self.choice_buttons: list[QPushButton] = []

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QDialog, QLabel, QMainWindow, QMenu, QSizePolicy,
 from models.store import Changes, Office, StaffMember, StoreError
 from ui import settings as desk
 from ui.actions.undo import UndoStack
+from ui.app import dress
 from ui.context import AppContext
 from ui.events import Events
 from ui.find_field import install as install_find_field
@@ -66,8 +67,8 @@ class MainWindow(QMainWindow):
         self.opening.choose_requested.connect(self.choose_database)
         self.opening.retry_requested.connect(self.session.retry)
         self.client_list = ClientListPanel(self.ctx)
-        self.placeholder = QLabel("Choose a client on the left, or add a new one (Ctrl+N).",
-                                  alignment=Qt.AlignmentFlag.AlignCenter, objectName="muted")
+        self.placeholder = dress(QLabel("Choose a client on the left, or add a new one (Ctrl+N).",
+                                        alignment=Qt.AlignmentFlag.AlignCenter, objectName="muted"))
         self.right = QStackedWidget()
         self.right.addWidget(self.placeholder)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, childrenCollapsible=False)
@@ -88,8 +89,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_actions()
-        self.presence_label = QLabel(objectName="muted")
-        self.database_label = QLabel(objectName="muted")
+        self.presence_label = dress(QLabel(objectName="muted"))
+        self.database_label = dress(QLabel(objectName="muted"))
         self.statusBar().addPermanentWidget(self.presence_label)
         self.statusBar().addPermanentWidget(self.database_label)
 

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.app import dress
+
 PDF_MARGIN_MM = 15
 
 
@@ -88,9 +90,9 @@ class DocumentDialog(QDialog):
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
         self.browser.setAccessibleName(name)
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.hide()
-        self.saved_line = QLabel(objectName="muted", wordWrap=True)  # where the PDF went, said here (not behind)
+        self.saved_line = dress(QLabel(objectName="muted", wordWrap=True))  # where the PDF went, said here (not behind)
         self.saved_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.saved_line.hide()
         self.buttons = QDialogButtonBox()

@@ -4,7 +4,8 @@ from __future__ import annotations
 from collections.abc import Sequence, Sized
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ui.app import dress
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -46,6 +49,7 @@ class ColumnsModel(QAbstractTableModel):
 
 def mark_invalid(widget: QWidget, invalid: bool) -> None:
     """Show (or clear) the red edge of a field the last save refused."""
+    dress(widget)
     widget.setProperty("invalid", invalid)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
@@ -71,7 +75,7 @@ class FormDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(FORM_MIN_WIDTH)  # room for the examples in the fields and a hint's sentence
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.hide()
         self.buttons = QDialogButtonBox()
 
@@ -113,6 +117,7 @@ class Banner(QWidget):
         self.hide()
 
     def say(self, message: str) -> None:
+        dress(self)  # its coloured box, when first shown (the first window has no style sheet: ui.app.dress)
         self.text.setText(message)
         self.show()
 
@@ -131,6 +136,13 @@ class DeskButton(QToolButton):
         self.desk_menu = QMenu(self)
         self.setMenu(self.desk_menu)
         self.setToolTip("Who is at this desk? Switch here (Ctrl+Shift+S)")
+        font = self.font()
+        font.setWeight(QFont.Weight.DemiBold)
+        self.setFont(font)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        """Room around the name (10 px at the sides, 4 above and below), drawn by the Fusion style."""
+        return super().sizeHint() + QSize(12, 4)
 
     def show_team(self, team: Sequence[Any], here: Any) -> None:
         """The team in the menu, with a tick at whoever is at the desk now (`here`, a StaffMember or None)."""

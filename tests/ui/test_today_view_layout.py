@@ -288,17 +288,19 @@ def test_the_score_badge_comes_back_after_taking_a_promise(ready: MainWindow, se
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_quiet_labels_everywhere_read_at_4_5_to_1(scheme: str) -> None:
+def test_quiet_labels_everywhere_read_at_4_5_to_1(scheme: str, qtbot) -> None:  # noqa: ANN001
     """QLabel#muted and #hint (the Today header, 'Database: ...', form hints) were the palette's half-transparent
-    placeholder colour, about 4:1; the style sheet now gets a readable one for the palette in use."""
-    import re
+    placeholder colour, about 4:1; `dress` gives them a readable one for the palette in use."""
+    from PySide6.QtWidgets import QLabel
 
-    from ui.app import style_sheet
+    from ui.app import dress
 
     palette = dark_palette() if scheme == "dark" else QApplication.style().standardPalette()
-    sheet = style_sheet(palette)
-    assert "placeholder-text" not in sheet
-    colours = re.findall(r"QLabel#(?:muted|hint) \{ color: (#[0-9a-f]{6}); \}", sheet)
-    assert len(colours) == 2
-    for name in colours:
-        assert contrast(QColor(name), palette.color(QPalette.ColorRole.Window)) >= 4.5
+    for name in ("muted", "hint"):
+        label = QLabel("Nothing is due today.", objectName=name)
+        qtbot.addWidget(label)
+        label.setPalette(palette)
+        dress(label)
+        colour = label.palette().color(QPalette.ColorRole.WindowText)
+        assert colour != palette.color(QPalette.ColorRole.PlaceholderText)
+        assert contrast(colour, palette.color(QPalette.ColorRole.Window)) >= 4.5

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBo
 
 from models import store
 from models.store import ConflictError, OfficeSettings, StoreError
+from ui.app import dress
 from ui.context import AppContext
 from ui.lifetime import delete_on_close
 
@@ -89,7 +90,7 @@ class CountryQuestion(QDialog):
         self.choice.addItem("Choose a country...", "")
         for name, code in countries():
             self.choice.addItem(f"{name} ({code})", code)
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.hide()
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton("Save", QDialogButtonBox.ButtonRole.AcceptRole)

@@ -24,6 +24,7 @@ from models import store
 from models.store import BackupInfo, Changes, StoreError
 from models.store.backup import BACKUP_EVERY, back_up_if_due  # the schedule is a rule of the store
 from ui import fmt
+from ui.app import dress
 from ui.context import AppContext
 from ui.lifetime import subscribe
 
@@ -103,8 +104,8 @@ class BackupsDialog(QDialog):
         self.intro = QLabel(wordWrap=True)
         self.list = QListWidget()
         self.list.setAccessibleName("Backups")
-        self.empty = QLabel("There are no backups of this office on this desk yet. Back up now to make one.",
-                            objectName="muted", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.empty = dress(QLabel("There are no backups of this office on this desk yet. Back up now to make one.",
+                                  objectName="muted", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True))
         self.empty.hide()
         self.backup_button = QPushButton("Back up now")
         self.restore_button = QPushButton("Restore this backup...")
@@ -112,8 +113,8 @@ class BackupsDialog(QDialog):
         self.restore_button.setEnabled(False)
         if not admin:
             self.restore_button.setToolTip("Only an administrator can restore a backup.")
-        self.status = QLabel(objectName="muted", wordWrap=True)
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.status = dress(QLabel(objectName="muted", wordWrap=True))
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.hide()
         row = QHBoxLayout()
@@ -126,7 +127,8 @@ class BackupsDialog(QDialog):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty, 1)
         layout.addLayout(row)
-        self.folder_line = QLabel(objectName="muted", wordWrap=True)  # where the backups are, when no file manager
+        # where the backups are, when no file manager answers
+        self.folder_line = dress(QLabel(objectName="muted", wordWrap=True))
         self.folder_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.copy_button = QPushButton("Copy the path")
         self.copy_button.clicked.connect(self._on_copy_button_clicked)

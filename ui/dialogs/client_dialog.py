@@ -21,8 +21,9 @@ from models import store
 from models.rules.text import check_email, check_phone, check_text
 from models.rules.vocab import CHANNELS
 from models.store import Changes, ClientDetails, ConflictError, StoreError
-from ui.dialogs.conflict import ConflictDialog
+from ui.app import dress
 from ui.context import AppContext
+from ui.dialogs.conflict import ConflictDialog
 from ui.widgets import mark_invalid
 
 # How long typing pauses before possible duplicates are looked up (a query per pause, not per key).
@@ -62,7 +63,7 @@ class ClientDialog(QDialog):
         self.caution = QPlainTextEdit(placeholderText="Anything a colleague must know first, "
                                                       "e.g. Upset about the March invoice")
         self.caution.setFixedHeight(60)
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.hide()
         # issue 16: "Possibly the same as: ..." while a client is typed, found through tasks
         self.similar = QLabel(objectName="similar", wordWrap=True, textFormat=Qt.TextFormat.RichText)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from models import store
 from models.rules import words
 from models.store import StoreError
+from ui.app import dress
 from ui.context import AppContext
 
 FORMATS = {"3.0": "vCard 3.0, for Apple Contacts, Google and Outlook",
@@ -96,7 +97,7 @@ class ExportContactsDialog(QDialog):
             f"{EVERY_FIELD_WORDS}. For moving the clients to another program "
             "or another Rapport office with nothing left out."))
 
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.hide()
         self.progress = QProgressBar()
         self.progress.hide()
@@ -118,8 +119,7 @@ class ExportContactsDialog(QDialog):
 
     @staticmethod
     def _hint(text: str) -> QLabel:
-        hint = QLabel(text, wordWrap=True)
-        hint.setObjectName("muted")
+        hint = dress(QLabel(text, wordWrap=True, objectName="muted"))
         hint.setContentsMargins(22, 0, 0, 6)
         return hint
 

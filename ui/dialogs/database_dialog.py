@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from models import paths, store
 from models.store import CloudFolderError, StoreError
+from ui.app import dress
 from ui.context import AppContext
 
 LOCAL, FILE, SERVER = 0, 1, 2
@@ -65,7 +66,7 @@ class DatabaseDialog(QDialog):
         self.user = QLineEdit()
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.check_button = QPushButton("Check")
-        self.result = QLabel(wordWrap=True)
+        self.result = QLabel(wordWrap=True)  # muted or error (_say)
         self.cloud = QCheckBox("I understand the risk: use this cloud-sync folder anyway (recorded in the office file)")
         self.cloud.hide()
 
@@ -83,7 +84,7 @@ class DatabaseDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
         layout = QVBoxLayout(self)
         layout.addWidget(self.local)
-        layout.addWidget(QLabel(str(paths.default_database()), objectName="muted"))
+        layout.addWidget(dress(QLabel(str(paths.default_database()), objectName="muted")))
         layout.addWidget(self.file)
         layout.addLayout(file_row)
         layout.addWidget(self.server)
@@ -173,9 +174,8 @@ class DatabaseDialog(QDialog):
 
     def _say(self, text: str, *, ok: bool) -> None:
         self.result.setObjectName("muted" if ok else "error")
+        dress(self.result)
         self.result.setText(text)
-        self.result.style().unpolish(self.result)
-        self.result.style().polish(self.result)
 
     def _on_open_clicked(self) -> None:
         """Check the location first: a place Rapport cannot use is said here, and the open office stays open."""

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from models import store
 from models.store import Changes, StoreError
+from ui.app import dress
 from ui.context import AppContext
 from ui.dialogs.merge import MergeDialog
 from ui.lifetime import subscribe
@@ -37,15 +38,15 @@ class DuplicatesDialog(QDialog):
         self.merge_dialog: MergeDialog | None = None
         self.setWindowTitle("Find duplicates")
         self.setMinimumSize(720, 420)
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 4, showGrid=False)
         self.table.setHorizontalHeaderLabels(["Client", "Possibly the same as", "Why", "How sure"])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.status = QLabel("Looking for clients entered twice...", objectName="muted", wordWrap=True)
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.status = dress(QLabel("Looking for clients entered twice...", objectName="muted", wordWrap=True))
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.hide()
         self.open_button = QPushButton("Open")
         self.merge_button = QPushButton("Merge...")

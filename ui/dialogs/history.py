@@ -29,6 +29,7 @@ from models import store
 from models.rules.history import KIND_LABELS
 from models.store import Changes, StaffMember, StoreError
 from ui import fmt
+from ui.app import dress
 from ui.context import AppContext
 from ui.dialogs.unmerge import UnmergeDialog  # issue 16
 from ui.lifetime import subscribe
@@ -129,7 +130,7 @@ class HistoryDialog(QDialog):
         filters.addStretch(1)
 
         self.model = HistoryTableModel()
-        self.table = QTableView()
+        self.table = QTableView(showGrid=False)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Changes")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -141,8 +142,8 @@ class HistoryDialog(QDialog):
             self.table.setColumnWidth(column, width)
         if client_id is not None:
             self.table.hideColumn(2)
-        self.status = QLabel(objectName="muted", wordWrap=True)
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.status = dress(QLabel(objectName="muted", wordWrap=True))
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.hide()
         self.more_button = QPushButton("Show older changes")
         self.export_button = QPushButton("Export to CSV...")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from models import store
 from models.store import Changes, StoreError
+from ui.app import dress
 from ui.context import AppContext
 
 STEPS = ("Choose the file", "Match the columns", "Look at the first rows", "Check every row", "Import",
@@ -56,7 +57,7 @@ def words_for(row: store.ImportRow, sentence: str = "") -> str:
 
 
 def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
+    table = QTableWidget(0, len(headers), showGrid=False)
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -105,7 +106,7 @@ class ImportWizard(QDialog):
         self._filling = False
 
         self.step_label = QLabel(objectName="heading")
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.hide()
         self.stack = QStackedWidget()
         for build in (self._file_page, self._columns_page, self._preview_page, self._check_page, self._run_page,
@@ -145,8 +146,8 @@ class ImportWizard(QDialog):
                                 "Thunderbird, or a vCard file (.vcf) from a phone, a Mac or another address book.",
                                 wordWrap=True))
         layout.addLayout(row)
-        layout.addWidget(QLabel("Importing the same file again adds nothing twice: people already in Rapport are "
-                                "recognised by their email, phone or name.", objectName="muted", wordWrap=True))
+        layout.addWidget(dress(QLabel("Importing the same file again adds nothing twice: people already in Rapport are "
+                                      "recognised by their email, phone or name.", objectName="muted", wordWrap=True)))
         layout.addStretch(1)
         return page
 
@@ -162,7 +163,7 @@ class ImportWizard(QDialog):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel("Characters:"))
         row.addWidget(self.encoding_box)
-        row.addWidget(QLabel("If names show odd letters, choose another.", objectName="muted"))
+        row.addWidget(dress(QLabel("If names show odd letters, choose another.", objectName="muted")))
         row.addStretch(1)
         self.columns_table = _table(["Column in the file", "Example", "Goes into Rapport as"])
         layout = QVBoxLayout(page)
@@ -211,7 +212,7 @@ class ImportWizard(QDialog):
         self.save_problems_button.setToolTip("A CSV with every row that was not imported and why: fix it (in Excel, "
                                              "for example) and import it again")
         self.save_problems_button.clicked.connect(self._on_save_problems_clicked)
-        self.saved_label = QLabel(objectName="muted", wordWrap=True)
+        self.saved_label = dress(QLabel(objectName="muted", wordWrap=True))
         self.done_table = _table(["Row", "Name", "What happened"])
         row = QHBoxLayout()
         row.addWidget(self.save_problems_button)

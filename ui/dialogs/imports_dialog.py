@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from models import store
 from models.store import Changes, StoreError
 from ui import fmt
+from ui.app import dress
 from ui.context import AppContext
 from ui.dialogs.import_wizard import _fill, _table
 from ui.lifetime import subscribe
@@ -32,11 +33,12 @@ class ImportsDialog(QDialog):
         self.setMinimumSize(720, 360)
         self.imports: tuple[store.ImportInfo, ...] = ()
         self.table = _table(["When", "Who", "File", "New", "Updated", "Unchanged", "Problems", ""])
-        self.empty = QLabel("No contacts have been imported yet (File > Import contacts...).", objectName="muted")
+        self.empty = dress(QLabel("No contacts have been imported yet (File > Import contacts...).",
+                                  objectName="muted"))
         self.revert_button = QPushButton("Take back this import...")
         self.revert_button.setToolTip("Its new clients go to the Trash and its updates are undone (administrators)")
-        self.message = QLabel(objectName="muted", wordWrap=True)
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.message = dress(QLabel(objectName="muted", wordWrap=True))
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.hide()
         row = QHBoxLayout()
         row.addWidget(self.revert_button)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from models import store
 from models.store import Changes, ClientDetails, StoreError
+from ui.app import dress
 from ui.context import AppContext
 
 # The details a person chooses between, with their labels (store.merge_clients' `fields`).
@@ -53,8 +54,8 @@ class MergeDialog(QDialog):
         self.grid = QGridLayout()
         self.grid.setColumnStretch(1, 1)
         self.grid.setColumnStretch(2, 1)
-        self.explain = QLabel(EXPLAIN, wordWrap=True, objectName="muted")
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.explain = dress(QLabel(EXPLAIN, wordWrap=True, objectName="muted"))
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.hide()
         self.swap_button = QPushButton("Keep the other record")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

@@ -30,6 +30,7 @@ from models import store
 from models.store import ChangeKind, Changes, ConflictError, StoreError
 from ui import settings as desk
 from ui.actions.country import locale_country
+from ui.app import dress
 from ui.context import AppContext
 from ui.lifetime import delete_on_close, subscribe
 from ui.widgets import FormDialog
@@ -223,7 +224,7 @@ class OfficeSettingsDialog(FormDialog):
     def hint_label(text: str = "") -> Any:
         from PySide6.QtWidgets import QLabel
 
-        return QLabel(text, objectName="hint", wordWrap=True)
+        return dress(QLabel(text, objectName="hint", wordWrap=True))
 
     # --- reading ---
     def reload(self) -> None:

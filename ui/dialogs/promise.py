@@ -12,6 +12,7 @@ from models.rules import due_phrases
 from models.store import ConflictError, PromiseEntry, PromiseRow, StoreError
 from ui import fmt
 from ui.actions import promises as promise_actions
+from ui.app import dress
 from ui.context import AppContext
 from ui.due_input import DueInput, load_office_hours
 from ui.lifetime import delete_on_close
@@ -34,7 +35,7 @@ class PromiseActionDialog(FormDialog):
         self.field: Any
         form = QFormLayout()
         form.addRow(QLabel(f"<b>{self.promise.text}</b>", wordWrap=True))
-        self.hint = QLabel(objectName="hint", wordWrap=True)
+        self.hint = dress(QLabel(objectName="hint", wordWrap=True))
         self.reason = QLineEdit(placeholderText="Optional" if action == "renegotiate" else "Why? (required)")
         if action == "renegotiate":  # issue 13: the shared due-date input, preview and choices beneath
             self.due_input = DueInput(placeholder="When? For example: fri 3pm", embed_edit=False)

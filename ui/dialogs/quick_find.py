@@ -40,6 +40,7 @@ from models import store
 from models.rules.text import SEARCH_LIMIT, too_long
 from models.store import Changes
 from ui import fmt
+from ui.app import dress
 from ui.context import AppContext
 from ui.lifetime import subscribe
 
@@ -187,8 +188,7 @@ class QuickFindDialog(QDialog):
         self.results.setUniformItemSizes(False)
         self.results.setAccessibleName("Results")
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay in the search field
-        self.status = QLabel()
-        self.status.setObjectName("muted")
+        self.status = dress(QLabel(objectName="muted"))
         self.status.setWordWrap(True)
 
         # the filters from the keyboard too: Alt+N above, and Alt+W(hat), Alt+H (when), Alt+O (who)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from models import store
 from models.store import StaffMember, StoreError
 from ui import fmt
+from ui.app import dress
 from ui.context import AppContext
 from ui.widgets import FormDialog, mark_invalid
 
@@ -54,7 +55,7 @@ class StaffPicker(QDialog):
         self.name = QLineEdit(placeholderText="Your name")
         self.name.setAccessibleName("Your name")
         self.add_button = QPushButton("Start" if first else "Add me")
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.hide()
         row = QHBoxLayout()
         row.addWidget(self.name, 1)
@@ -69,8 +70,8 @@ class StaffPicker(QDialog):
         if not first:  # issue 11: only an administrator adds colleagues (Office > Team), never the picker
             self.name.hide()
             self.add_button.hide()
-            layout.addWidget(QLabel("New here? Ask an administrator to add you in Office > Team.",
-                                    objectName="muted", wordWrap=True))
+            layout.addWidget(dress(QLabel("New here? Ask an administrator to add you in Office > Team.",
+                                          objectName="muted", wordWrap=True)))
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.list.itemActivated.connect(self._on_list_item_activated)

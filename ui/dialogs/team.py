@@ -33,9 +33,10 @@ from models.rules.vocab import ROLES
 from models.store import Changes, StaffMember, StoreError
 from ui import fmt
 from ui import settings as desk
+from ui.app import dress
 from ui.context import AppContext
-from ui.lifetime import subscribe
 from ui.dialogs import pin
+from ui.lifetime import subscribe
 from ui.widgets import FormDialog
 
 # This desk's idle lock, in minutes (0 = never), kept in QSettings. (ui/settings.py, issue 10, is to hold
@@ -100,7 +101,7 @@ class TeamDialog(QDialog):
         self.active_button = QPushButton("Take off the team")
         self.away_button = QPushButton("Mark away...")
         self.back_button = QPushButton("Back at work")
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.hide()
         self.idle = QSpinBox(minimum=0, maximum=IDLE_LOCK_MAX, suffix=" minutes", specialValueText="never")
         self.idle.setValue(idle_minutes(ctx))
@@ -122,7 +123,7 @@ class TeamDialog(QDialog):
         idle_row = QHBoxLayout()
         idle_row.addWidget(QLabel("Back to \"Who is at this desk?\" after"))
         idle_row.addWidget(self.idle)
-        idle_row.addWidget(QLabel("without use (this desk only)", objectName="muted"))
+        idle_row.addWidget(dress(QLabel("without use (this desk only)", objectName="muted")))
         idle_row.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)

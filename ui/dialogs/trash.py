@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from models import store
 from models.store import ChangeKind, Changes, StoreError
 from ui import fmt
+from ui.app import dress
 from ui.context import AppContext
 from ui.lifetime import Freshness, delete_on_close, subscribe
 
@@ -46,11 +47,11 @@ class TrashDialog(QDialog):
         self.list = QListWidget(wordWrap=True)  # a long summary wraps; the list never scrolls sideways
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setAlternatingRowColors(True)
-        self.empty = QLabel("The Trash is empty.", objectName="muted",
-                            alignment=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.restored_line = QLabel(objectName="muted", wordWrap=True)  # what the last Restore brought back
+        self.empty = dress(QLabel("The Trash is empty.", objectName="muted",
+                                  alignment=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop))
+        self.restored_line = dress(QLabel(objectName="muted", wordWrap=True))  # what the last Restore brought back
         self.restore_button = QPushButton("Restore")
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.hide()
         row = QHBoxLayout()
         row.addWidget(self.restore_button)

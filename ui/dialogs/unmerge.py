@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from models import store
 from models.store import Changes, StoreError
 from ui import fmt
+from ui.app import dress
 from ui.context import AppContext
 
 
@@ -41,7 +42,7 @@ class UnmergeDialog(QDialog):
         self.setMinimumWidth(560)
         self.list = QListWidget()
         self.status = QLabel(wordWrap=True)
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.unmerge_button = self.buttons.addButton("Un-merge", QDialogButtonBox.ButtonRole.ActionRole)
@@ -49,10 +50,10 @@ class UnmergeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.list, 1)
-        layout.addWidget(QLabel("Un-merging gives both clients back with their own details, entries and promises, "
-                                "as they were before the merge (a change to the merged client's details since is "
-                                "taken back too). Entries colleagues logged on the merged client since the merge "
-                                "stay with it.", wordWrap=True, objectName="muted"))
+        layout.addWidget(dress(QLabel(
+            "Un-merging gives both clients back with their own details, entries and promises, as they were before the "
+            "merge (a change to the merged client's details since is taken back too). Entries colleagues logged on the "
+            "merged client since the merge stay with it.", wordWrap=True, objectName="muted")))
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.buttons.rejected.connect(self.reject)

@@ -26,6 +26,7 @@ from models import store
 from models.rules.text import SEARCH_LIMIT, too_long
 from models.store import Changes, ClientRow
 from ui import fmt
+from ui.app import dress
 from ui.context import AppContext
 from ui.lifetime import subscribe
 from ui.views.score import badge_text, badge_tooltip, paint_badge
@@ -222,14 +223,13 @@ class ClientListPanel(QWidget):
         self.search = QLineEdit(placeholderText="Find a client: name, organisation, phone, email or address")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Find a client")
-        self.at_risk = QToolButton(text="At risk", checkable=True)
+        self.at_risk = QToolButton(text="At risk", checkable=True)  # its checked look when first checked (ui.app.dress)
         self.at_risk.setToolTip("Show only clients in the red, or amber and falling")
         self.add_button = QPushButton("New client")
         self.add_button.setToolTip("Add a client (Ctrl+N)")
-        self.count = QLabel()
-        self.count.setObjectName("muted")
+        self.count = dress(QLabel(objectName="muted"))
 
-        self.table = QTableView()
+        self.table = QTableView(showGrid=False)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -532,6 +532,7 @@ class ClientListPanel(QWidget):
         self.count.setText(error.message)
 
     def _on_at_risk_toggled(self, on: bool) -> None:
+        dress(self.at_risk)  # the checked look (QToolButton:checked)
         self.model.set_at_risk_only(on)
         if on:
             self.table.sortByColumn(ClientTableModel.SCORE, Qt.SortOrder.AscendingOrder)

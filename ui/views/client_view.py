@@ -1,7 +1,6 @@
 """One client, picked up: who they are, what to watch out for, the composer and the timeline."""
 from __future__ import annotations
 
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -12,6 +11,7 @@ from ui import settings as desk
 from ui.actions import clients as client_actions
 from ui.actions import entries as entry_actions
 from ui.actions import promises as promise_actions
+from ui.app import dress
 from ui.context import AppContext
 from ui.lifetime import subscribe
 from ui.views.composer import Composer
@@ -32,15 +32,15 @@ class ClientHeader(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.name = QLabel(objectName="clientName", wordWrap=True)
+        self.name = dress(QLabel(objectName="clientName", wordWrap=True))
         self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.contact = QLabel(objectName="muted", wordWrap=True)
+        self.contact = dress(QLabel(objectName="muted", wordWrap=True))
         for label in (self.name, self.contact):  # a very long name or email wraps or is cut, never widens the
             label.setMinimumWidth(1)             # screen past the window (the list beside it shrank to nothing)
         self.contact.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.caution = QLabel(objectName="caution", wordWrap=True)
+        self.caution = dress(QLabel(objectName="caution", wordWrap=True))
         self.caution.hide()
-        self.also_here = QLabel(objectName="presence")
+        self.also_here = dress(QLabel(objectName="presence"))
         self.also_here.hide()
         self.badge = ScoreBadge()
         self.why_button = QPushButton(objectName="disclosure")
@@ -119,7 +119,7 @@ class ClientView(QWidget):
         score_layout.addWidget(self.reasons, 3)
         score_layout.addWidget(self.chart, 2)
         self.composer = Composer(ctx)
-        self.offer = QWidget(objectName="offer")
+        self.offer = dress(QWidget(objectName="offer"))
         offer_layout = QHBoxLayout(self.offer)
         self.offer_text = QLabel(wordWrap=True)
         self.offer_yes = QPushButton("Schedule a fix")
@@ -131,9 +131,9 @@ class ClientView(QWidget):
         self._offer: tuple[str, int, str] | None = None
 
         self.timeline = TimelineView(ctx)
-        self.empty = QLabel("Nothing on the timeline yet. Log the first call, visit or email above.",
-                            objectName="muted",
-                            alignment=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.empty = dress(QLabel("Nothing on the timeline yet. Log the first call, visit or email above.",
+                                  objectName="muted",
+                                  alignment=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop))
         self.empty.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)

@@ -30,6 +30,7 @@ from models.rules.vocab import CHANNELS, RATINGS
 from models.store import BusyError, ChangeKind, Changes, InteractionEntry, StoreError
 from ui import fmt
 from ui.actions import promises as promise_actions
+from ui.app import dress
 from ui.context import AppContext
 from ui.drafts import Drafts
 from ui.due_input import DueInput, load_office_hours
@@ -91,7 +92,7 @@ class ComposerForm(QWidget):
         self.client_id: int | None = None
         self.drafts: Drafts | None = None
         self.saving = False
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.hide()
         self._draft_timer = QTimer(self, singleShot=True, interval=400)
         self._draft_timer.timeout.connect(self._write_draft)
@@ -215,7 +216,7 @@ class InteractionForm(ComposerForm):
         rating_row.setSpacing(4)
         for number, value in enumerate(sorted(RATINGS), start=1):
             sign = f"+{value}" if value > 0 else str(value)
-            button = QToolButton(text=f"{sign} {RATINGS[value]}", checkable=True)
+            button = dress(QToolButton(text=f"{sign} {RATINGS[value]}", checkable=True))
             button.setObjectName(f"rating{value:+d}".replace("+", "p").replace("-", "m"))
             button.setToolTip(f"{RATINGS[value]} (Alt+{number})")
             button.setShortcut(QKeySequence(f"Alt+{number}"))
@@ -227,7 +228,7 @@ class InteractionForm(ComposerForm):
         self.details = QPlainTextEdit(placeholderText="Details (optional)")
         self.details.setFixedHeight(52)
         self.details.setAccessibleName("Details")
-        self.context = QLabel(objectName="context", wordWrap=True)
+        self.context = dress(QLabel(objectName="context", wordWrap=True))
         self.context.hide()
         self.apology = QCheckBox("We apologised to the client")
         self.apology.setToolTip("Tick only if the client heard an apology: a fix with one restores more trust")

@@ -5,6 +5,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from models.store import StoreError
+from ui.app import dress
 
 
 class OpeningPage(QWidget):
@@ -18,7 +19,7 @@ class OpeningPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.text = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, objectName="muted", wordWrap=True)
+        self.text = dress(QLabel(alignment=Qt.AlignmentFlag.AlignCenter, objectName="muted", wordWrap=True))
         self.choose_button = QPushButton("Choose another database...")
         self.anyway_button = QPushButton("Use it anyway")
         self.retry_button = QPushButton("Try again")

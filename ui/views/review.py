@@ -61,6 +61,7 @@ from models.rules.vocab import channel_label
 from models.rules.words import month_name
 from models.store import Figures, Review, ReviewEvent, Share, StoreError
 from ui import fmt
+from ui.app import dress
 from ui.context import AppContext
 from ui.widgets import ColumnsModel, Index
 
@@ -367,7 +368,7 @@ class EventsDialog(QDialog):
         count = rr.plural(len(events), "client") if clients else rr.plural(len(events), "entry", "entries")
         heading = QLabel(f"{title}: {count}", wordWrap=True)
         columns = self.CLIENT_COLUMNS if clients else self.COLUMNS
-        self.table = QTableWidget(len(events), len(columns))
+        self.table = QTableWidget(len(events), len(columns), showGrid=False)
         self.table.setHorizontalHeaderLabels(columns)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -440,7 +441,7 @@ class ReviewView(QWidget):
         self.heading = QLabel(wordWrap=True, objectName="heading")
         self.progress_text = QLabel()
         self.progress = QProgressBar(maximumWidth=220, textVisible=False)
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.hide()
         self.pdf_button = QPushButton("Save as PDF...")
         self.print_button = QPushButton("Print...")

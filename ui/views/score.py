@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from models.rules import words
 from ui import fmt
+from ui.app import dress
 
 if TYPE_CHECKING:  # annotations only: the score engine loads after the first window (start-up budget)
     from PySide6.QtGui import QKeyEvent, QMouseEvent
@@ -128,8 +129,8 @@ class ReasonsPanel(QWidget):
             row.deleteLater()
         self.rows = []
         if not reasons:
-            label = QLabel("Nothing yet: the score starts in the middle and moves with every encounter.",
-                           objectName="muted", wordWrap=True)
+            label = dress(QLabel("Nothing yet: the score starts in the middle and moves with every encounter.",
+                                 objectName="muted", wordWrap=True))
             self.rows.append(label)
             self.layout_.addWidget(label)
             return

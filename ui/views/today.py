@@ -43,11 +43,11 @@ from models.rules import promises as promise_rules
 from models.store import Changes, PromiseRow, StaffMember, StoreError
 from models.store.day import split_day
 from ui import fmt
-from ui.app import muted_colour
+from ui import settings as desk
 from ui.actions import clients as client_actions
 from ui.actions import promises as promise_actions
 from ui.actions.promises import away_words
-from ui import settings as desk
+from ui.app import dress, muted_colour
 from ui.context import AppContext
 from ui.lifetime import Freshness, subscribe
 from ui.notify import cover_words
@@ -319,8 +319,8 @@ class TodayView(QWidget):
         self._generation = 0
         self._scores_asked: set[int] = set()
 
-        self.title = QLabel("Today", objectName="clientName")
-        self.summary = QLabel(objectName="muted")
+        self.title = dress(QLabel("Today", objectName="clientName"))
+        self.summary = dress(QLabel(objectName="muted"))
         self.mine_button = QPushButton("My promises", checkable=True)
         self.team_button = QPushButton("Whole team", checkable=True)
         self.mine_button.setToolTip("Only promises you own (Covering always shows colleagues who are away)")
@@ -331,7 +331,7 @@ class TodayView(QWidget):
         self.scope.addButton(self.team_button)
         mine = str(ctx.settings.value(desk.TODAY_SCOPE, "mine")) != "team"
         (self.mine_button if mine else self.team_button).setChecked(True)
-        self.error = QLabel(objectName="error", wordWrap=True)
+        self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.hide()
 
