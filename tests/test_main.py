@@ -93,3 +93,55 @@ def test_the_app_starts_on_a_database_file_and_lists_its_clients(tmp_path: Path,
     assert done.stdout.split() == ["READY"]
     assert "Traceback" not in done.stderr
     assert (_own_data_folder / "logs" / "rapport.log").exists()  # technical details have a place to go
+
+
+def test_the_cycle_collector_is_held_while_starting_and_back_after() -> None:
+    import gc
+
+    resume = main.hold_garbage_collection()
+    try:
+        assert not gc.isenabled()
+    finally:
+        resume()
+    try:
+        assert gc.isenabled() and gc.get_freeze_count() > 0  # what start-up made is left out of later collections
+        resume()  # a second time changes nothing
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+
+
+# Starts Rapport as main.py does, in a process, and says whether the collector is on once the list is painted
+# (before that, whether it was off while the window was being built).
+WATCH_THE_COLLECTOR = """
+import gc, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+import main
+from ui.main_window import MainWindow
+app = QApplication(sys.argv[:1])
+def check():
+    window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+    if not window.client_list.model.rowCount():
+        QTimer.singleShot(10, check)
+        return
+    QTimer.singleShot(50, lambda: (print("after the first rows:", gc.isenabled(), flush=True), app.quit()))
+QTimer.singleShot(0, lambda: print("while starting:", gc.isenabled(), flush=True))
+QTimer.singleShot(0, check)
+sys.exit(main.main(sys.argv[1:]))
+"""
+
+
+def test_a_real_start_collects_again_once_the_first_rows_are_painted(tmp_path: Path, _own_data_folder: Path) -> None:
+    path = tmp_path / "office.db"
+    store.open(path)
+    try:
+        anna = store.add_staff("Anna Keller").id
+        store.add_client(name="Oliver Thompson", by=anna)
+    finally:
+        store.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RAPPORT_DATA_DIR=str(_own_data_folder), PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", WATCH_THE_COLLECTOR, "--db", str(path), "--staff", "Anna Keller"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["while starting: False", "after the first rows: True"]
