@@ -149,6 +149,30 @@ def hold_garbage_collection() -> Callable[[], None]:
     return resume
 
 
+def skip_pyside_source_scans() -> None:
+    """Spare start-up PySide6's reading of module sources (about 7 ms, issue 10).
+
+    After PySide6 is imported, every import statement naming a module it has not seen makes it read that
+    module's whole source (inspect.getsource) to see whether it says "PySide6": the answer decides whether the
+    module takes part in PySide's `__feature__` switching (snake_case names, true properties), which Rapport
+    does not use. Rapport's own modules and those loaded already are entered in PySide's table beforehand, with
+    the answer the reading would give (0: uses PySide6, -1: does not). Without that table (another PySide6
+    version), nothing changes.
+    """
+    known = getattr(sys.modules.get("shibokensupport.feature"), "pyside_feature_dict", None)
+    if not isinstance(known, dict):
+        return
+    names = list(sys.modules)
+    root = Path(__file__).resolve().parent
+    for package in ("ui", "models"):
+        for folder, _dirs, files in os.walk(root / package):
+            parts = Path(folder).relative_to(root).parts
+            names += [".".join(parts if file == "__init__.py" else (*parts, file[:-3]))
+                      for file in files if file.endswith(".py")]
+    for name in names:
+        known.setdefault(name, 0 if name.split(".")[0] in ("ui", "PySide6", "__main__") else -1)
+
+
 def preload_store() -> None:
     """Import the store before Qt: PySide6 hooks every later import (it reads each module's source looking
     for `__feature__`), which costs start-up about 10 ms for the modules the first window needs."""
@@ -176,6 +200,7 @@ def _run(args: SimpleNamespace, resume_collection: Callable[[], None]) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    skip_pyside_source_scans()
     from ui.app import QT_ARGUMENTS, apply_style
     from ui.main_window import MainWindow
 
