@@ -153,11 +153,12 @@ def skip_pyside_source_scans() -> None:
     """Spare start-up PySide6's reading of module sources (about 7 ms, issue 10).
 
     After PySide6 is imported, every import statement naming a module it has not seen makes it read that
-    module's whole source (inspect.getsource) to see whether it says "PySide6": the answer decides whether the
-    module takes part in PySide's `__feature__` switching (snake_case names, true properties), which Rapport
-    does not use. Rapport's own modules and those loaded already are entered in PySide's table beforehand, with
-    the answer the reading would give (0: uses PySide6, -1: does not). Without that table (another PySide6
-    version), nothing changes.
+    module's whole source (inspect.getsource) to see whether it says "PySide6": the answer (0: it does, -1: it
+    does not) only decides whether the module takes part in PySide's `__feature__` switching (snake_case names,
+    true properties), which Rapport never turns on. Rapport's own modules and those loaded already are entered in
+    PySide's table beforehand: ui's as users of PySide6, the others not (a ui package's __init__ that does not
+    name PySide6 would be read as -1: with no feature on, either answer switches nothing). Without that table
+    (another PySide6 version), nothing changes.
     """
     known = getattr(sys.modules.get("shibokensupport.feature"), "pyside_feature_dict", None)
     if not isinstance(known, dict):

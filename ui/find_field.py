@@ -16,8 +16,8 @@ def install(window: Any, bar: QToolBar) -> QToolBar:
     """
     field = QLineEdit(placeholderText="Find anything (Ctrl+K)", maximumWidth=260)
     field.setAccessibleName("Find anything")
-    action = QAction("Find anything...", window, shortcut=QKeySequence("Ctrl+K"),
-                     toolTip="Search every client, call, note and promise (Ctrl+K)")
+    action = QAction(window, shortcut=QKeySequence("Ctrl+K"),  # (text, window) would try the QIcon form first
+                     text="Find anything...", toolTip="Search every client, call, note and promise (Ctrl+K)")
 
     def find(text: str = "") -> None:
         from ui.dialogs.quick_find import open_quick_find

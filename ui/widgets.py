@@ -2,26 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence, Sized
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
-    QLayout,
-    QMenu,
-    QMessageBox,
-    QPushButton,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from ui.app import dress
+
+if TYPE_CHECKING:  # the dialogs' own widgets load with the first dialog, not with the first window (start-up)
+    from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLayout
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -57,6 +47,8 @@ def mark_invalid(widget: QWidget, invalid: bool) -> None:
 
 def ask_apology(parent: QWidget) -> bool | None:
     """Marking a late promise kept: did the client get an apology? True/False, or None when the person cancels."""
+    from PySide6.QtWidgets import QMessageBox
+
     buttons = QMessageBox.StandardButton
     answer = QMessageBox.question(parent, "Kept late", "This promise is late. Did you apologise to the client?",
                                   buttons.Yes | buttons.No | buttons.Cancel)
@@ -77,13 +69,17 @@ class FormDialog(QDialog):
         self.setMinimumWidth(FORM_MIN_WIDTH)  # room for the examples in the fields and a hint's sentence
         self.error = dress(QLabel(objectName="error", wordWrap=True))
         self.error.hide()
+        from PySide6.QtWidgets import QDialogButtonBox
+
         self.buttons = QDialogButtonBox()
 
-    def finish(self, form: QLayout,
-               button: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Ok) -> None:
-        """Lay the form out above the error line and the buttons."""
+    def finish(self, form: QLayout, button: QDialogButtonBox.StandardButton | None = None) -> None:
+        """Lay the form out above the error line and the buttons (`button`: OK unless another is named)."""
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        standard = QDialogButtonBox.StandardButton
         buttons = self.buttons
-        buttons.setStandardButtons(button | QDialogButtonBox.StandardButton.Cancel)
+        buttons.setStandardButtons((button or standard.Ok) | standard.Cancel)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)

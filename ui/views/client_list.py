@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sized
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -193,6 +193,17 @@ OPTIONAL_WIDTHS = ((ClientTableModel.ORG, 130), (ClientTableModel.LAST, 95))
 LIST_CHROME = 24  # the table's frame and its vertical scroll bar (the list's width for its essential columns)
 
 
+class ClientTable(QTableView):
+    """The list's table; it says when it was resized, so that its columns fit its width (an event filter made every
+    event the table gets, a hundred at start-up, a call into Python)."""
+
+    resized = Signal()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.resized.emit()
+
+
 class ClientListPanel(QWidget):
     """The left side of the window: find a client, see who needs attention, add a client."""
 
@@ -229,7 +240,7 @@ class ClientListPanel(QWidget):
         self.add_button.setToolTip("Add a client (Ctrl+N)")
         self.count = dress(QLabel(objectName="muted"))
 
-        self.table = QTableView(showGrid=False)
+        self.table = ClientTable(showGrid=False)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -246,7 +257,7 @@ class ClientListPanel(QWidget):
         self._columns_menu: QMenu | None = None
         header.customContextMenuRequested.connect(self._on_header_menu_requested)
         header.sectionMoved.connect(self._on_header_section_moved)
-        self.table.installEventFilter(self)  # the columns fit the list's width (fit_columns) ...
+        self.table.resized.connect(self.fit_columns)  # the columns fit the list's width (fit_columns) ...
         self.auto_fit = True  # ... until the person arranges them (or the desk remembers how they were arranged)
         self._fitting = False
         header.sectionResized.connect(self._on_header_section_resized)
@@ -272,11 +283,6 @@ class ClientListPanel(QWidget):
         subscribe(self, ctx.events.data_changed, self._on_data_changed)
         subscribe(self, ctx.events.clock_ticked, self._on_clock_ticked)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.table and event.type() == QEvent.Type.Resize:
-            self.fit_columns()
-        return super().eventFilter(watched, event)
 
     def fit_columns(self) -> None:
         """Name, phone and the next promise due always show without scrolling sideways; the narrow columns
