@@ -142,3 +142,24 @@ def test_the_rest_of_an_office_left_meanwhile_is_never_shown_for_the_next(
     qtbot.wait(200)
     assert panel.model.total == 0 and panel.count.text().startswith("No clients yet")
     assert shown_after and set(shown_after) == {0}
+
+
+@pytest.mark.parametrize("width", [700, 1000, 1366])
+def test_the_columns_share_exactly_the_lists_width_with_and_without_a_scroll_bar(make_window, office, width,
+                                                                                   qtbot) -> None:  # noqa: ANN001
+    """fit_columns measures the width without asking for the viewport (PySide6 takes ~8 ms to hand it over the
+    first time): the shown columns still fill the viewport exactly, with 30 rows (a scroll bar) or 2 (none).
+    The window at 700 makes a list narrower than the essential columns; at 1000 and 1366 they fit."""
+    window = make_window()
+    panel = window.client_list
+    window.resize(width, 500)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == CLIENTS)
+    for rows in (CLIENTS, 2):
+        panel.model.set_rows(panel.model.shown_rows()[:rows])
+        bar = panel.table.verticalScrollBar()
+        qtbot.waitUntil(lambda rows=rows: bar.isVisible() is (rows == CLIENTS))
+        panel.fit_columns()
+        header = panel.table.horizontalHeader()
+        shown = sum(header.sectionSize(col) for col in range(header.count()) if not header.isSectionHidden(col))
+        essential = sum(client_list.ESSENTIAL_WIDTHS.values())  # a list narrower than these scrolls sideways
+        assert shown == max(panel.table.viewport().width(), essential)

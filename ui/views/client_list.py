@@ -291,7 +291,11 @@ class ClientListPanel(QWidget):
         if not self.auto_fit:
             return
         self._fitting = True
-        spare = self.table.viewport().width() - sum(ESSENTIAL_WIDTHS.values())
+        # The viewport's width, without asking for the viewport: PySide6 takes ~8 ms to hand it over the first
+        # time, at start-up (issue 10). The same number (tests/ui/test_first_rows.py).
+        bar = self.table.verticalScrollBar()
+        width = self.table.maximumViewportSize().width() - (bar.width() if bar.isVisible() else 0)
+        spare = width - sum(ESSENTIAL_WIDTHS.values())
         for col, width in OPTIONAL_WIDTHS:
             shown = spare >= width
             self.table.setColumnHidden(col, not shown)
