@@ -21,6 +21,7 @@ LOG_NAME = "rapport.log"
 LOG_MAX_BYTES = 1_000_000  # a log this big is put aside when the desk starts
 LOG_KEEP = 3  # old logs kept: rapport.log.1 (newest) to rapport.log.3
 COLLECTION_HELD_AT_MOST_MS = 3000  # the cycle collector is back on by then even if no list is painted (an error page)
+SHOWN_AT_THE_LATEST_MS = 200  # the window shows by then even if the office has not answered (its "Opening..." page)
 
 
 # The command line: (option, its value's name or None for a switch, help). A usual start (--db, --staff, ...)
@@ -212,7 +213,14 @@ def _run(args: SimpleNamespace, resume_collection: Callable[[], None]) -> int:
     app.setApplicationVersion(VERSION)
     apply_style(app, made_with_style=existing is None)
     window = MainWindow()
-    window.show()
+    # The window shows once the office has answered, with its list (or the name prompt, or what went wrong) in
+    # the first paint: no "Opening the office database..." for a blink, and one paint instead of two.
+    def reveal(*_: object) -> None:
+        if not window.isVisible():
+            window.show()
+    window.ctx.events.team_changed.connect(reveal)  # the team is read just after the list's first rows
+    window.session.open_failed.connect(reveal)
+    QTimer.singleShot(SHOWN_AT_THE_LATEST_MS, reveal)  # a slow office: its "Opening..." page meanwhile
     # the collector is back once the first rows are painted (the next turn of the event loop), or at the latest
     window.client_list.loaded.connect(lambda: QTimer.singleShot(0, resume_collection))
     QTimer.singleShot(COLLECTION_HELD_AT_MOST_MS, resume_collection)

@@ -171,3 +171,59 @@ def test_pyside_is_told_which_modules_use_it_instead_of_reading_their_sources(mo
         assert (known[name] == 0) is reading(module)  # what the reading would have said: these name PySide6 or not
     assert read == []  # and nothing was read while importing them
     assert known["logging"] == -1 and known["models.store.clients"] == -1 and known["ui.main_window"] == 0
+
+
+# Starts Rapport as main.py does and says what the window painted first: the list with its rows, or the page that
+# says "Opening the office database..." (a blink of it before the list, with two paints, was the old start).
+WATCH_THE_FIRST_PAINT = """
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+import main
+from ui.main_window import MainWindow
+app = QApplication(sys.argv[:1])
+painted = []
+class Watch(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and not painted:
+            painted.append(watched.objectName())
+            window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+            print("first paint:", painted[0], window.client_list.model.rowCount(), flush=True)
+            QTimer.singleShot(0, app.quit)
+        return False
+watch = Watch()
+def install():
+    window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+    print("shown at once:", window.isVisible(), flush=True)
+    window.opening.setObjectName("opening page")
+    window.opening.installEventFilter(watch)
+    window.client_list.table.viewport().setObjectName("list")
+    window.client_list.table.viewport().installEventFilter(watch)
+QTimer.singleShot(0, install)
+sys.exit(main.main(sys.argv[1:]))
+"""
+
+
+def test_the_window_shows_once_the_office_answered_with_its_rows(tmp_path: Path, _own_data_folder: Path) -> None:
+    path = tmp_path / "office.db"
+    store.open(path)
+    try:
+        anna = store.add_staff("Anna Keller").id
+        for n in range(3):
+            store.add_client(name=f"Client {n}", by=anna)
+    finally:
+        store.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RAPPORT_DATA_DIR=str(_own_data_folder), PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", WATCH_THE_FIRST_PAINT, "--db", str(path), "--staff", "Anna Keller"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["shown at once: False", "first paint: list 3"]
+
+
+def test_a_window_whose_office_cannot_open_shows_what_went_wrong(tmp_path: Path, _own_data_folder: Path) -> None:
+    path = tmp_path / "no such folder" / "office.db"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RAPPORT_DATA_DIR=str(_own_data_folder), PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", WATCH_THE_FIRST_PAINT, "--db", str(path)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["shown at once: False", "first paint: opening page 0"]
