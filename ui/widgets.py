@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections.abc import Sequence, Sized
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from ui.app import dress
@@ -95,13 +95,21 @@ class FormDialog(QDialog):
         self.error.show()
 
 
+# A banner's box by its object name: (red, green, blue, the fill's opacity, the edge's opacity).
+BANNER_BOXES = {"errorBanner": (214, 69, 69, 0.15, 0.7), "busyBanner": (212, 167, 44, 0.18, 0.8),
+                "noticeBanner": (52, 120, 200, 0.14, 0.6)}
+
+
 class Banner(QWidget):
-    """A calm line across the top of the window for something the person should know, with a close button."""
+    """A calm line across the top of the window for something the person should know, with a close button.
+
+    It paints its own tinted, rounded box (BANNER_BOXES): a style sheet would bring Qt's style-sheet style into the
+    window, about 8 ms the first time, and a big office's first start shows a banner (issue 10).
+    """
 
     def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(object_name)
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.text = QLabel(wordWrap=True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.close_button = QPushButton("Dismiss")
@@ -113,9 +121,16 @@ class Banner(QWidget):
         self.hide()
 
     def say(self, message: str) -> None:
-        dress(self)  # its coloured box, when first shown (the first window has no style sheet: ui.app.dress)
         self.text.setText(message)
         self.show()
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802
+        red, green, blue, fill, edge = BANNER_BOXES.get(self.objectName(), BANNER_BOXES["noticeBanner"])
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QColor(red, green, blue, round(edge * 255)))
+        painter.setBrush(QColor(red, green, blue, round(fill * 255)))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
 
 
 class DeskButton(QToolButton):

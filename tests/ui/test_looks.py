@@ -70,7 +70,11 @@ def test_the_first_window_has_no_style_sheet_until_a_box_shows(make_window, seed
     assert with_sheet == []
     assert not window.client_list.table.showGrid()  # what the sheet's transparent grid lines did
     window.error_banner.say("The office database is not answering.")
-    assert window.error_banner.styleSheet() and not window.notice_banner.styleSheet()
+    window.error_banner.resize(400, 40)
+    box = window.error_banner.grab().toImage()
+    assert window.error_banner.styleSheet() == ""  # it paints its own box: a tint of red inside, a red edge
+    inside, edge = box.pixelColor(200, 3), box.pixelColor(200, 0)
+    assert inside.red() > inside.blue() + 20 and edge.red() > edge.blue() + 60
     window.client_list.at_risk.click()
     assert window.client_list.at_risk.styleSheet()
 
