@@ -33,14 +33,14 @@ from models.store.clients import (
     restore_client,
     update_client,
 )
-from models.store.records import ChangeKind, Changes, ClientDetails, ClientRow, Office, StaffMember
+from models.store.records import ChangeKind, Changes, ClientRow, Office, StaffMember
 from models.store.staff import PinWait, add_staff, check_pin, get_staff, list_staff, set_away, update_staff
 
 _LAZY: dict[str, str] = {
     **dict.fromkeys(("TrashItem", "delete_promise", "describe", "restore", "trash", "undo"), "models.store.recycle"),
     **dict.fromkeys(("redo",), "models.store.recycle"),
-    **dict.fromkeys(("InteractionEntry", "NoteEntry", "PromiseEntry", "PromiseRow", "TimelineCursor", "TimelineEntry",
-                     "TimelinePage"), "models.store.entry_records"),  # issue 10: made when first needed
+    **dict.fromkeys(("ClientDetails", "InteractionEntry", "NoteEntry", "PromiseEntry", "PromiseRow", "TimelineCursor",
+                     "TimelineEntry", "TimelinePage"), "models.store.entry_records"),  # issue 10: made when first needed
     **dict.fromkeys(("add_note", "delete_entry", "edit_interaction", "edit_note", "log_interaction", "restore_entry",
                      "timeline"), "models.store.timelines"),
     **dict.fromkeys(("DeskDay", "cancel_promise", "client_promises", "desk_day", "get_promise", "keep_promise",
@@ -86,6 +86,7 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         restore_backup,
     )
     from models.store.copy import copy_office  # noqa: F401
+    from models.store.entry_records import ClientDetails  # noqa: F401
     from models.store.export import export_client, export_office, import_office  # noqa: F401
     from models.store.erasure import erase_client, erasure_key, is_erased  # noqa: F401
     from models.store.duplicates import (  # noqa: F401

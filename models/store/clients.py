@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
@@ -12,7 +12,10 @@ from models.errors import ConflictError, ValidationError
 from models.rules.text import SEARCH_LIMIT, check_email, check_phone, search_key, too_long
 from models.rules.vocab import CHANNELS
 from models.store import _base as b
-from models.store.records import ChangeKind, Changes, ClientDetails, ClientRow
+from models.store.records import ChangeKind, Changes, ClientRow
+
+if TYPE_CHECKING:  # made the first time a client is read (models/store/entry_records.py; start-up, issue 10)
+    from models.store.entry_records import ClientDetails
 
 CLIENT_KINDS = (ChangeKind.CLIENT,)
 # The editable fields, with the label a form shows beside each.
@@ -63,6 +66,8 @@ def _clean_fields(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
 
 
 def _details(row: t.Client, handler_name: str = "") -> ClientDetails:
+    from models.store.entry_records import ClientDetails
+
     return ClientDetails(
         row.id, row.name, row.organisation, row.phone, row.email, row.address, row.preferred_channel,
         row.caution, row.usual_handler_id, handler_name, row.created_at, row.updated_at, row.version,

@@ -1,5 +1,6 @@
-"""The store's records of a client's timeline (entries, cursors, pages) and the promise rows of Today and the
-hand-off card: frozen dataclasses like those of records.py, made when first needed, not at start-up (issue 10)."""
+"""The store's records of a client's timeline (entries, cursors, pages), the promise rows of Today and the
+hand-off card, and a client's details: frozen dataclasses like those of records.py, made when first needed, not at
+start-up (issue 10)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -112,3 +113,27 @@ class PromiseRow:
     version: int
     client_score: int | None = None
     client_band: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ClientDetails:
+    """One client's contact details, as the edit form needs them (with `version` for conflicts)."""
+
+    id: int
+    name: str
+    organisation: str
+    phone: str
+    email: str
+    address: str
+    preferred_channel: str
+    caution: str
+    usual_handler_id: int | None
+    usual_handler_name: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    deleted_at: datetime | None
+    last_contact_at: datetime | None
+    next_due_at: datetime | None
+    more_details: str = ""  # every other phone, email, address, birthday, title, website (issue 15)
+    saved_by_name: str = ""  # who saved this version (filled where it matters: a conflict names the colleague)

@@ -80,30 +80,6 @@ class StaffMember:
                 and self.away_from <= at < self.away_until)
 
 
-@dataclass(frozen=True, slots=True)
-class ClientDetails:
-    """One client's contact details, as the edit form needs them (with `version` for conflicts)."""
-
-    id: int
-    name: str
-    organisation: str
-    phone: str
-    email: str
-    address: str
-    preferred_channel: str
-    caution: str
-    usual_handler_id: int | None
-    usual_handler_name: str
-    created_at: datetime
-    updated_at: datetime
-    version: int
-    deleted_at: datetime | None
-    last_contact_at: datetime | None
-    next_due_at: datetime | None
-    more_details: str = ""  # every other phone, email, address, birthday, title, website (issue 15)
-    saved_by_name: str = ""  # who saved this version (filled where it matters: a conflict names the colleague)
-
-
 @fast_init
 @dataclass(frozen=True, slots=True)
 class ClientRow:
@@ -143,11 +119,11 @@ class Office:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
-# A timeline's entries and pages and the promise rows are made in models/store/entry_records.py, loaded the
-# first time one is asked for (a 12-class module cost start-up ~10 ms of dataclass making; issue 10). They are
-# still found here: `from models.store.records import PromiseRow` works as before.
+# A timeline's entries and pages, the promise rows and a client's details are made in
+# models/store/entry_records.py, loaded the first time one is asked for (a 12-class module cost start-up ~10 ms of
+# dataclass making; issue 10). They are still found here: `from models.store.records import PromiseRow` works.
 _ENTRY_RECORDS = frozenset({"TimelineCursor", "TimelineEntry", "InteractionEntry", "NoteEntry", "PromiseEntry",
-                            "TimelinePage", "PromiseRow"})
+                            "TimelinePage", "PromiseRow", "ClientDetails"})
 
 
 def __getattr__(name: str) -> Any:
