@@ -18,7 +18,7 @@ CLOUD_FOLDER_MARKERS: tuple[tuple[str, str], ...] = (
     ("nextcloud", "Nextcloud"),
 )
 
-_UNC = re.compile(r"^(\\\\|//)[^\\/]+[\\/][^\\/]+")
+_UNC = r"^(\\\\|//)[^\\/]+[\\/][^\\/]+"
 
 
 def cloud_service(path: str) -> str | None:
@@ -34,4 +34,4 @@ def cloud_service(path: str) -> str | None:
 
 def is_unc_path(path: str) -> bool:
     """True for a Windows network path such as \\\\server\\office\\rapport.db."""
-    return bool(_UNC.match(path))
+    return bool(re.match(_UNC, path))

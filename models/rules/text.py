@@ -10,11 +10,12 @@ LONG_LIMIT = 100_000  # notes, details, addresses
 # A search looks in names, organisations, phone numbers and email addresses, each at most SHORT_LIMIT long.
 SEARCH_LIMIT = SHORT_LIMIT
 
-# C0 controls except tab/newline/carriage return, DEL, and the C1 block: never typed on purpose.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_SPACES = re.compile(r"\s+")
+# C0 controls except tab/newline/carriage return, DEL, and the C1 block: never typed on purpose. The patterns are
+# compiled when first used (re keeps them), not at start-up: ~1 ms (issue 10).
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_SPACES = r"\s+"
 # Half of a UTF-16 pair on its own (a broken copy and paste): no encoding can save it.
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = "[\ud800-\udfff]"
 
 
 def check_text(value: object, label: str, *, required: bool = False, multiline: bool = False,
@@ -34,14 +35,14 @@ def check_text(value: object, label: str, *, required: bool = False, multiline: 
     if len(value) > limit * 4:  # decide quickly on a pasted 10 MB blob, before any cleaning
         return value, too_long(label, limit, len(value), plural=plural)
     text = value.replace("\r\n", "\n").replace("\r", "\n")
-    if _CONTROL.search(text):
+    if re.search(_CONTROL, text):
         return value, (f"{label} {'contain' if plural else 'contains'} invisible control characters (often from "
                        "copying a document). Please retype or remove them.")
-    if _SURROGATE.search(text):
+    if re.search(_SURROGATE, text):
         return value, (f"{label} {'contain' if plural else 'contains'} broken characters (often from copying "
                        "and pasting) that cannot be saved. Please retype them.")
     text = unicodedata.normalize("NFC", text)
-    text = text.strip() if multiline else _SPACES.sub(" ", text).strip()
+    text = text.strip() if multiline else re.sub(_SPACES, " ", text).strip()
     if required and not text:
         return text, f"{label} cannot be empty."
     if len(text) > limit:
@@ -54,13 +55,13 @@ def too_long(label: str, limit: int, length: int, *, plural: bool = False) -> st
     return f"{label} {'are' if plural else 'is'} too long: at most {limit:,} characters, and this is {length:,}."
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
-_PHONE_CHARS = re.compile(r"^[0-9+()\-./ ]+(\s*(x|ext\.?)\s*\d+)?$", re.IGNORECASE)
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$"
+_PHONE_CHARS = r"(?i)^[0-9+()\-./ ]+(\s*(x|ext\.?)\s*\d+)?$"
 
 
 def check_email(value: str) -> str | None:
     """A sentence when a non-empty email address cannot be right."""
-    if value and not _EMAIL.match(value):
+    if value and not re.match(_EMAIL, value):
         return "The email address does not look right; it should be like name@example.com."
     return None
 
@@ -69,7 +70,7 @@ def check_phone(value: str) -> str | None:
     """A sentence when a non-empty phone number holds something other than digits and separators."""
     if not value:
         return None
-    if not _PHONE_CHARS.match(value):
+    if not re.match(_PHONE_CHARS, value):
         return "The phone number may hold only digits, spaces, + - ( ) . / and an extension (x123)."
     digits = sum(ch.isdigit() for ch in value)
     if digits < 3 or digits > 20:
