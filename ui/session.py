@@ -175,7 +175,6 @@ class Session(QObject):
         self.ctx.events.staff_changed.emit(member)
         if first:
             self.clock.start()
-            self.watcher.start()
             self._after_ready_pending = True  # once the list is on screen (start-up budget, DESIGN.md)
             QTimer.singleShot(AFTER_READY_LATEST_MS, self, self.run_after_ready)
         else:
@@ -209,6 +208,9 @@ class Session(QObject):
         self._after_ready_pending = False
         if self.ctx.staff is None:
             return
+        # This desk joins the change feed and the desks online now: registering it while the first rows were
+        # being painted slowed them down (a write on the database thread; issue 10).
+        self.watcher.start()
         self.ready.emit()
         if self.notifier is None:
             from ui.notify import Notifier

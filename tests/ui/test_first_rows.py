@@ -69,7 +69,7 @@ def test_ready_means_the_first_rows_are_painted_and_then_the_whole_list_works(
     first_paint = FirstPaint(panel)
     at_ready: dict[str, object] = {}
 
-    def on_loaded() -> None:  # what main.py does before it says READY (--exit-when-ready)
+    def on_loaded() -> None:  # the rows are in: what a paint now shows
         window.repaint()
         model = panel.model
         at_ready["names"] = [model.client_at(i).name for i in range(model.rowCount())]
@@ -112,6 +112,57 @@ def test_ready_means_the_first_rows_are_painted_and_then_the_whole_list_works(
     assert [panel.model.client_at(i.row()).name for i in selected] == ["Client 03"]
 
 
+class PaintLog(QObject):
+    """Writes "first rows painted" in `log` when the list's viewport is first painted with rows."""
+
+    def __init__(self, panel: client_list.ClientListPanel, log: list[str]) -> None:
+        super().__init__(panel)
+        self.panel, self.log = panel, log
+        panel.table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint and self.panel.model.rowCount() and "first rows painted" not in self.log:
+            self.log.append("first rows painted")
+        return False
+
+
+def _recording_reads(monkeypatch: pytest.MonkeyPatch, log: list[str]) -> None:
+    """store.list_clients writes in `log` which read it made: the first rows (limit) or the whole list."""
+    list_clients = store.list_clients
+
+    def recording(**kwargs):  # noqa: ANN003, ANN202
+        if kwargs.get("ids") is None:
+            log.append(f"first {kwargs['limit']} rows read" if kwargs.get("limit") else "whole list read")
+        return list_clients(**kwargs)
+    monkeypatch.setattr(store, "list_clients", recording)
+
+
+def test_the_rest_is_read_once_the_first_rows_are_painted(
+        office: list[str], make_window, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read while the first rows were being painted, the whole list (10,000 rows made on the database thread)
+    slowed that paint by about a quarter, one GIL for both: it is read the turn after the paint."""
+    monkeypatch.setattr(client_list, "FIRST_ROWS", FIRST)
+    log: list[str] = []
+    _recording_reads(monkeypatch, log)
+    window = make_window(sync=False)
+    PaintLog(window.client_list, log)
+    qtbot.waitUntil(lambda: window.client_list.model.total == CLIENTS, timeout=10_000)
+    assert log == [f"first {FIRST} rows read", "first rows painted", "whole list read"]
+    assert window.client_list.count.text() == f"{CLIENTS} clients"
+
+
+def test_a_list_that_fits_in_its_first_read_is_read_once(
+        office: list[str], make_window, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """30 clients come in the first read (up to FIRST_ROWS): there is no rest to read, and no "Loading the rest"."""
+    log: list[str] = []
+    _recording_reads(monkeypatch, log)
+    window = make_window(sync=False)
+    qtbot.waitUntil(lambda: window.client_list.count.text() == f"{CLIENTS} clients", timeout=10_000)
+    qtbot.wait(client_list.REST_AT_THE_LATEST_MS + 100)
+    assert log == [f"first {client_list.FIRST_ROWS} rows read"]
+    assert window.client_list.model.total == CLIENTS
+
+
 def test_the_rest_of_an_office_left_meanwhile_is_never_shown_for_the_next(
         office: list[str], make_window, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The desk moves to another office while the rest of this one's list is still being read: that read is
@@ -127,6 +178,7 @@ def test_the_rest_of_an_office_left_meanwhile_is_never_shown_for_the_next(
             go_on.wait(10)
         return list_clients(**kwargs)
     monkeypatch.setattr(store, "list_clients", slow_whole_list)
+    monkeypatch.setattr(client_list, "FIRST_ROWS", FIRST)  # a list longer than its first rows: there is a rest
     window = make_window(sync=False)
     panel = window.client_list
     qtbot.waitUntil(reading.is_set, timeout=10_000)  # the first rows are shown; the rest is being read

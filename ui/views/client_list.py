@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QStyleOptionViewItem
 
 Index = QModelIndex | QPersistentModelIndex
+# The rest of the list is read once the first rows are painted, or after this long if they are not (ms).
+REST_AT_THE_LATEST_MS = 500
 # Rows shown before the rest of a big office's list has been read: more than the tallest screen shows (a 4K
 # screen's list holds about 70). 300 read and sorted twice the work for rows nobody sees before the rest is in.
 FIRST_ROWS = 100
@@ -196,13 +198,20 @@ LIST_CHROME = 24  # the table's frame and its vertical scroll bar (the list's wi
 
 class ClientTable(QTableView):
     """The list's table; it says when it was resized, so that its columns fit its width (an event filter made every
-    event the table gets, a hundred at start-up, a call into Python)."""
+    event the table gets, a hundred at start-up, a call into Python), and when it has painted rows."""
 
     resized = Signal()
+    painted = Signal()
+    """Rows were painted (said after each paint that had rows to paint, while someone listens)."""
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
         self.resized.emit()
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self.model().rowCount():
+            self.painted.emit()
 
 
 class ClientListPanel(QWidget):
@@ -231,6 +240,7 @@ class ClientListPanel(QWidget):
         self._selected: int | None = None
         self._syncing = False
         self._generation = 0  # issue 14: each keystroke's filter query; a stale one is dropped or ignored
+        self._rest_for: int | None = None  # the office whose whole list is read once its first rows are painted
 
         self.search = QLineEdit(placeholderText="Find a client: name, organisation, phone, email or address")
         self.search.setClearButtonEnabled(True)
@@ -394,11 +404,29 @@ class ClientListPanel(QWidget):
         if not self.isVisible():
             self._early = answer  # prefetched: shown (and the rest read) when the list is
             return
+        if len(rows) < FIRST_ROWS:  # that was the whole list: there is no rest to read
+            self._on_rows_loaded(answer)
+            return
         self.count.setText("Loading the rest of the clients...")
         self._show_rows(rows)
-        # Only now the rest: read while the first rows were being shown, it slowed them down (one GIL).
-        if office == self._office:  # (showing them did not make the desk leave the office)
-            self._read_all()
+        # The rest once these are painted: read while they were being painted, it slowed the paint by a quarter
+        # (one GIL for the database thread's 10,000 rows and the paint's calls into Python; issue 10).
+        self._read_rest_after_paint(office)
+
+    def _read_rest_after_paint(self, office: int) -> None:
+        """Read the whole list once the first rows are painted (the turn after), or in REST_AT_THE_LATEST_MS."""
+        def read() -> None:
+            if self._rest_for == office == self._office:  # once, and only for the office still open
+                self._rest_for = None
+                self._read_all()
+
+        def painted() -> None:
+            self.table.painted.disconnect(painted)
+            QTimer.singleShot(0, self, read)
+
+        self._rest_for = office
+        self.table.painted.connect(painted)
+        QTimer.singleShot(REST_AT_THE_LATEST_MS, self, read)  # a list not painted (a hidden window) reads it anyway
 
     def _on_rows_loaded(self, answer: tuple[int, list[ClientRow]]) -> None:
         office, rows = answer
@@ -465,7 +493,9 @@ class ClientListPanel(QWidget):
         if "settings" in changes.kinds and self._loaded and self.model.filtering:
             # the office's country may have changed how phone numbers read: the typed filter asks again
             self._on_search_text_changed(self.search.text())
-        if not changes.kinds & {"client", "timeline", "promise", "score"} or not self._loaded:
+        # (While only the first rows are in, their clients' changes are merged too: the rest, read after the first
+        # paint, is read as it is then.)
+        if not changes.kinds & {"client", "timeline", "promise", "score"} or not (self._loaded or self.model.total):
             return
         if not changes.clients:
             self.reload()
@@ -479,7 +509,8 @@ class ClientListPanel(QWidget):
         if self.model.filtering:  # issue 14: a changed client may match the filter now, or no longer
             self._on_search_text_changed(self.search.text())
         self._restore_selection()
-        self._update_count()
+        if self._loaded:  # (until then it says the rest is being loaded)
+            self._update_count()
         if any(row.score is None for row in rows):
             self.refresh_scores()  # a save made these badges stale: bring them back now, not at the next tick
 
