@@ -39,8 +39,9 @@ from models.store.staff import PinWait, add_staff, check_pin, get_staff, list_st
 _LAZY: dict[str, str] = {
     **dict.fromkeys(("TrashItem", "delete_promise", "describe", "restore", "trash", "undo"), "models.store.recycle"),
     **dict.fromkeys(("redo",), "models.store.recycle"),
+    # issue 10: made when first needed
     **dict.fromkeys(("ClientDetails", "InteractionEntry", "NoteEntry", "PromiseEntry", "PromiseRow", "TimelineCursor",
-                     "TimelineEntry", "TimelinePage"), "models.store.entry_records"),  # issue 10: made when first needed
+                     "TimelineEntry", "TimelinePage"), "models.store.entry_records"),
     **dict.fromkeys(("add_note", "delete_entry", "edit_interaction", "edit_note", "log_interaction", "restore_entry",
                      "timeline"), "models.store.timelines"),
     **dict.fromkeys(("DeskDay", "cancel_promise", "client_promises", "desk_day", "get_promise", "keep_promise",
