@@ -44,6 +44,11 @@ REST_AT_THE_LATEST_MS = 500
 FIRST_ROWS = 100
 
 
+DISPLAY, USER, TOOLTIP = (int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole,
+                                           Qt.ItemDataRole.ToolTipRole))
+ANSWERED_ROLES = frozenset({DISPLAY, USER, TOOLTIP})
+
+
 class ClientTableModel(ColumnsModel):
     """All live clients in memory (10,000 rows are a few MB), kept sorted; the filter is the set of client ids the
     search index matched (found on the database thread), applied in one pass over the sorted rows."""
@@ -119,16 +124,18 @@ class ClientTableModel(ColumnsModel):
     def shown_rows(self) -> Sized:
         return self._visible
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        # Asked for seven roles of every cell painted: the roles it does not answer go first, as plain ints (the
+        # first paint of the list asked about 700 times; issue 10).
+        if role not in ANSWERED_ROLES or not index.isValid():
             return None
         row = self._visible[index.row()]
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return self._text(row, col)
-        if role == Qt.ItemDataRole.UserRole:
+        if role == USER:
             return row
-        if role == Qt.ItemDataRole.ToolTipRole and col == self.SCORE:
+        if col == self.SCORE:  # the tooltip
             return badge_tooltip(row.score, row.band, row.trend, row.flags)
         return None
 
@@ -177,9 +184,14 @@ class ScoreDelegate(QStyledItemDelegate):
     PySide build its whole QStyle class (about 5 ms) as the first rows are painted (start-up budget, issue 10).
     """
 
+    def __init__(self, table: QTableView, model: ClientTableModel) -> None:
+        super().__init__(table)
+        self.model = model
+        self.selection = table.selectionModel()
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        row = index.data(Qt.ItemDataRole.UserRole)
-        selected = self.parent().selectionModel().isSelected(index)
+        row = self.model.client_at(index.row())  # (straight from the model, not a round trip through Qt)
+        selected = self.selection.isSelected(index)
         if selected:
             painter.fillRect(option.rect, option.palette.highlight())
         if row is None:
@@ -272,7 +284,7 @@ class ClientListPanel(QWidget):
         self.auto_fit = True  # ... until the person arranges them (or the desk remembers how they were arranged)
         self._fitting = False
         header.sectionResized.connect(self._on_header_section_resized)
-        self.table.setItemDelegateForColumn(ClientTableModel.SCORE, ScoreDelegate(self.table))
+        self.table.setItemDelegateForColumn(ClientTableModel.SCORE, ScoreDelegate(self.table, self.model))
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
