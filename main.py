@@ -189,9 +189,12 @@ def say_ready_once_painted(app: QApplication, window: MainWindow) -> None:
     shown; a timer after the window's paint ran the after-start work first.)"""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
+    rows_in: list[bool] = []  # the list's first rows (none, in an empty office) are in its model
+    window.client_list.loaded.connect(lambda: rows_in.append(True))
+
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-            if event.type() == QEvent.Type.Paint and window.client_list.model.rowCount():
+            if event.type() == QEvent.Type.Paint and rows_in:
                 watched.removeEventFilter(self)
                 print("READY", flush=True)
                 app.quit()

@@ -227,3 +227,47 @@ def test_a_window_whose_office_cannot_open_shows_what_went_wrong(tmp_path: Path,
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["shown at once: False", "first paint: opening page 0"]
+
+
+# Starts Rapport with --exit-when-ready, as the start-up benchmark does, and says whether the list had been painted
+# with its rows when READY was printed (a repaint() asked for as the rows arrived once painted nothing: the window
+# was not exposed yet, and READY came early).
+WATCH_READY = """
+import builtins, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+import main
+from ui.main_window import MainWindow
+app = QApplication(sys.argv[:1])
+painted = []
+class Watch(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            painted.append(self.panel.model.rowCount())
+        return False
+watch = Watch()
+def install():
+    window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+    watch.panel = window.client_list
+    window.client_list.table.viewport().installEventFilter(watch)
+QTimer.singleShot(0, install)
+say = builtins.print
+builtins.print = lambda *a, **k: say(*a, "after a paint of", painted[-1] if painted else None, "rows", **k)
+sys.exit(main.main(sys.argv[1:]))
+"""
+
+
+def test_ready_is_said_once_the_first_rows_are_painted(tmp_path: Path, _own_data_folder: Path) -> None:
+    path = tmp_path / "office.db"
+    store.open(path)
+    try:
+        anna = store.add_staff("Anna Keller").id
+        for n in range(4):
+            store.add_client(name=f"Client {n}", by=anna)
+    finally:
+        store.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RAPPORT_DATA_DIR=str(_own_data_folder), PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", WATCH_READY, "--db", str(path), "--staff", "Anna Keller",
+                           "--exit-when-ready"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["READY after a paint of 4 rows"]
