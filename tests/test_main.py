@@ -95,6 +95,28 @@ def test_the_app_starts_on_a_database_file_and_lists_its_clients(tmp_path: Path,
     assert (_own_data_folder / "logs" / "rapport.log").exists()  # technical details have a place to go
 
 
+def _office(tmp_path: Path, clients: int) -> Path:
+    """An office file with Anna Keller on the team and `clients` clients (Client 0, Client 1, ...)."""
+    path = tmp_path / "office.db"
+    store.open(path)
+    try:
+        anna = store.add_staff("Anna Keller").id
+        for n in range(clients):
+            store.add_client(name=f"Client {n}", by=anna)
+    finally:
+        store.close()
+    return path
+
+
+def _start(script: str, data_folder: Path, *args: str) -> list[str]:
+    """Rapport started in its own process by `script` (which ends in main.main), with `args`; what it printed."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RAPPORT_DATA_DIR=str(data_folder), PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
 def test_the_cycle_collector_is_held_while_starting_and_back_after() -> None:
     import gc
 
@@ -133,18 +155,9 @@ sys.exit(main.main(sys.argv[1:]))
 
 
 def test_a_real_start_collects_again_once_the_first_rows_are_painted(tmp_path: Path, _own_data_folder: Path) -> None:
-    path = tmp_path / "office.db"
-    store.open(path)
-    try:
-        anna = store.add_staff("Anna Keller").id
-        store.add_client(name="Oliver Thompson", by=anna)
-    finally:
-        store.close()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RAPPORT_DATA_DIR=str(_own_data_folder), PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-c", WATCH_THE_COLLECTOR, "--db", str(path), "--staff", "Anna Keller"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["while starting: False", "after the first rows: True"]
+    path = _office(tmp_path, 1)
+    assert _start(WATCH_THE_COLLECTOR, _own_data_folder, "--db", str(path), "--staff", "Anna Keller") == [
+        "while starting: False", "after the first rows: True"]
 
 
 def test_pyside_is_told_which_modules_use_it_instead_of_reading_their_sources(monkeypatch) -> None:  # noqa: ANN001
@@ -205,28 +218,15 @@ sys.exit(main.main(sys.argv[1:]))
 
 
 def test_the_window_shows_once_the_office_answered_with_its_rows(tmp_path: Path, _own_data_folder: Path) -> None:
-    path = tmp_path / "office.db"
-    store.open(path)
-    try:
-        anna = store.add_staff("Anna Keller").id
-        for n in range(3):
-            store.add_client(name=f"Client {n}", by=anna)
-    finally:
-        store.close()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RAPPORT_DATA_DIR=str(_own_data_folder), PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-c", WATCH_THE_FIRST_PAINT, "--db", str(path), "--staff", "Anna Keller"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["shown at once: False", "first paint: list 3"]
+    path = _office(tmp_path, 3)
+    assert _start(WATCH_THE_FIRST_PAINT, _own_data_folder, "--db", str(path), "--staff", "Anna Keller") == [
+        "shown at once: False", "first paint: list 3"]
 
 
 def test_a_window_whose_office_cannot_open_shows_what_went_wrong(tmp_path: Path, _own_data_folder: Path) -> None:
     path = tmp_path / "no such folder" / "office.db"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RAPPORT_DATA_DIR=str(_own_data_folder), PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-c", WATCH_THE_FIRST_PAINT, "--db", str(path)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["shown at once: False", "first paint: opening page 0"]
+    assert _start(WATCH_THE_FIRST_PAINT, _own_data_folder, "--db", str(path)) == [
+        "shown at once: False", "first paint: opening page 0"]
 
 
 # Starts Rapport with --exit-when-ready, as the start-up benchmark does, and says whether the list had been painted
@@ -258,16 +258,6 @@ sys.exit(main.main(sys.argv[1:]))
 
 
 def test_ready_is_said_once_the_first_rows_are_painted(tmp_path: Path, _own_data_folder: Path) -> None:
-    path = tmp_path / "office.db"
-    store.open(path)
-    try:
-        anna = store.add_staff("Anna Keller").id
-        for n in range(4):
-            store.add_client(name=f"Client {n}", by=anna)
-    finally:
-        store.close()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RAPPORT_DATA_DIR=str(_own_data_folder), PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-c", WATCH_READY, "--db", str(path), "--staff", "Anna Keller",
-                           "--exit-when-ready"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["READY after a paint of 4 rows"]
+    path = _office(tmp_path, 4)
+    assert _start(WATCH_READY, _own_data_folder, "--db", str(path), "--staff", "Anna Keller", "--exit-when-ready") == [
+        "READY after a paint of 4 rows"]
