@@ -30,7 +30,6 @@ def apply_style(app: QApplication, *, made_with_style: bool = False) -> None:
     """
     if not made_with_style:
         app.setStyle(STYLE)
-    _sheet.clear()  # made again for this palette the next time a box is dressed
 
 
 # The looks of labels, given as a colour and a font (no style sheet): object name -> (colour, weight, pixel size,
@@ -42,7 +41,7 @@ LABEL_LOOKS: dict[str, tuple[str, QFont.Weight, int, int]] = {
     "presence": ("#3b7dd8", QFont.Weight.DemiBold, 0, 0),
     "clientName": ("", QFont.Weight.DemiBold, 20, 0),
 }
-_sheet: list[str] = []  # resources/style.qss for the application's palette, made when the first box is dressed
+_sheet: list[str] = []  # resources/style.qss, read when the first box is dressed
 
 
 def dress(widget: W) -> W:
@@ -71,18 +70,16 @@ def dress(widget: W) -> W:
         widget.setContentsMargins(0, padding, 0, padding)
         return widget
     if not _sheet:
-        _sheet.append(style_sheet(QApplication.palette()))
+        _sheet.append(style_sheet())
     if widget.styleSheet() != _sheet[0]:
         widget.setStyleSheet(_sheet[0])
     return widget
 
 
-def style_sheet(palette: QPalette) -> str:
-    """resources/style.qss with its quiet text in a colour readable on `palette` ('' without the file)."""
+def style_sheet() -> str:
+    """resources/style.qss, the boxes' looks ('' without the file: Qt's own look, which is fine)."""
     sheet = RESOURCES / "style.qss"
-    if not sheet.exists():
-        return ""
-    return sheet.read_text(encoding="utf-8").replace("palette(placeholder-text)", muted_colour(palette).name())
+    return sheet.read_text(encoding="utf-8") if sheet.exists() else ""
 
 
 def muted_colour(palette: QPalette | None = None) -> QColor:
