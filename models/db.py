@@ -102,8 +102,8 @@ def open_database(location: str | os.PathLike[str], *, allow_cloud: bool = False
 
     With create=False a missing file is not created: OfficeMissingError says where it was expected (a
     desk that remembers an office asks before it starts a new, empty one there). The quick structural
-    check runs at open on files up to QUICK_CHECK_MAX_BYTES; a larger file's check is left for later and
-    a warning says so. Raises DatabaseError with a sentence that names the file or server when it cannot be used.
+    check runs at open on files up to QUICK_CHECK_MAX_BYTES; a larger file's check is left for later (the desk
+    runs it just after start-up and speaks only if it finds damage). Raises DatabaseError with a sentence that names the file or server when it cannot be used.
     """
     global _current, _office_file, _damage
     close_database()
@@ -130,9 +130,8 @@ def open_database(location: str | os.PathLike[str], *, allow_cloud: bool = False
                 problem = check_integrity(full=False)
                 if problem:
                     raise DatabaseError(problem)
-            else:
-                warnings.append(f"The office file is large ({size / 2**20:,.0f} MB), so its check for damage "
-                                "runs in the background after start-up instead of now.")
+            else:  # checked just after start-up (ui/session.py), which speaks only if it finds damage
+                log.info("office file of %.0f MB: its check for damage runs after start-up", size / 2**20)
     except StoreError:
         _close_quietly(db)
         t.database.initialize(None)

@@ -99,7 +99,8 @@ def test_a_remembered_office_that_is_gone_is_not_started_again_empty(tmp_path: P
 
 # --- damage --------------------------------------------------------------------------------------
 
-def test_a_damaged_file_is_refused_at_open_with_a_sentence(desk: dict) -> None:
+def _scribble_over_pages(desk: dict) -> Path:
+    """A file whose b-tree pages were overwritten (a disk or a copy gone wrong)."""
     path: Path = desk["path"]
     for n in range(300):
         store.add_note(desk["client"], by=desk["anna"], text=f"note {n} " + "x" * 200)
@@ -109,15 +110,25 @@ def test_a_damaged_file_is_refused_at_open_with_a_sentence(desk: dict) -> None:
     for offset in range(3 * page, min(len(data), 12 * page), page):
         data[offset:offset + 100] = b"\xa5" * 100  # scribble over b-tree page headers
     path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_damaged_file_is_refused_at_open_with_a_sentence(desk: dict) -> None:
+    path = _scribble_over_pages(desk)
     with pytest.raises(DatabaseError, match="damaged"):
         store.open(path)
 
 
-def test_a_large_file_defers_its_check_and_says_so(desk: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    store.close()
+def test_a_large_file_is_checked_after_start_up_and_only_damage_is_said(
+        desk: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big office opens without its check (and without a warning at every start): the check that runs just
+    after start-up is the one that finds the damage."""
+    path = _scribble_over_pages(desk)
     monkeypatch.setattr(dbmod, "QUICK_CHECK_MAX_BYTES", 1)
-    office = store.open(desk["path"])
-    assert any("check for damage runs in the background" in w for w in office.warnings)
+    office = store.open(path)
+    assert office.warnings == ()
+    problem = store.check_integrity()
+    assert problem is not None and "damaged" in problem
 
 
 def test_damaged_text_is_damage_writes_stop_and_the_log_holds_no_client_text(
