@@ -1,5 +1,5 @@
-"""A quicker __init__ for the frozen, slotted dataclasses the store builds by the thousand (records.py,
-entry_records.py, searching.py)."""
+"""A quicker __init__ for the frozen, slotted dataclasses the store builds by the thousand (entry_records.py,
+searching.py)."""
 from __future__ import annotations
 
 from dataclasses import MISSING, fields

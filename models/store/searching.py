@@ -17,7 +17,7 @@ from models.errors import ValidationError
 from models.rules.text import SEARCH_LIMIT, too_long
 from models.store import _base as b
 from models.store.clients import matching_clients_sql
-from models.store.records import fast_init
+from models.store.dataclass_init import fast_init
 
 log = logging.getLogger(__name__)
 

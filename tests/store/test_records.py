@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from models.store.records import PromiseRow, fast_init
+from models.store.dataclass_init import fast_init
+from models.store.records import PromiseRow
 
 WHEN = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 ARGS = (1, 2, "Oliver Thompson", "Ring back", WHEN, 3, "Anna Keller", 4, "Ben Okafor", WHEN, "open", "pending",
