@@ -10,10 +10,8 @@ from PySide6.QtWidgets import QLineEdit, QToolBar, QWidgetAction
 
 
 def install(window: Any, bar: QToolBar) -> QToolBar:
-    """Ctrl+K, Edit > Find anything... and a field in the toolbar (after its buttons), on the main window.
-
-    Called as the window builds its toolbar (before its menus: the Edit menu gets the action once it exists).
-    """
+    """Ctrl+K and a field in the toolbar (after its buttons), on the main window; the action (`quick_find_action`)
+    goes in the Edit menu when the menus are filled (ui/menus.py)."""
     field = QLineEdit(placeholderText="Find anything (Ctrl+K)", maximumWidth=260)
     field.setAccessibleName("Find anything")
     action = QAction(window, shortcut=QKeySequence("Ctrl+K"),  # (text, window) would try the QIcon form first
@@ -30,18 +28,14 @@ def install(window: Any, bar: QToolBar) -> QToolBar:
     action.changed.connect(lambda: field.setEnabled(action.isEnabled()))  # off until someone is at the desk
     window.addAction(action)
     window.quick_find_action, window.find_field = action, field
-    QTimer.singleShot(0, window, lambda: _place(window, bar, field, action))
+    QTimer.singleShot(0, window, lambda: _place(bar, field))
     return bar
 
 
-def _place(window: Any, bar: QToolBar, field: QLineEdit, action: QAction) -> None:
-    """Once the window is built: the field after the toolbar's buttons (before its spacer), the Edit menu entry."""
+def _place(bar: QToolBar, field: QLineEdit) -> None:
+    """Once the window is built: the field after the toolbar's buttons (before its spacer)."""
     spacer = next((a for a in bar.actions() if isinstance(a, QWidgetAction)), None)
     if spacer is None:
         bar.addWidget(field)
     else:
         bar.insertWidget(spacer, field)
-    menu = getattr(window, "edit_menu", None)
-    if menu is not None:
-        menu.addSeparator()
-        menu.addAction(action)

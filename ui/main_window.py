@@ -8,12 +8,11 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QDialog, QLabel, QMainWindow, QMenu, QSizePolicy, QSplitter, QStackedWidget, QToolBar,
-                               QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from models.store import Changes, Office, StaffMember, StoreError
 from ui import settings as desk
@@ -21,14 +20,14 @@ from ui.actions.undo import UndoStack
 from ui.app import dress
 from ui.context import AppContext
 from ui.events import Events
-from ui.find_field import install as install_find_field
 from ui.lifetime import delete_on_close
+from ui.menus import ALWAYS, build_toolbar, fill_menus
 from ui.session import Session
 from ui.tasks import BUSY_WAITING, SyncTasks, Tasks
 from ui.views.client_list import ClientListPanel
 from ui.views.opening import OpeningPage
 from ui.watcher import online_text
-from ui.widgets import Banner, DeskButton
+from ui.widgets import Banner
 
 if TYPE_CHECKING:  # built on first use, after the window is usable
     from ui.office_files import OfficeFiles
@@ -88,7 +87,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self._build_actions()
+        self.menus_filled = False  # the toolbar now, the menus' contents after the first paint (ui/menus.py)
+        self._ready = False
+        build_toolbar(self)
         self.presence_label = dress(QLabel(objectName="muted"))
         self.database_label = dress(QLabel(objectName="muted"))
         self.statusBar().addPermanentWidget(self.presence_label)
@@ -104,7 +105,8 @@ class MainWindow(QMainWindow):
         self.session.left.connect(self._on_session_left)
         self.session.watcher.presence_changed.connect(lambda online: self.presence_label.setText(online_text(online)))
         self.session.watcher.connection_changed.connect(lambda ok: ok and self.error_banner.hide())
-        self.undo_stack.changed.connect(lambda: self.undo_stack.show_on(self.undo_action, self.redo_action))
+        self.undo_stack.changed.connect(
+            lambda: self.menus_filled and self.undo_stack.show_on(self.undo_action, self.redo_action))
         events.error_reported.connect(self.error_banner.say)
         events.notice_reported.connect(lambda text: self.notice_banner.say(text) if text else self.notice_banner.hide())
         events.message_reported.connect(lambda message: self.statusBar().showMessage(message, 5000))
@@ -115,120 +117,13 @@ class MainWindow(QMainWindow):
         events.team_changed.connect(lambda: self.desk_button.show_team(self.ctx.team, self.ctx.staff))
         self.client_list.client_activated.connect(self.open_client)
         self.client_list.add_requested.connect(self.add_client)
-        self.client_list.loaded.connect(lambda: QTimer.singleShot(0, self, self.session.run_after_ready))
+        self.client_list.loaded.connect(lambda: QTimer.singleShot(0, self, self._after_first_rows))
         self._set_ready(False)
         if desk.restore_layout(self.ctx.settings, self, self.client_list.table.horizontalHeader()):
             self.client_list.auto_fit = False
 
-    # --- menus ---
-    def _action(self, text: str, slot: Callable[[], object], shortcut: QKeySequence | str | None = None,
-                tip: str = "") -> QAction:
-        action = QAction(self, text=text, toolTip=tip or text)  # (text, self) tries the QIcon form first: 1.8 ms
-        action.triggered.connect(lambda _checked=False: slot())
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        return action
-
-    def _build_actions(self) -> None:
-        standard = QKeySequence.StandardKey
-        on_client = self._for_client
-        self.today_action = self._action("Today", self.show_today, "Ctrl+T",
-                                         "What is overdue, due today and this week, and what to cover (Ctrl+T)")
-        self.new_client_action = self._action("New client", self.add_client, "Ctrl+N")
-        self.log_action = self._action("Log interaction", on_client(
-            "log what happened", lambda view: view.composer.open_interaction()), "Ctrl+L")
-        self.note_action = self._action("Add note", on_client(
-            "add the note", lambda view: view.composer.open_note()), "Ctrl+Shift+N")
-        self.promise_action = self._action("Make promise", on_client(
-            "make the promise", lambda view: view.composer.open_promise()), "Ctrl+Shift+P")
-        self.edit_client_action = self._action("Edit client", on_client(
-            "edit their details", lambda view: view.edit_client()), "Ctrl+E")
-        self.handoff_action = self._action("Hand-off card...", on_client("ask for their hand-off card", lambda view: (
-            _lazy("ui.actions.clients").show_handoff(self.ctx, self, view.client.id))), "Ctrl+Shift+H")
-        self.export_client_action = self._action("Export this client...", on_client("export them", lambda view: (
-            self.office_files.export_client(view.client.id, view.client.name))))
-        self.delete_client_action = self._action("Move client to Trash...", on_client("move them to the Trash", (
-            lambda view: _lazy("ui.actions.clients").trash(self.ctx, self, view.client, self.show_today))))
-        self.team_action = self._action("Team...", lambda: _lazy("ui.dialogs.trust").show_team(self))
-        self.history_action = self._action("History...", lambda: _lazy("ui.dialogs.trust").show_history(self))
-        self.client_history_action = self._action("History of this client...", on_client(
-            "see their history", lambda view: _lazy("ui.dialogs.trust").show_client_history(self, view)))
-        self.report_action = self._action("What happened (report)...", on_client(
-            "ask what happened", lambda view: _lazy("ui.dialogs.trust").show_report(self, view)))
-        self.erase_action = self._action("Erase this client's personal data...", on_client(
-            "erase their personal data", lambda view: _lazy("ui.dialogs.trust").erase_client(self, view)))
-        self.review_action = self._action("Review...", lambda: _lazy("ui.views.review").open_review(self),
-                                          "Ctrl+Shift+R", "The weekly review: touch points, colleagues, clients")
-        self.trash_action = self._action("Trash...", lambda: self._open_dialog("ui.dialogs.trash", "TrashDialog"))
-        self.import_action = self._action("Import contacts...", lambda: self._open_dialog(
-            "ui.dialogs.import_wizard", "ImportWizard"))
-        self.imports_action = self._action("Imports...", lambda: self._open_dialog("ui.dialogs.imports_dialog",
-                                                                                     "ImportsDialog"))
-        self.export_contacts_action = self._action("Export contacts...", lambda: self.export_contacts(
-            self.client_list.shown_ids(), self.client_list.shown_columns()))  # issue 15: the list as shown
-        self.vcard_action = self._action("Export as a vCard...", on_client(
-            "export them as a vCard", lambda view: self.export_contacts([view.client.id])))
-        self.duplicates_action = self._action("Find duplicates...", lambda: self._open_dialog(
-            "ui.dialogs.duplicates", "DuplicatesDialog"))
-        self.unmerge_action = self._action("Un-merge...", on_client("un-merge it", lambda view: self._open_dialog(
-            "ui.dialogs.unmerge", "UnmergeDialog", view.client.id, view.client.name)))
-        self.settings_action = self._action("Settings...", lambda: self._open_dialog(
-            "ui.dialogs.office_settings", "OfficeSettingsDialog"), QKeySequence.StandardKey.Preferences)
-        self.backups_action = self._action("Backups...", lambda: self._open_dialog(
-            "ui.dialogs.backups", "BackupsDialog", self.session.office.engine if self.session.office else "sqlite"))
-        self.export_office_action = self._action("Export the office...", lambda: self.office_files.export_office())
-        self.load_export_action = self._action("Load an export into a new office...",
-                                               lambda: self.office_files.load_export())
-        self.copy_office_action = self._action("Move the office to PostgreSQL...",
-                                               lambda: self.office_files.copy_office())
-        self.undo_action = self._action("Undo", self.undo_stack.undo, standard.Undo)
-        self.redo_action = self._action("Redo", self.undo_stack.redo, standard.Redo)
-        self.undo_stack.show_on(self.undo_action, self.redo_action)  # off: nothing to undo yet
-        self.open_action = self._action("Office database...", self.choose_database, standard.Open)
-        self.quit_action = self._action("Quit", self.close, standard.Quit)
-        self.shortcuts_action = self._action("Keyboard shortcuts", self.show_shortcuts, "F1")
-        self.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("Ctrl+/")])
-
-        bar = QToolBar("Main", movable=False, toolButtonStyle=Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.addToolBar(install_find_field(self, bar))  # issue 14: Ctrl+K, its field, Edit menu
-        for action in (self.today_action, self.new_client_action, self.edit_client_action, self.team_action):
-            bar.addAction(action)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        bar.addWidget(spacer)
-        self.desk_button = DeskButton()
-        self.desk_menu = self.desk_button.desk_menu
-        self.desk_button.chosen.connect(self.switch_desk)
-        self.desk_button.someone_else_requested.connect(self.ask_who)
-        bar.addWidget(self.desk_button)
-        self.switch_action = self._action("Switch person", self.desk_button.showMenu, "Ctrl+Shift+S")
-        self.addAction(self.switch_action)
-
-        menus = self.menuBar()
-        self.file_menu = self._menu(menus.addMenu("&File"), self.open_action, None, self.import_action,
-                                    self.export_contacts_action, None, self.export_office_action,
-                                    self.load_export_action, self.copy_office_action, None, self.quit_action)
-        self.edit_menu = self._menu(menus.addMenu("&Edit"), self.undo_action, self.redo_action)
-        self.client_menu = self._menu(menus.addMenu("&Client"), self.new_client_action, self.edit_client_action,
-                                      self.log_action, self.note_action, self.promise_action, None,
-                                      self.handoff_action, self.export_client_action, self.vcard_action,
-                                      self.client_history_action,
-                                      self.report_action, None, self.delete_client_action, self.erase_action,
-                                      self.unmerge_action)
-        self.office_menu = self._menu(menus.addMenu("&Office"), self.today_action, self.review_action,
-                                      self.team_action, self.history_action, self.trash_action,
-                                      self.duplicates_action, self.imports_action, self.backups_action,
-                                      self.switch_action, None, self.settings_action)
-        self.help_menu = self._menu(menus.addMenu("&Help"), self.shortcuts_action)
-        self.help_menu.addAction("About Rapport", lambda: _lazy("ui.dialogs.help").show_about(self))
-
-    @staticmethod
-    def _menu(menu: QMenu, *actions: QAction | None) -> QMenu:
-        for action in actions:
-            menu.addSeparator() if action is None else menu.addAction(action)
-        return menu
-
-    def _for_client(self, what: str, act: Callable[[ClientView], None]) -> Callable[[], None]:
+    # --- actions ---
+    def for_client(self, what: str, act: Callable[[ClientView], None]) -> Callable[[], None]:
         """An action on the open client; with none open (Today, the start page) a sentence says what to do."""
         def run() -> None:
             view = self._client_view
@@ -238,11 +133,26 @@ class MainWindow(QMainWindow):
             act(view)
         return run
 
+    def __getattr__(self, name: str) -> Any:
+        """An action or a menu asked for before the menus were filled (ui/menus.py): they are filled first."""
+        if name.endswith(("_action", "_menu")) and self.__dict__.get("menus_filled") is False:
+            fill_menus(self)
+            return getattr(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _after_first_rows(self) -> None:
+        if not self.menus_filled:
+            fill_menus(self)
+        self.session.run_after_ready()
+
+    def enable_actions(self) -> None:
+        """The actions that need an office are on once someone is at the desk (those made so far)."""
+        for action in {a for name, a in vars(self).items() if isinstance(a, QAction) and name not in ALWAYS}:
+            action.setEnabled(self._ready)
+
     def _set_ready(self, ready: bool) -> None:
-        always = {self.open_action, self.quit_action, self.shortcuts_action, self.undo_action, self.redo_action,
-                  self.switch_action}
-        for action in {a for a in vars(self).values() if isinstance(a, QAction)} - always:  # none without an office
-            action.setEnabled(ready)
+        self._ready = ready
+        self.enable_actions()
         self.desk_button.setEnabled(ready)
         self.pages.setCurrentIndex(1 if ready else 0)
         if ready and self._saved_splitter is not None:
@@ -277,7 +187,7 @@ class MainWindow(QMainWindow):
             self._office_files = files
         return self._office_files
 
-    def _open_dialog(self, module: str, name: str, *args: object) -> QDialog:
+    def open_dialog(self, module: str, name: str, *args: object) -> QDialog:
         """Open a dialog of ui/dialogs/ (imported when first used); it is deleted when closed."""
         dialog = getattr(importlib.import_module(module), name)(self.ctx, *args, self)
         delete_on_close(dialog).open()
@@ -354,7 +264,7 @@ class MainWindow(QMainWindow):
 
     def choose_database(self) -> None:
         """File > Office database...: a file, a shared file or a PostgreSQL server; Check tries it first."""
-        dialog = self._open_dialog("ui.dialogs.database_dialog", "DatabaseDialog",
+        dialog = self.open_dialog("ui.dialogs.database_dialog", "DatabaseDialog",
                                    self.ctx.database or self.session.location)
         dialog.location_chosen.connect(self.session.switch)  # type: ignore[attr-defined]
 
@@ -365,6 +275,8 @@ class MainWindow(QMainWindow):
         _lazy("ui.dialogs.trust").switch_desk(self, member)
 
     def show_shortcuts(self) -> None:
+        if not self.menus_filled:
+            fill_menus(self)
         delete_on_close(_lazy("ui.dialogs.help").ShortcutsDialog(self.findChildren(QAction), self)).open()
 
     # --- what the window shows of the rest ---

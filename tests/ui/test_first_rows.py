@@ -215,3 +215,37 @@ def test_the_columns_share_exactly_the_lists_width_with_and_without_a_scroll_bar
         shown = sum(header.sectionSize(col) for col in range(header.count()) if not header.isSectionHidden(col))
         essential = sum(client_list.ESSENTIAL_WIDTHS.values())  # a list narrower than these scrolls sideways
         assert shown == max(panel.table.viewport().width(), essential)
+
+
+def test_the_menus_are_filled_after_the_first_rows_and_their_actions_work_then(
+        office: list[str], make_window, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The toolbar is in the first paint; the menus' 30 actions are made the turn after the first rows (ui/menus.py),
+    in the menus' order, switched on for the person at the desk, and their shortcuts work."""
+    monkeypatch.setattr(client_list, "FIRST_ROWS", FIRST)
+    log: list[str] = []
+    window = make_window(sync=False)
+    PaintLog(window.client_list, log)
+    assert not window.menus_filled and "trash_action" not in vars(window) and window.file_menu.isEmpty()
+    assert [a.text() for a in (window.today_action, window.new_client_action)] == ["Today", "New client"]
+    window.client_list.loaded.connect(lambda: log.append(f"menus filled: {window.menus_filled}"))
+    qtbot.waitUntil(lambda: vars(window).get("menus_filled") is True, timeout=10_000)
+    assert log[:2] == ["menus filled: False", "first rows painted"]
+    assert [a.text() for a in window.edit_menu.actions() if not a.isSeparator()] == [
+        "Undo", "Redo", "Find anything..."]
+    assert window.trash_action.isEnabled() and window.open_action.isEnabled()
+    assert not window.undo_action.isEnabled()  # nothing to undo yet
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: any(type(w).__name__ == "ShortcutsDialog" and w.isVisible()
+                                for w in window.findChildren(QObject)), timeout=5_000)
+
+
+def test_an_action_asked_for_before_the_first_rows_is_made_at_once(make_window, seeded) -> None:
+    """Nobody remembered at this desk: it asks who is here, no list is shown yet. Asking for an action then fills
+    the menus at once, with the office's actions off until someone is at the desk."""
+    window = make_window()
+    assert window.ctx.staff is None and not window.menus_filled
+    trash = window.trash_action
+    assert window.menus_filled and trash in window.office_menu.actions()
+    assert not trash.isEnabled() and window.open_action.isEnabled()
+    window.session.set_staff(store.get_staff(seeded["anna"]))
+    assert trash.isEnabled()
