@@ -103,7 +103,8 @@ def open_database(location: str | os.PathLike[str], *, allow_cloud: bool = False
     With create=False a missing file is not created: OfficeMissingError says where it was expected (a
     desk that remembers an office asks before it starts a new, empty one there). The quick structural
     check runs at open on files up to QUICK_CHECK_MAX_BYTES; a larger file's check is left for later (the desk
-    runs it just after start-up and speaks only if it finds damage). Raises DatabaseError with a sentence that names the file or server when it cannot be used.
+    runs it just after start-up and speaks only if it finds damage). Raises DatabaseError with a sentence that
+    names the file or server when it cannot be used.
     """
     global _current, _office_file, _damage
     close_database()

@@ -209,7 +209,7 @@ def test_the_columns_share_exactly_the_lists_width_with_and_without_a_scroll_bar
     for rows in (CLIENTS, 2):
         panel.model.set_rows(panel.model.shown_rows()[:rows])
         bar = panel.table.verticalScrollBar()
-        qtbot.waitUntil(lambda rows=rows: bar.isVisible() is (rows == CLIENTS))
+        qtbot.waitUntil(lambda rows=rows, bar=bar: bar.isVisible() is (rows == CLIENTS))
         panel.fit_columns()
         header = panel.table.horizontalHeader()
         shown = sum(header.sectionSize(col) for col in range(header.count()) if not header.isSectionHidden(col))
