@@ -76,6 +76,7 @@ def test_ready_means_the_first_rows_are_painted_and_then_the_whole_list_works(
         rect = panel.table.visualRect(model.index(0, ClientTableModel.NAME))
         at_ready["ink"] = _ink_in(panel.table.viewport().grab().toImage(), rect)
         at_ready["count"] = panel.count.text()
+        at_ready["clear button"] = panel.search.isClearButtonEnabled()
     panel.loaded.connect(on_loaded)
 
     qtbot.waitUntil(lambda: "names" in at_ready, timeout=10_000)
@@ -85,6 +86,8 @@ def test_ready_means_the_first_rows_are_painted_and_then_the_whole_list_works(
     assert at_ready["names"] == office[:FIRST]
     assert at_ready["ink"] > 10
     assert at_ready["count"] == "Loading the rest of the clients..."
+    assert at_ready["clear button"] is False  # (made the turn after: start-up budget) ...
+    qtbot.waitUntil(panel.search.isClearButtonEnabled, timeout=5_000)  # ... the search box can be cleared with a click
 
     # The rest arrives from the database thread: the whole list, counted.
     qtbot.waitUntil(lambda: panel.model.total == CLIENTS, timeout=10_000)
