@@ -1,8 +1,6 @@
 """Where a database file lives, judged from its path alone (cloud-sync folders, network paths)."""
 from __future__ import annotations
 
-import re
-
 # Folders that sync files by copying them whole; they corrupt SQLite databases (SHARING.md).
 CLOUD_FOLDER_MARKERS: tuple[tuple[str, str], ...] = (
     ("onedrive", "OneDrive"),
@@ -18,12 +16,9 @@ CLOUD_FOLDER_MARKERS: tuple[tuple[str, str], ...] = (
     ("nextcloud", "Nextcloud"),
 )
 
-_UNC = r"^(\\\\|//)[^\\/]+[\\/][^\\/]+"
-
-
 def cloud_service(path: str) -> str | None:
     """The cloud-sync service whose folder holds `path`, or None."""
-    parts = [p.lower() for p in re.split(r"[\\/]+", path) if p]
+    parts = [p.lower() for p in path.replace("\\", "/").split("/") if p]  # (no regex: this runs as a desk starts)
     for part in parts:
         for marker, service in CLOUD_FOLDER_MARKERS:
             if part == marker or part.startswith(marker + " ") or part.startswith(marker + "-") \
@@ -33,5 +28,8 @@ def cloud_service(path: str) -> str | None:
 
 
 def is_unc_path(path: str) -> bool:
-    """True for a Windows network path such as \\\\server\\office\\rapport.db."""
-    return bool(re.match(_UNC, path))
+    """True for a Windows network path such as \\\\server\\office\\rapport.db: two slashes, a server, a share."""
+    if not path.startswith(("\\\\", "//")):
+        return False
+    server, separator, share = path[2:].replace("\\", "/").partition("/")
+    return bool(server and separator and share) and not share.startswith("/")
