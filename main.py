@@ -189,18 +189,19 @@ def say_ready_once_painted(app: QApplication, window: MainWindow) -> None:
     shown; a timer after the window's paint ran the after-start work first.)"""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
-    rows_in: list[bool] = []  # the list's first rows (none, in an empty office) are in its model
-    window.client_list.loaded.connect(lambda: rows_in.append(True))
-
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-            if event.type() == QEvent.Type.Paint and rows_in:
+            if event.type() == QEvent.Type.Paint:
                 watched.removeEventFilter(self)
                 print("READY", flush=True)
                 app.quit()
             return False
 
-    window.statusBar().installEventFilter(FirstPaint(window))
+    # Watched from the moment the list's first rows (none, in an empty office) are in its model: a filter on the
+    # status bar from the start made each of its events before that a call into Python with its event's wrapper,
+    # about 2 ms of start-up that the floor, watched by nobody, does not pay.
+    first_paint = FirstPaint(window)
+    window.client_list.loaded.connect(lambda: window.statusBar().installEventFilter(first_paint))
     QTimer.singleShot(60_000, app.quit)  # never painted: end without READY (the benchmark then says so)
 
 
