@@ -169,12 +169,15 @@ def skip_pyside_source_scans() -> None:
     if not isinstance(known, dict):
         return
     names = list(sys.modules)
-    root = Path(__file__).resolve().parent
-    for package in ("ui", "models"):
-        for folder, _dirs, files in os.walk(root / package):
-            parts = Path(folder).relative_to(root).parts
-            names += [".".join(parts if file == "__init__.py" else (*parts, file[:-3]))
-                      for file in files if file.endswith(".py")]
+    folders = [(os.path.join(os.path.dirname(os.path.abspath(__file__)), package), package)
+               for package in ("ui", "models")]
+    while folders:  # (os.scandir and strings: os.walk and Path took 0.8 ms of start-up for these 150 files)
+        folder, dotted = folders.pop()
+        for entry in os.scandir(folder):
+            if entry.name.endswith(".py"):
+                names.append(dotted if entry.name == "__init__.py" else f"{dotted}.{entry.name[:-3]}")
+            elif entry.name.isidentifier() and entry.name != "__pycache__" and entry.is_dir():
+                folders.append((entry.path, f"{dotted}.{entry.name}"))
     for name in names:
         known.setdefault(name, 0 if name.split(".")[0] in ("ui", "PySide6", "__main__") else -1)
 
