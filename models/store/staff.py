@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
 from datetime import datetime, timedelta
@@ -89,6 +88,8 @@ def pin_matches(stored: str, pin: str) -> bool:
             return False
     except ValueError:
         return False
+    import hmac  # noqa: PLC0415 - loaded when a PIN is first checked, not as the desk starts
+
     return hmac.compare_digest(got, digest)
 
 
