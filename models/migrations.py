@@ -6,10 +6,7 @@ from collections.abc import Callable
 import peewee as pw
 
 from models import tables as t
-
-SCHEMA_VERSION = 10
-APPLICATION_ID = 0x52415054  # "RAPT": marks a SQLite file as Rapport's (PRAGMA application_id)
-SCHEMA_KEY = "schema_version"
+from models.schema import APPLICATION_ID, SCHEMA_KEY, SCHEMA_VERSION  # noqa: F401 (migrations.SCHEMA_VERSION ...)
 
 # UPGRADES[n] turns a version n-1 database into version n. A fresh database is created directly at
 # SCHEMA_VERSION from tables.py; tests/store/test_upgrades.py proves that both roads lead to the

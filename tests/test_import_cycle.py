@@ -17,4 +17,5 @@ def test_models_db_imports_nothing_of_the_store() -> None:
 def test_the_store_registers_the_backup_before_upgrades() -> None:
     from models import db, store
 
-    assert db._before_upgrade_hook is store._prepare_upgrade
+    store.list_clients  # noqa: B018 (the first name of the store that needs the database loads its machinery)
+    assert db._before_upgrade_hook is store.prepare_upgrade

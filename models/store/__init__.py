@@ -10,33 +10,31 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from models import db as _db
 from models.errors import (
     BusyError,
     CloudFolderError,
     ConflictError,
     DatabaseError,
-    PermissionDenied,
     OfficeMissingError,
+    PermissionDenied,
     StoreError,
     ValidationError,
 )
-from models.store._base import set_clock, utcnow
-from models.store.clients import (
-    add_client,
-    delete_client,
-    get_client,
-    list_clients,
-    restore_client,
-    update_client,
-)
+from models.store.clock import set_clock, utcnow
 from models.store.records import ChangeKind, Changes, ClientRow, Office, StaffMember
-from models.store.staff import PinWait, add_staff, check_pin, get_staff, list_staff, set_away, update_staff
 
 _LAZY: dict[str, str] = {
+    # The database and the ORM load with the first call that needs them: a desk's first window is painted from a
+    # first look at the office (models/store/look.py) before they are (issue 10).
+    **dict.fromkeys(("add_client", "delete_client", "get_client", "list_clients", "restore_client", "update_client"),
+                    "models.store.clients"),
+    **dict.fromkeys(("FirstLook", "first_look"), "models.store.look"),
+    **dict.fromkeys(("PinWait", "add_staff", "check_pin", "get_staff", "list_staff", "set_away", "update_staff"),
+                    "models.store.staff"),
     **dict.fromkeys(("TrashItem", "delete_promise", "describe", "restore", "trash", "undo"), "models.store.recycle"),
     **dict.fromkeys(("redo",), "models.store.recycle"),
     # issue 10: made when first needed
@@ -86,10 +84,16 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         list_backups,
         restore_backup,
     )
+    from models.store.changelog import HistoryCursor, HistoryEntry, HistoryPage, export_history, history  # noqa: F401
+    from models.store.clients import (  # noqa: F401
+        add_client,
+        delete_client,
+        get_client,
+        list_clients,
+        restore_client,
+        update_client,
+    )
     from models.store.copy import copy_office  # noqa: F401
-    from models.store.entry_records import ClientDetails  # noqa: F401
-    from models.store.export import export_client, export_office, import_office  # noqa: F401
-    from models.store.erasure import erase_client, erasure_key, is_erased  # noqa: F401
     from models.store.duplicates import (  # noqa: F401
         DuplicatePair,
         MergeInfo,
@@ -102,68 +106,8 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         similar_clients,
         unmerge,
     )
-    from models.store.handoff import HandoffCard, handoff_card  # noqa: F401
-    from models.store.changelog import HistoryCursor, HistoryEntry, HistoryPage, export_history, history  # noqa: F401
-    from models.store.promises import (  # noqa: F401
-        DeskDay,
-        cancel_promise,
-        client_promises,
-        desk_day,
-        edit_promise,
-        get_promise,
-        keep_promise,
-        make_promise,
-        reassign_promise,
-        renegotiate_promise,
-    )
-    from models.store.report import ClientRecord, RecordItem, client_record  # noqa: F401
-    from models.store.recycle import TrashItem, delete_promise, describe, redo, restore, trash, undo  # noqa: F401
-    from models.store.scores import (  # noqa: F401
-        Badge,
-        ClientScore,
-        ScoreHistory,
-        ScoreReason,
-        client_score,
-        refresh_scores,
-        score_history,
-        stale_scores,
-    )
-    from models.store.sharing import (  # noqa: F401
-        Presence,
-        changes_since,
-        end_session,
-        heartbeat,
-        latest_change_id,
-        online,
-        poll,
-        start_session,
-    )
-    from models.store.reviews import (  # noqa: F401
-        Attention,
-        BandMoves,
-        ClientMove,
-        Figures,
-        Review,
-        ReviewEvent,
-        RiskClient,
-        Share,
-        review,
-        review_clients,
-        review_events,
-        review_job,
-        review_nudge,
-        review_trend,
-        trend_bounds,
-    )
-    from models.store.settings import (  # noqa: F401
-        OfficeSettings,
-        office_settings,
-        setting_names,
-        update_office_settings,
-    )
-    from models.store.searching import SearchHit, matching_clients, rebuild_search_index, search  # noqa: F401
-    from models.store.searching import catch_up_search_index  # noqa: F401
     from models.store.entry_records import (  # noqa: F401
+        ClientDetails,  # noqa: F401
         InteractionEntry,
         NoteEntry,
         PromiseEntry,
@@ -172,6 +116,10 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         TimelineEntry,
         TimelinePage,
     )
+    from models.store.erasure import erase_client, erasure_key, is_erased  # noqa: F401
+    from models.store.export import export_client, export_office, import_office  # noqa: F401
+    from models.store.look import FirstLook, first_look  # noqa: F401
+    from models.store.handoff import HandoffCard, handoff_card  # noqa: F401
     from models.store.imports import (  # noqa: F401
         ENCODINGS,
         ImportInfo,
@@ -192,7 +140,71 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         save_import_problems,
         touched_since_import,
     )
-    from models.store.topics import rename_topic, topic_uses  # noqa: F401
+    from models.store.promises import (  # noqa: F401
+        DeskDay,
+        cancel_promise,
+        client_promises,
+        desk_day,
+        edit_promise,
+        get_promise,
+        keep_promise,
+        make_promise,
+        reassign_promise,
+        renegotiate_promise,
+    )
+    from models.store.recycle import TrashItem, delete_promise, describe, redo, restore, trash, undo  # noqa: F401
+    from models.store.report import ClientRecord, RecordItem, client_record  # noqa: F401
+    from models.store.reviews import (  # noqa: F401
+        Attention,
+        BandMoves,
+        ClientMove,
+        Figures,
+        Review,
+        ReviewEvent,
+        RiskClient,
+        Share,
+        review,
+        review_clients,
+        review_events,
+        review_job,
+        review_nudge,
+        review_trend,
+        trend_bounds,
+    )
+    from models.store.scores import (  # noqa: F401
+        Badge,
+        ClientScore,
+        ScoreHistory,
+        ScoreReason,
+        client_score,
+        refresh_scores,
+        score_history,
+        stale_scores,
+    )
+    from models.store.searching import (  # noqa: F401
+        SearchHit,
+        catch_up_search_index,  # noqa: F401
+        matching_clients,
+        rebuild_search_index,
+        search,
+    )
+    from models.store.settings import (  # noqa: F401
+        OfficeSettings,
+        office_settings,
+        setting_names,
+        update_office_settings,
+    )
+    from models.store.sharing import (  # noqa: F401
+        Presence,
+        changes_since,
+        end_session,
+        heartbeat,
+        latest_change_id,
+        online,
+        poll,
+        start_session,
+    )
+    from models.store.staff import PinWait, add_staff, check_pin, get_staff, list_staff, set_away, update_staff  # noqa
     from models.store.timelines import (  # noqa: F401
         add_note,
         delete_entry,
@@ -202,14 +214,21 @@ if TYPE_CHECKING:  # the lazy names, for type checkers and readers
         restore_entry,
         timeline,
     )
+    from models.store.topics import rename_topic, topic_uses  # noqa: F401
 
 
-def _prepare_upgrade(db: Any) -> object:
+def prepare_upgrade(db: Any) -> object:
     """Before an upgrade: models/store/backup.py checks for live desks and takes the verified backup."""
     return importlib.import_module("models.store.backup").prepare_upgrade(db)
 
 
-_db.set_before_upgrade(_prepare_upgrade)  # models.db calls back instead of importing the store
+def _db() -> Any:
+    """models.db, loaded on first use (with the ORM and the store's machinery, which has it take a backup before an
+    upgrade: models/store/_base.py)."""
+    from models import db  # noqa: PLC0415
+    from models.store import _base  # noqa: F401, PLC0415
+
+    return db
 
 
 def __getattr__(name: str) -> Any:
@@ -227,7 +246,7 @@ def open(location: str | os.PathLike[str], *, allow_cloud: bool = False, create:
     create=False: a missing file raises OfficeMissingError instead of becoming a new, empty office
     (a desk opening the office it remembers asks first).
     """
-    info = _db.open_database(location, allow_cloud=allow_cloud, create=create)
+    info = _db().open_database(location, allow_cloud=allow_cloud, create=create)
     return Office(info.engine, info.location, info.display, info.schema_version, info.created, info.warnings)
 
 
@@ -235,19 +254,28 @@ def probe(location: str | os.PathLike[str], *, allow_cloud: bool = False) -> str
     """Check a database location without switching to it: a sentence, or a DatabaseError with one."""
     from models.store._base import check_flag, check_path
 
-    if not (isinstance(location, str) and _db.is_postgres_url(location)):
+    if not (isinstance(location, str) and _db().is_postgres_url(location)):
         location = check_path(location, "location", "The database file")
-    return _db.probe(location, allow_cloud=check_flag(allow_cloud, "allow_cloud", "Use it anyway"))
+    return _db().probe(location, allow_cloud=check_flag(allow_cloud, "allow_cloud", "Use it anyway"))
 
 
 def close() -> None:
     """Close this thread's connection to the office database."""
-    _db.close_database()
+    if "models.db" in sys.modules:  # (nothing was ever opened otherwise)
+        _db().close_database()
 
 
 def set_busy_listener(listener: Callable[[float], None] | None) -> None:
-    """Called on the database thread with the seconds waited so far while a locked shared database is retried."""
-    _db.set_busy_listener(listener)
+    """Called on the database thread with the seconds waited so far while a locked shared database is retried.
+
+    (Kept here until the database module is loaded, by the first call that needs it: models/store/_base.py.)"""
+    global busy_listener
+    busy_listener = listener
+    if "models.db" in sys.modules:
+        _db().set_busy_listener(listener)
+
+
+busy_listener: Callable[[float], None] | None = None
 
 
 def check_integrity(full: bool = False) -> str | None:
@@ -258,7 +286,8 @@ def check_integrity(full: bool = False) -> str | None:
     from models.store._base import check_flag
 
     full = check_flag(full, "full", "A full check")
-    problem = _db.with_retry(lambda: _db.check_integrity(full=full))
+    db = _db()
+    problem = db.with_retry(lambda: db.check_integrity(full=full))
     if problem is None:
         problem = importlib.import_module("models.store.searching").check_search_index()
     return problem

@@ -1,9 +1,10 @@
-"""The store's machinery: the clock, one-transaction writes with their change-log rows, checks."""
+"""The store's machinery: one-transaction writes with their change-log rows, checks."""
 from __future__ import annotations
 
 import json
 import os
 import random
+import sys
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -16,11 +17,16 @@ from models import db as dbmod
 from models import tables as t
 from models.errors import DatabaseError, PermissionDenied, ValidationError
 from models.rules.text import check_text
+from models.store.clock import set_clock, utcnow  # noqa: F401 (b.utcnow, b.set_clock)
 from models.store.records import Changes
 
 T = TypeVar("T")
 
-_clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
+# What the store's package keeps for the database module until it is loaded (here, by the first call that needs it):
+# the upgrade's backup (models.db calls back instead of importing the store) and the listener to lock waits.
+dbmod.set_before_upgrade(sys.modules["models.store"].prepare_upgrade)
+dbmod.set_busy_listener(sys.modules["models.store"].busy_listener)
+
 # The desk session writing (models/store/sharing.py); stamped on change rows so a desk can skip its own.
 _origin = ""
 
@@ -29,17 +35,6 @@ def set_origin(session_id: str) -> None:
     """Stamp this process's change-log rows with its desk session id."""
     global _origin
     _origin = session_id
-
-
-def utcnow() -> datetime:
-    """The current time as an aware UTC datetime (tests may set a fixed clock)."""
-    return _clock()
-
-
-def set_clock(clock: Callable[[], datetime] | None) -> None:
-    """Replace the store's clock (for tests and the demo); None restores the real one."""
-    global _clock
-    _clock = clock or (lambda: datetime.now(UTC))
 
 
 def _indexed() -> dict[str, Any]:

@@ -202,6 +202,7 @@ def baseline(name: str, ids: Ids, n: int) -> dict[str, Any]:
         "export_vcards": dict(path=f / f"clients{n}.vcf", client_ids=[ids.client, ids.other_client],
                               version="3.0", one_per_file=False),
         "find_duplicates": dict(limit=100),
+        "first_look": dict(location=f / "office.db", limit=5),
         "get_client": dict(client_id=ids.client, include_deleted=True),
         "get_promise": dict(promise_id=ids.promise),
         "get_staff": dict(staff_id=ids.anna),
