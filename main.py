@@ -28,6 +28,12 @@ COLLECTION_HELD_AT_MOST_MS = 3000  # the cycle collector is back on by then even
 SHOWN_AT_THE_LATEST_MS = 200  # the window shows by then even if the office has not answered (its "Opening..." page)
 
 
+# Loaded by the database thread once the first rows are painted (the store and its ORM) and not by PySide6 itself:
+# entered in PySide's table too (skip_pyside_source_scans), or it reads peewee's 8,000 lines as the list's rest loads.
+LOADED_AFTER_THE_FIRST_PAINT = ("peewee", "decimal", "uuid", "json", "json.decoder", "json.encoder", "json.scanner",
+                                "hashlib", "socket", "selectors", "platform", "calendar", "locale", "numbers", "copy")
+
+
 # The command line: (option, its value's name or None for a switch, help). A usual start (--db, --staff, ...)
 # is read directly; argparse (about 3 ms of start-up) is built from this table only for what that reading does not
 # understand: --help, --version, an abbreviation, a mistake to explain.
@@ -168,7 +174,7 @@ def skip_pyside_source_scans() -> None:
     known = getattr(sys.modules.get("shibokensupport.feature"), "pyside_feature_dict", None)
     if not isinstance(known, dict):
         return
-    names = list(sys.modules)
+    names = list(sys.modules) + list(LOADED_AFTER_THE_FIRST_PAINT)
     folders = [(os.path.join(os.path.dirname(os.path.abspath(__file__)), package), package)
                for package in ("ui", "models")]
     while folders:  # (os.scandir and strings: os.walk and Path took 0.8 ms of start-up for these 150 files)
@@ -209,12 +215,13 @@ def say_ready_once_painted(app: QApplication, window: MainWindow) -> None:
 
 
 def preload_store() -> None:
-    """Import the store before Qt: PySide6 hooks every later import (it reads each module's source looking
-    for `__feature__`), which costs start-up about 10 ms for the modules the first window needs."""
-    import concurrent.futures  # noqa: F401  (the database thread)
+    """The store's light part before Qt (PySide6 hooks every later import; see skip_pyside_source_scans), and the
+    first look at the office. The store itself, with the ORM, loads on the database thread once the first rows are
+    painted (models/store/look.py, issue 10)."""
+    import concurrent.futures.thread  # noqa: F401  (the database thread)
+    import sqlite3  # noqa: F401
 
-    import models.store.clients  # noqa: F401
-    import models.store.staff  # noqa: F401
+    import models.store.look  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -238,6 +245,7 @@ def _run(args: SimpleNamespace, resume_collection: Callable[[], None]) -> int:
     skip_pyside_source_scans()
     from ui.app import QT_ARGUMENTS, apply_style
     from ui.main_window import MainWindow
+    from ui.views.client_list import FIRST_ROWS
 
     existing = QApplication.instance()
     app = existing or QApplication(sys.argv[:1] + QT_ARGUMENTS)
@@ -262,7 +270,8 @@ def _run(args: SimpleNamespace, resume_collection: Callable[[], None]) -> int:
     remembered = not (args.demo or args.db) and location == remembered_location()
     allow_cloud = args.allow_cloud_folder or (location == remembered_location() and remembered_cloud_override())
     # A remembered office that is gone is not silently started again, empty, where it was: the window asks.
-    window.start(location, demo=args.demo, allow_cloud=allow_cloud, staff=args.staff, create=not remembered)
+    window.start(location, demo=args.demo, allow_cloud=allow_cloud, staff=args.staff, create=not remembered,
+                 first_rows=FIRST_ROWS)  # the list's first rows from a first look at the office, before the store
     code = app.exec()
     window.close()
     return code

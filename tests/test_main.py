@@ -252,12 +252,14 @@ def install():
     window.client_list.table.viewport().installEventFilter(watch)
 QTimer.singleShot(0, install)
 say = builtins.print
-builtins.print = lambda *a, **k: say(*a, "after a paint of", painted[-1] if painted else None, "rows", **k)
+builtins.print = lambda *a, **k: say(*a, "after a paint of", painted[-1] if painted else None, "rows;",
+                                     "the ORM loaded:", "peewee" in sys.modules, **k)
 sys.exit(main.main(sys.argv[1:]))
 """
 
 
 def test_ready_is_said_once_the_first_rows_are_painted(tmp_path: Path, _own_data_folder: Path) -> None:
+    """... painted from a first look at the office: the store and its ORM load right after (models/store/look.py)."""
     path = _office(tmp_path, 4)
     assert _start(WATCH_READY, _own_data_folder, "--db", str(path), "--staff", "Anna Keller", "--exit-when-ready") == [
-        "READY after a paint of 4 rows"]
+        "READY after a paint of 4 rows; the ORM loaded: False"]

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.database_label)
 
         self.session.opening.connect(self._on_session_opening)
+        self.session.looked.connect(self.client_list.take_first_rows)
         self.session.opened.connect(self._on_session_opened)
         self.session.open_failed.connect(self._on_session_open_failed)
         self.session.staff_needed.connect(self.ask_who)
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         self.client_list.client_activated.connect(self.open_client)
         self.client_list.add_requested.connect(self.add_client)
         self.client_list.loaded.connect(lambda: QTimer.singleShot(0, self, self._after_first_rows))
+        self.client_list.first_rows_shown.connect(self.session.first_rows_painted)
         self._set_ready(False)
         if desk.restore_layout(self.ctx.settings, self, self.client_list.table.horizontalHeader()):
             self.client_list.auto_fit = False

@@ -6,13 +6,14 @@ opened or failed, somebody must say who is at the desk, the desk is ready), and 
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from models import APP_VERSION, store
-from models.store import ChangeKind, Changes, Office, StaffMember
+from models.store import ChangeKind, Changes, Office, StaffMember, StoreError
 from ui import settings as desk
 from ui.context import AppContext
 from ui.drafts import Drafts
@@ -20,6 +21,9 @@ from ui.search_upkeep import SearchUpkeep
 from ui.watcher import Watcher
 
 if TYPE_CHECKING:  # built on first use, after the window is usable
+    from collections.abc import Callable
+
+    from models.store import FirstLook
     from ui.dialogs.backups import AutoBackup
     from ui.notify import Notifier
 
@@ -32,6 +36,9 @@ AFTER_READY_LATEST_MS = 3000  # Today and the rest come after the list; at the l
 # wait until the receptionist's first clicks are answered.
 MAINTENANCE_DELAY_MS = 15_000
 OPENING = "Opening the office database..."
+# After a first look (store.first_look), the store opens the office once the first rows are painted; at the latest
+# this long after (a window never shown).
+OPEN_AFTER_A_LOOK_AT_THE_LATEST_S = 2.0
 
 
 class Session(QObject):
@@ -39,6 +46,10 @@ class Session(QObject):
 
     opening = Signal(str)
     """An office is being opened (or left): the sentence to show meanwhile."""
+
+    looked = Signal(object)
+    """A first look at the office (store.first_look) read the client list's first rows (a list of ClientRow) before
+    the store opened it: the list shows them as its own first read (start-up budget, issue 10)."""
 
     opened = Signal(object)
     """The office database is open (a models.store.Office); the team is being read."""
@@ -73,6 +84,9 @@ class Session(QObject):
         self._create = True
         self._demo = False
         self._after_ready_pending = False
+        self._looked = False  # the window shows a first look at the office: the store opens it once that is painted
+        self._open_gate: threading.Event | None = None  # (what the store's opening waits for, after a first look)
+        self._open_it: Callable[[], Office] | None = None
         self._last_date = date.today()
         self._ticks = 0
         self.watcher = Watcher(ctx, APP_VERSION, self)
@@ -87,17 +101,21 @@ class Session(QObject):
 
     # --- the office ---
     def start(self, location: str, *, demo: bool = False, allow_cloud: bool = False, staff: str | None = None,
-              create: bool = True) -> None:
+              create: bool = True, first_rows: int = 0) -> None:
         """Open the database on the database thread; the window is already on screen meanwhile.
 
         `staff` names who is at the desk (the --staff option); otherwise the desk remembers or asks.
         `create=False` (the office this desk remembers) never makes a new, empty office where it used to
         be: a missing file is said, and "Try again" keeps that promise too (issue 12).
+        `first_rows` (the desk app): first look at a SQLite office for that many of the list's first rows and the
+        team (store.first_look, without the ORM), and open it with the store once they are painted.
         """
         self._wanted_staff = staff
         self._demo = demo
         self.location = location
         self._create = create
+        self._looked = False
+        self._let_the_store_open()
         self.opening.emit(OPENING)
 
         def open_it() -> Office:
@@ -107,7 +125,43 @@ class Session(QObject):
                 seed_demo()
             return office
 
-        self.ctx.tasks.run(open_it, self._on_database_opened, self.open_failed.emit)
+        self._open_it = open_it
+        if first_rows and not demo and not location.startswith(("postgresql://", "postgres://")):
+            self.ctx.tasks.run(lambda: store.first_look(location, first_rows), self._on_first_look,
+                               lambda _error: self._open())
+            return
+        self._open()
+
+    def _open(self, gate: threading.Event | None = None) -> None:
+        open_it = self._open_it
+        if open_it is None:
+            return
+
+        def job() -> Office:
+            if gate is not None:  # (the database thread waits without the GIL: the window paints meanwhile)
+                gate.wait(OPEN_AFTER_A_LOOK_AT_THE_LATEST_S)
+            return open_it()
+        self.ctx.tasks.run(job, self._on_database_opened, self._on_open_failed)
+
+    def _on_first_look(self, look: FirstLook | None) -> None:
+        if look is None:  # not a file to just look at: the store opens it as always, and says what is wrong
+            self._open()
+            return
+        # The store's opening is queued first, so every store call the desk makes from here on comes after it; it
+        # waits until the first rows are painted (run_after_ready), or until a name or a PIN is asked for.
+        self._looked = True
+        self._open_gate = threading.Event()
+        self._open(self._open_gate)
+        self.ctx.database = look.location
+        self.looked.emit(look.rows)
+        self._on_team_loaded(look.team)
+        if self.ctx.staff is None:  # the name prompt or a PIN: what comes next needs the store
+            self._let_the_store_open()
+
+    def _let_the_store_open(self) -> None:
+        if self._open_gate is not None:
+            self._open_gate.set()
+            self._open_gate = None
 
     def switch(self, location: str, allow_cloud: bool = False, *, create: bool = True) -> None:
         """Open another office database at this desk (and remember it for the next start)."""
@@ -134,16 +188,28 @@ class Session(QObject):
         self.ctx.staff = None
         self.ctx.database = ""
         self._after_ready_pending = False
+        self._looked = False
+        self._let_the_store_open()  # (an opening queued after a first look does not wait any more)
         self.opening.emit(doing)
 
     def _on_database_opened(self, office: Office) -> None:
+        looked, self._looked = self._looked, False
         self.office = office
         self.ctx.database = office.location
         self.drafts = self.ctx.drafts = Drafts(office.location)
         for warning in office.warnings:
             self.ctx.events.error_reported.emit(warning)
         self.opened.emit(office)
+        if looked:  # the desk is set up from the first look: the team as the store reads it, then the rest
+            self.ctx.tasks.run(store.list_staff, self._on_team_refreshed)
+            self.run_after_ready()
+            return
         self.ctx.tasks.run(store.list_staff, self._on_team_loaded)
+
+    def _on_open_failed(self, error: StoreError) -> None:
+        if self._looked:  # the window shows the first look's rows: it leaves them for what went wrong
+            self.leave(OPENING)
+        self.open_failed.emit(error)
 
     # --- the person at the desk ---
     def _on_team_loaded(self, team: list[StaffMember]) -> None:
@@ -201,9 +267,15 @@ class Session(QObject):
             self.ctx.tasks.run(store.list_staff, self._on_team_refreshed)
 
     # --- after start, and maintenance ---
+    def first_rows_painted(self) -> None:
+        """The list's first rows are on screen: after a first look, the store opens the office now."""
+        self._let_the_store_open()
+
     def run_after_ready(self) -> None:
         """Once the list is on screen (or at the latest AFTER_READY_LATEST_MS): Today, notices, maintenance."""
         if not self._after_ready_pending:
+            return
+        if self._looked:  # the first rows came from a first look: the rest once the store has opened the office
             return
         self._after_ready_pending = False
         if self.ctx.staff is None:
@@ -261,6 +333,7 @@ class Session(QObject):
 
     def stop(self) -> None:
         """The window is closing: no more timers, presence or notices."""
+        self._let_the_store_open()  # the database thread is not kept waiting
         self.clock.stop()
         self.watcher.stop()
         if self.notifier is not None:

@@ -38,12 +38,13 @@ def make_window(qtbot, settings: QSettings, db_path: Path) -> Iterator[Callable[
     """Build a main window on `db_path` with synchronous tasks; closes them all at the end."""
     windows: list[MainWindow] = []
 
-    def make(*, sync: bool = True, path: Path | None = None) -> MainWindow:
+    def make(*, sync: bool = True, path: Path | None = None, first_rows: int = 0) -> MainWindow:
+        """`first_rows` (with the real thread): a first look at the office first, as the app does (main.py)."""
         factory = (lambda events: SyncTasks(events)) if sync else None
         window = MainWindow(tasks_factory=factory, settings=settings)
         qtbot.addWidget(window)
         window.show()
-        window.start(str(path or db_path))
+        window.start(str(path or db_path), first_rows=first_rows)
         windows.append(window)
         return window
 

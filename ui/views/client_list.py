@@ -1,7 +1,7 @@
 """The client list: every client with last contact and next promise, filtered as you type."""
 from __future__ import annotations
 
-from collections.abc import Sized
+from collections.abc import Callable, Sized
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt, QTimer, Signal
@@ -210,11 +210,11 @@ LIST_CHROME = 24  # the table's frame and its vertical scroll bar (the list's wi
 
 class ClientTable(QTableView):
     """The list's table; it says when it was resized, so that its columns fit its width (an event filter made every
-    event the table gets, a hundred at start-up, a call into Python), and when it has painted rows."""
+    event the table gets, a hundred at start-up, a call into Python), and when it has painted."""
 
     resized = Signal()
     painted = Signal()
-    """Rows were painted (said after each paint that had rows to paint, while someone listens)."""
+    """The list was painted (said after each paint)."""
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -222,8 +222,7 @@ class ClientTable(QTableView):
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802
         super().paintEvent(event)
-        if self.model().rowCount():
-            self.painted.emit()
+        self.painted.emit()
 
 
 class ClientListPanel(QWidget):
@@ -236,7 +235,11 @@ class ClientListPanel(QWidget):
     """The person asked to add a new client."""
 
     loaded = Signal()
-    """The list's first rows are on screen: the window is usable."""
+    """The list's first rows are in (none, in an empty office): they are painted next, and the window is usable."""
+
+    first_rows_shown = Signal()
+    """The list's first rows are painted: said the turn after that paint (or REST_AT_THE_LATEST_MS after they came,
+    in a window that is not painted). The store opens the office then, after a first look (ui/session.py)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -255,8 +258,7 @@ class ClientListPanel(QWidget):
         self._rest_for: int | None = None  # the office whose whole list is read once its first rows are painted
 
         self.search = QLineEdit(placeholderText="Find a client: name, organisation, phone, email or address")
-        # Its clear button (x) comes the turn after the first rows are painted: making it (an action, the style's
-        # icon) cost start-up 0.6 ms, and it only shows once something is typed.
+        # (its clear button comes the turn after the first rows are in: _show_rows)
         self.search.setAccessibleName("Find a client")
         self.at_risk = QToolButton(text="At risk", checkable=True)  # its checked look when first checked (ui.app.dress)
         self.at_risk.setToolTip("Show only clients in the red, or amber and falling")
@@ -382,6 +384,15 @@ class ClientListPanel(QWidget):
         self._loading = True
         self._read_first()
 
+    def take_first_rows(self, rows: list[ClientRow]) -> None:
+        """The list's first rows from a first look at the office, before the store opened it (ui/session.py): shown
+        as its own first read would be, and the rest read once they are painted."""
+        if self._loaded or self._loading:
+            return
+        self._stale = False
+        self._loading = True
+        self._on_first_rows_loaded((self._office, rows))
+
     def reload(self) -> None:
         """Read the whole list again (start, a new day, another desk's bulk change).
 
@@ -429,17 +440,12 @@ class ClientListPanel(QWidget):
     def _read_rest_after_paint(self, office: int) -> None:
         """Read the whole list once the first rows are painted (the turn after), or in REST_AT_THE_LATEST_MS."""
         def read() -> None:
-            if self._rest_for == office == self._office:  # once, and only for the office still open
+            if self._rest_for == office == self._office:  # only for the office still open
                 self._rest_for = None
                 self._read_all()
 
-        def painted() -> None:
-            self.table.painted.disconnect(painted)
-            QTimer.singleShot(0, self, read)
-
         self._rest_for = office
-        self.table.painted.connect(painted)
-        QTimer.singleShot(REST_AT_THE_LATEST_MS, self, read)  # a list not painted (a hidden window) reads it anyway
+        self._once_painted(read)
 
     def _on_rows_loaded(self, answer: tuple[int, list[ClientRow]]) -> None:
         office, rows = answer
@@ -474,7 +480,8 @@ class ClientListPanel(QWidget):
         if self._refreshing:
             return
         self._refreshing = True
-        self.ctx.tasks.run(store.refresh_scores, self._on_scores_refreshed, self._on_refresh_failed)
+        # (named on the database thread: the score engine loads there, after the first rows are painted)
+        self.ctx.tasks.run(lambda: store.refresh_scores(), self._on_scores_refreshed, self._on_refresh_failed)
 
     def _on_scores_refreshed(self, changes: Changes) -> None:
         self._refreshing = False
@@ -501,7 +508,23 @@ class ClientListPanel(QWidget):
         self._restore_selection()
         if first:
             self.loaded.emit()
-            QTimer.singleShot(0, self, lambda: self.search.setClearButtonEnabled(True))
+            QTimer.singleShot(0, self, lambda: self.search.setClearButtonEnabled(True))  # (0.6 ms; shown when typed in)
+            self._once_painted(self.first_rows_shown.emit)
+
+    def _once_painted(self, then: Callable[[], None]) -> None:
+        """`then()`, once: the turn after the list's next paint, or in REST_AT_THE_LATEST_MS if none comes."""
+        done: list[bool] = []
+
+        def run() -> None:
+            if not done:
+                done.append(True)
+                then()
+
+        def painted() -> None:
+            self.table.painted.disconnect(painted)
+            QTimer.singleShot(0, self, run)
+        self.table.painted.connect(painted)
+        QTimer.singleShot(REST_AT_THE_LATEST_MS, self, run)
 
     def _on_data_changed(self, changes: Changes) -> None:
         if "settings" in changes.kinds and self._loaded and self.model.filtering:
