@@ -11,7 +11,7 @@ from models.errors import ConflictError, ValidationError
 from models.rules.text import SEARCH_LIMIT, check_email, check_phone, search_key, too_long
 from models.rules.vocab import CHANNELS
 from models.store import _base as b
-from models.store.records import ChangeKind, Changes, ClientRow
+from models.store.records import ChangeKind, Changes, ClientRow, client_rows
 
 if TYPE_CHECKING:  # made the first time a client is read (models/store/entry_records.py; start-up, issue 10)
     from models.store.entry_records import ClientDetails
@@ -254,19 +254,8 @@ def matching_clients_sql(text: str) -> tuple[str | None, list[Any]]:
 
 
 def _rows(query: pw.Select) -> list[ClientRow]:
-    """Materialise the list query straight from the cursor (no model instances: 10,000 rows stay cheap).
-
-    A cached badge is shown only while it is exactly what a full recompute would say (its
-    `stable_until` lies ahead); otherwise the row's score is None until refresh_scores() runs.
-    """
-    now_us = t.to_micros(b.utcnow())
-    return [
-        ClientRow(cid, name, org, phone, email, last, due, st, score, band, trend,
-                  tuple(flags.split(",")) if flags else ())
-        if until is not None and until > now_us else ClientRow(cid, name, org, phone, email, last, due, st)
-        for cid, name, org, phone, email, last, due, st, score, band, trend, flags, until
-        in t.database.obj.execute(query).fetchall()
-    ]
+    """Materialise the list query straight from the cursor (no model instances; records.client_rows)."""
+    return client_rows(t.database.obj.execute(query).fetchall(), t.to_micros(b.utcnow()))
 
 
 def forget_score(client_id: int) -> None:

@@ -24,7 +24,7 @@ from models.errors import ValidationError
 from models.rules.location import cloud_service
 from models.schema import APPLICATION_ID, SCHEMA_KEY, SCHEMA_VERSION
 from models.store.clock import utcnow
-from models.store.records import ClientRow, StaffMember
+from models.store.records import ClientRow, StaffMember, client_rows
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MOST_ROWS = 10_000  # a first screenful is a few dozen
@@ -74,7 +74,7 @@ def first_look(location: str | os.PathLike[str], limit: int) -> FirstLook | None
         version = connection.execute('SELECT "value" FROM "meta" WHERE "key" = ?', (SCHEMA_KEY,)).fetchone()
         if version is None or version[0] != str(SCHEMA_VERSION):  # (an older file is upgraded by the store)
             return None
-        rows = _client_rows(connection.execute(CLIENT_ROWS_SQL, (limit,)).fetchall())
+        rows = client_rows(connection.execute(CLIENT_ROWS_SQL, (limit,)).fetchall(), _now_us())
         team = [StaffMember(sid, name, initials, role, bool(active), _when(away_from), _when(away_until), reason,
                             edits, bool(pin_hash))
                 for sid, name, initials, role, pin_hash, away_from, away_until, reason, active, _made, edits
@@ -97,16 +97,9 @@ def _plainly_readable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-def _client_rows(found: list[tuple]) -> list[ClientRow]:
-    """As models/store/clients.py `_rows` makes them: a cached badge only while it is still exact."""
+def _now_us() -> int:
     now = utcnow() - _EPOCH
-    now_us = (now.days * 86_400 + now.seconds) * 1_000_000 + now.microseconds
-    return [
-        ClientRow(cid, name, org, phone, email, last, due, st, score, band, trend,
-                  tuple(flags.split(",")) if flags else ())
-        if until is not None and until > now_us else ClientRow(cid, name, org, phone, email, last, due, st)
-        for cid, name, org, phone, email, last, due, st, score, band, trend, flags, until in found
-    ]
+    return (now.days * 86_400 + now.seconds) * 1_000_000 + now.microseconds
 
 
 def _when(micros: int | None) -> datetime | None:

@@ -104,6 +104,19 @@ class ClientRow(NamedTuple):
         return None if self.next_due_us is None else _EPOCH + timedelta(microseconds=self.next_due_us)
 
 
+def client_rows(found: list[tuple], now_us: int) -> list[ClientRow]:
+    """The client list's rows from its SELECT's (store.list_clients; store.first_look reads the same): a cached badge
+    is shown only while it is exactly what a full recompute would say (its `stable_until` lies ahead of `now_us`);
+    otherwise the row's score is None until refresh_scores() runs. Made straight from the cursor's tuples: 10,000
+    rows stay cheap."""
+    return [
+        ClientRow(cid, name, org, phone, email, last, due, st, score, band, trend,
+                  tuple(flags.split(",")) if flags else ())
+        if until is not None and until > now_us else ClientRow(cid, name, org, phone, email, last, due, st)
+        for cid, name, org, phone, email, last, due, st, score, band, trend, flags, until in found
+    ]
+
+
 class Office(NamedTuple):
     """Facts about the open database for the status bar."""
 
