@@ -144,19 +144,22 @@ class Session(QObject):
         self.ctx.tasks.run(job, self._on_database_opened, self._on_open_failed)
 
     def _on_first_look(self, look: FirstLook | None) -> None:
-        if look is None:  # not a file to just look at: the store opens it as always, and says what is wrong
+        here = None if look is None else self._at_the_desk(look.team, look.location)
+        if look is None or here is None or here.has_pin:
+            # Not a file to just look at (the store opens it as always, and says what is wrong), or a name or a PIN
+            # to ask for: that needs the store, which opens the office first, as always.
             self._open()
             return
         # The store's opening is queued first, so every store call the desk makes from here on comes after it; it
-        # waits until the first rows are painted (run_after_ready), or until a name or a PIN is asked for.
+        # waits until the first rows are painted (first_rows_painted).
         self._looked = True
         self._open_gate = threading.Event()
         self._open(self._open_gate)
         self.ctx.database = look.location
         self.looked.emit(look.rows)
-        self._on_team_loaded(look.team)
-        if self.ctx.staff is None:  # the name prompt or a PIN: what comes next needs the store
-            self._let_the_store_open()
+        self.ctx.team = look.team
+        self.ctx.events.team_changed.emit()
+        self.set_staff(here)
 
     def _let_the_store_open(self) -> None:
         if self._open_gate is not None:
@@ -215,20 +218,24 @@ class Session(QObject):
     def _on_team_loaded(self, team: list[StaffMember]) -> None:
         self.ctx.team = team
         self.ctx.events.team_changed.emit()
-        remembered = desk.remembered_staff(self.ctx.settings, self.ctx.database)
-        match = next((m for m in team if str(m.id) == remembered), None)
-        if self._wanted_staff:
-            wanted = self._wanted_staff.casefold()
-            match = next((m for m in team if m.name.casefold() == wanted), None)
-            if match is None:
-                self.ctx.events.error_reported.emit(
-                    f"Nobody called {self._wanted_staff} is on the team; choose who is at the desk.")
+        match = self._at_the_desk(team, self.ctx.database)
+        if self._wanted_staff and match is None:
+            self.ctx.events.error_reported.emit(
+                f"Nobody called {self._wanted_staff} is on the team; choose who is at the desk.")
         if match is not None and match.has_pin:
             self.staff_found.emit(match)
         elif match is not None:
             self.set_staff(match)
         else:
             self.staff_needed.emit()
+
+    def _at_the_desk(self, team: list[StaffMember], database: str) -> StaffMember | None:
+        """Who is at the desk, of `team`: the person named at start (--staff), else the one it remembers."""
+        if self._wanted_staff:
+            wanted = self._wanted_staff.casefold()
+            return next((m for m in team if m.name.casefold() == wanted), None)
+        remembered = desk.remembered_staff(self.ctx.settings, database)
+        return next((m for m in team if str(m.id) == remembered), None)
 
     def set_staff(self, member: StaffMember) -> None:
         """This person is at the desk now: every write from here on is recorded under their name."""

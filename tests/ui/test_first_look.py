@@ -91,11 +91,12 @@ def test_the_first_rows_come_from_a_look_and_the_store_opens_the_office_once_the
 
 def test_with_nobody_remembered_the_store_opens_as_the_desk_asks_who_is_there(
         office: dict, make_window, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The name prompt (or a PIN) needs the store: it opens at once, not after a paint that is not coming."""
+    """A name (or a PIN) to ask for needs the store: the first look is set aside and the store opens the office first,
+    as always; no dialog is ever open over rows the store has not opened yet."""
     window = make_window(sync=False, first_rows=FIRST)
-    qtbot.waitUntil(lambda: window.session.office is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: any(p.isVisible() for p in window.findChildren(StaffPicker)), timeout=10_000)
     picker = open_dialog(window, StaffPicker)
-    assert window.ctx.staff is None
+    assert window.session.office is not None and window.ctx.staff is None
     picker.chosen.emit(store.get_staff(office["anna"]))
     qtbot.waitUntil(lambda: window.client_list.model.total == CLIENTS, timeout=10_000)
     assert window.ctx.staff is not None and window.ctx.staff.name == "Anna Keller"
@@ -115,3 +116,25 @@ def test_an_office_the_store_cannot_open_after_its_look_says_so_instead_of_its_r
     qtbot.waitUntil(lambda: window.opening.text.text() == damaged, timeout=10_000)
     assert window.pages.currentIndex() == 0 and window.ctx.staff is None and window.client_list.model.total == 0
     assert not window.new_client_action.isEnabled()
+
+
+def test_a_person_with_a_pin_is_asked_for_it_once_the_store_has_opened_the_office(
+        office: dict, make_window, settings, db_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.dialogs import pin
+
+    store.open(db_path)
+    member = store.get_staff(office["anna"])
+    store.update_staff(member.id, version=member.version, by=member.id, pin="2468")
+    store.close()
+    settings.setValue(f"desk/staff/{db_path}", office["anna"])
+    looks: list[object] = []
+    first_look = store.first_look
+    monkeypatch.setattr(store, "first_look", lambda *a: looks.append(first_look(*a)) or looks[-1])
+    window = make_window(sync=False, first_rows=FIRST)
+    asked_with_the_office_open: list[bool] = []
+    window.session.staff_found.connect(lambda _m: asked_with_the_office_open.append(window.session.office is not None))
+    qtbot.waitUntil(lambda: window.session.office is not None and bool(open_dialog(window, pin.PinDialog)),
+                    timeout=10_000)
+    assert asked_with_the_office_open == [True]
+    assert looks and looks[0] is not None  # it was looked at, and the look set aside for the PIN
+    assert window.ctx.staff is None and window.client_list.model.total == 0
