@@ -108,10 +108,24 @@ def _office(tmp_path: Path, clients: int) -> Path:
     return path
 
 
+# What every watching script below starts with: the application, and how it finds Rapport's window once made.
+WATCHING = """
+import builtins, gc, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+import main
+from ui.main_window import MainWindow
+app = QApplication(sys.argv[:1])
+def the_window():
+    return next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+"""
+
+
 def _start(script: str, data_folder: Path, *args: str) -> list[str]:
-    """Rapport started in its own process by `script` (which ends in main.main), with `args`; what it printed."""
+    """Rapport started in its own process as main.py does, watched by `script`, with `args`; what it printed."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RAPPORT_DATA_DIR=str(data_folder), PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+    program = WATCHING + script + "sys.exit(main.main(sys.argv[1:]))\n"
+    done = subprocess.run([sys.executable, "-c", program, *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
@@ -136,21 +150,14 @@ def test_the_cycle_collector_is_held_while_starting_and_back_after() -> None:
 # Starts Rapport as main.py does, in a process, and says whether the collector is on once the list is painted
 # (before that, whether it was off while the window was being built).
 WATCH_THE_COLLECTOR = """
-import gc, sys
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-import main
-from ui.main_window import MainWindow
-app = QApplication(sys.argv[:1])
 def check():
-    window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+    window = the_window()
     if not window.client_list.model.rowCount():
         QTimer.singleShot(10, check)
         return
     QTimer.singleShot(50, lambda: (print("after the first rows:", gc.isenabled(), flush=True), app.quit()))
 QTimer.singleShot(0, lambda: print("while starting:", gc.isenabled(), flush=True))
 QTimer.singleShot(0, check)
-sys.exit(main.main(sys.argv[1:]))
 """
 
 
@@ -189,31 +196,24 @@ def test_pyside_is_told_which_modules_use_it_instead_of_reading_their_sources(mo
 # Starts Rapport as main.py does and says what the window painted first: the list with its rows, or the page that
 # says "Opening the office database..." (a blink of it before the list, with two paints, was the old start).
 WATCH_THE_FIRST_PAINT = """
-import sys
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication
-import main
-from ui.main_window import MainWindow
-app = QApplication(sys.argv[:1])
 painted = []
 class Watch(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint and not painted:
             painted.append(watched.objectName())
-            window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+            window = the_window()
             print("first paint:", painted[0], window.client_list.model.rowCount(), flush=True)
             QTimer.singleShot(0, app.quit)
         return False
 watch = Watch()
 def install():
-    window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+    window = the_window()
     print("shown at once:", window.isVisible(), flush=True)
     window.opening.setObjectName("opening page")
     window.opening.installEventFilter(watch)
     window.client_list.table.viewport().setObjectName("list")
     window.client_list.table.viewport().installEventFilter(watch)
 QTimer.singleShot(0, install)
-sys.exit(main.main(sys.argv[1:]))
 """
 
 
@@ -233,12 +233,6 @@ def test_a_window_whose_office_cannot_open_shows_what_went_wrong(tmp_path: Path,
 # with its rows when READY was printed (a repaint() asked for as the rows arrived once painted nothing: the window
 # was not exposed yet, and READY came early).
 WATCH_READY = """
-import builtins, sys
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication
-import main
-from ui.main_window import MainWindow
-app = QApplication(sys.argv[:1])
 painted = []
 class Watch(QObject):
     def eventFilter(self, watched, event):
@@ -247,14 +241,13 @@ class Watch(QObject):
         return False
 watch = Watch()
 def install():
-    window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+    window = the_window()
     watch.panel = window.client_list
     window.client_list.table.viewport().installEventFilter(watch)
 QTimer.singleShot(0, install)
 say = builtins.print
 builtins.print = lambda *a, **k: say(*a, "after a paint of", painted[-1] if painted else None, "rows;",
                                      "the ORM loaded:", "peewee" in sys.modules, **k)
-sys.exit(main.main(sys.argv[1:]))
 """
 
 

@@ -78,6 +78,20 @@ def ready(make_window, seeded: dict[str, int], settings: QSettings, db_path: Pat
     return window
 
 
+def shuffled_office(db_path: Path, count: int) -> tuple[list[str], int]:
+    """An office with Anna Keller and `count` clients added in a shuffled order (the list's order is the name's, not
+    the insertion's): their names in the list's order, and Anna's id."""
+    import random
+
+    names = [f"Client {n:02d}" for n in range(count)]
+    store.open(db_path)
+    anna = store.add_staff("Anna Keller").id
+    for name in random.Random(10).sample(names, len(names)):
+        store.add_client(name=name, by=anna)
+    store.close()
+    return names, anna
+
+
 def events_of(window: MainWindow) -> Events:
     return window.ctx.events
 

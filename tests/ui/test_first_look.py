@@ -3,7 +3,6 @@ after, and the desk then working as always (issue 10). With the real database th
 """
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 
 from models import store
 from models.errors import DatabaseError
-from tests.ui.conftest import open_dialog
+from tests.ui.conftest import open_dialog, shuffled_office
 from ui.dialogs.staff import StaffPicker
 from ui.views import client_list
 
@@ -21,12 +20,7 @@ FIRST = 8
 
 @pytest.fixture
 def office(db_path: Path) -> dict[str, object]:
-    names = [f"Client {n:02d}" for n in range(CLIENTS)]
-    store.open(db_path)
-    anna = store.add_staff("Anna Keller").id
-    for name in random.Random(4).sample(names, len(names)):
-        store.add_client(name=name, by=anna)
-    store.close()
+    names, anna = shuffled_office(db_path, CLIENTS)
     return {"names": names, "anna": anna}
 
 

@@ -6,7 +6,6 @@ what is being tested.
 """
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor
 
 from models import store
+from tests.ui.conftest import shuffled_office
 from ui.views import client_list
 from ui.views.client_list import ClientTableModel
 
@@ -24,12 +24,7 @@ FIRST = 8
 @pytest.fixture
 def office(db_path: Path, settings) -> list[str]:  # noqa: ANN001
     """30 clients added in a shuffled order (the list's order is the name's, not the insertion's); Anna remembered."""
-    names = [f"Client {n:02d}" for n in range(CLIENTS)]
-    store.open(db_path)
-    anna = store.add_staff("Anna Keller").id
-    for name in random.Random(10).sample(names, len(names)):
-        store.add_client(name=name, by=anna)
-    store.close()
+    names, anna = shuffled_office(db_path, CLIENTS)
     settings.setValue(f"desk/staff/{db_path}", anna)
     return names
 
