@@ -28,7 +28,8 @@ from models.store.records import ClientRow, StaffMember, client_rows
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MOST_ROWS = 10_000  # a first screenful is a few dozen
-BUSY_TIMEOUT_S = 0.5  # a desk committing holds the file for milliseconds; longer than this, the store waits its turn
+BUSY_TIMEOUT_S = 0.1  # a desk committing holds the file for milliseconds; busier, the store waits its turn (a look
+# that waited longer would only add to that wait)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # The SELECTs behind store.list_clients(limit=...) and store.list_staff(), as peewee writes them
