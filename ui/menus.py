@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 ALWAYS = ("open_action", "quit_action", "shortcuts_action", "undo_action", "redo_action", "switch_action")
 
 
-def _lazy(name: str) -> object:
-    """A module of ui/ loaded when first used (start-up budget)."""
+def _lazy(name: str) -> Any:
+    """A module of ui/ loaded when first used (start-up budget), as MainWindow's."""
     return importlib.import_module(name)
 
 
@@ -49,7 +49,7 @@ def build_toolbar(window: MainWindow) -> None:
     w.new_client_action = action(w, "New client", w.add_client, "Ctrl+N")
     w.edit_client_action = action(w, "Edit client", w.for_client(
         "edit their details", lambda view: view.edit_client()), "Ctrl+E")
-    w.team_action = action(w, "Team...", lambda: _lazy("ui.dialogs.trust").show_team(w))  # type: ignore[attr-defined]
+    w.team_action = action(w, "Team...", lambda: _lazy("ui.dialogs.trust").show_team(w))
     bar = QToolBar("Main", movable=False, toolButtonStyle=Qt.ToolButtonStyle.ToolButtonTextOnly)
     w.addToolBar(install_find_field(w, bar))  # issue 14: Ctrl+K and its field
     for each in (w.today_action, w.new_client_action, w.edit_client_action, w.team_action):
@@ -81,19 +81,19 @@ def fill_menus(window: MainWindow) -> None:
     w.promise_action = action(w, "Make promise", on_client(
         "make the promise", lambda view: view.composer.open_promise()), "Ctrl+Shift+P")
     w.handoff_action = action(w, "Hand-off card...", on_client("ask for their hand-off card", lambda view: (
-        _lazy("ui.actions.clients").show_handoff(w.ctx, w, view.client.id))), "Ctrl+Shift+H")  # type: ignore
+        _lazy("ui.actions.clients").show_handoff(w.ctx, w, view.client.id))), "Ctrl+Shift+H")
     w.export_client_action = action(w, "Export this client...", on_client("export them", lambda view: (
         w.office_files.export_client(view.client.id, view.client.name))))
     w.delete_client_action = action(w, "Move client to Trash...", on_client("move them to the Trash", (
-        lambda view: _lazy("ui.actions.clients").trash(w.ctx, w, view.client, w.show_today))))  # type: ignore
-    w.history_action = action(w, "History...", lambda: _lazy(trust).show_history(w))  # type: ignore[attr-defined]
+        lambda view: _lazy("ui.actions.clients").trash(w.ctx, w, view.client, w.show_today))))
+    w.history_action = action(w, "History...", lambda: _lazy(trust).show_history(w))
     w.client_history_action = action(w, "History of this client...", on_client(
-        "see their history", lambda view: _lazy(trust).show_client_history(w, view)))  # type: ignore
+        "see their history", lambda view: _lazy(trust).show_client_history(w, view)))
     w.report_action = action(w, "What happened (report)...", on_client(
-        "ask what happened", lambda view: _lazy(trust).show_report(w, view)))  # type: ignore[attr-defined]
+        "ask what happened", lambda view: _lazy(trust).show_report(w, view)))
     w.erase_action = action(w, "Erase this client's personal data...", on_client(
-        "erase their personal data", lambda view: _lazy(trust).erase_client(w, view)))  # type: ignore
-    w.review_action = action(w, "Review...", lambda: _lazy("ui.views.review").open_review(w),  # type: ignore
+        "erase their personal data", lambda view: _lazy(trust).erase_client(w, view)))
+    w.review_action = action(w, "Review...", lambda: _lazy("ui.views.review").open_review(w),
                              "Ctrl+Shift+R", "The weekly review: touch points, colleagues, clients")
     w.trash_action = action(w, "Trash...", lambda: w.open_dialog("ui.dialogs.trash", "TrashDialog"))
     w.import_action = action(w, "Import contacts...", lambda: w.open_dialog("ui.dialogs.import_wizard",
@@ -133,7 +133,7 @@ def fill_menus(window: MainWindow) -> None:
     _menu(w.office_menu, w.today_action, w.review_action, w.team_action, w.history_action, w.trash_action,
           w.duplicates_action, w.imports_action, w.backups_action, w.switch_action, None, w.settings_action)
     _menu(w.help_menu, w.shortcuts_action)
-    w.help_menu.addAction("About Rapport", lambda: _lazy("ui.dialogs.help").show_about(w))  # type: ignore
+    w.help_menu.addAction("About Rapport", lambda: _lazy("ui.dialogs.help").show_about(w))
     w.enable_actions()  # as the window is now: on once someone is at the desk
 
 
